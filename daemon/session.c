@@ -1,0 +1,90 @@
+/*
+ * session.c -- what a session's measured runs say: the statistics of each
+ * metric and the warnings a careful person would raise about them.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "benchd.h"
+#include "stats.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static void
+add_num(cJSON *o, const char *name, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static cJSON *
+stats_json(const double *x, size_t n)
+{
+	struct stats_summary	 s;
+	cJSON			*o = cJSON_CreateObject();
+
+	stats_summarize(x, n, &s);
+	cJSON_AddNumberToObject(o, "n", (double)s.n);
+	add_num(o, "mean", s.mean);
+	add_num(o, "stddev", s.stddev);
+	add_num(o, "cv", s.cv);
+	add_num(o, "median", s.median);
+	add_num(o, "mad", s.mad);
+	add_num(o, "min", s.min);
+	add_num(o, "max", s.max);
+	add_num(o, "ci_low", s.ci_low);
+	add_num(o, "ci_high", s.ci_high);
+	add_num(o, "ci_half", s.ci_half);
+	return (o);
+}
+
+/* A slow first measured run means the warmups did not warm enough. */
+static void
+warn_first_run(const double *wall, size_t n, cJSON *warnings)
+{
+	struct stats_summary	 s;
+	int			*flags;
+	char			*w;
+
+	if (n < 4)
+		return;
+	flags = xcalloc(n, sizeof *flags);
+	stats_outliers(wall, n, flags);
+	if (flags[0] > 0) {
+		stats_summarize(wall, n, &s);
+		xasprintf(&w, "first measured run is a slow outlier (%.3f s, "
+		    "median %.3f s): consider more warmups", wall[0],
+		    s.median);
+		cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+		free(w);
+	}
+	free(flags);
+}
+
+cJSON *
+session_summary(int64_t id, cJSON **warnings)
+{
+	double	*wall, *user, *sys, *maxrss;
+	size_t	 n;
+	cJSON	*o = NULL;
+
+	*warnings = cJSON_CreateArray();
+	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
+	if (n > 0) {
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "wall", stats_json(wall, n));
+		cJSON_AddItemToObject(o, "user", stats_json(user, n));
+		cJSON_AddItemToObject(o, "sys", stats_json(sys, n));
+		cJSON_AddItemToObject(o, "maxrss_kb", stats_json(maxrss, n));
+		warn_first_run(wall, n, *warnings);
+	}
+	free(wall);
+	free(user);
+	free(sys);
+	free(maxrss);
+	return (o);
+}

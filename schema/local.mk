@@ -1,0 +1,5 @@
+## schema/: migrations, applied in order; embedded into benchd.
+SCHEMA_FILES = \
+	%reldir%/001-init.sql \
+	%reldir%/002-conditions-phases.sql
+EXTRA_DIST += $(SCHEMA_FILES)
