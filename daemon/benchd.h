@@ -80,6 +80,10 @@ extern const struct rpc_method	method_session_cancel;
 extern const struct rpc_method	method_session_list;
 extern const struct rpc_method	method_session_get;
 extern const struct rpc_method	method_session_subscribe;
+extern const struct rpc_method	method_conditions_check;
+extern const struct rpc_method	method_session_phases;
+extern const struct rpc_method	method_session_history;
+extern const struct rpc_method	method_suite_variance;
 
 /* sched.c */
 void		 sched_init(void);
@@ -92,5 +96,6 @@ int		 sched_config_in_use(const struct config *);
 
 /* session.c: what a finished session's numbers say. */
 cJSON		*session_summary(int64_t id, cJSON **warnings);
+void		 session_add_brief(cJSON *session, int cpu, double *mean);
 
 #endif

@@ -22,6 +22,9 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 
 daemon_benchd_SOURCES = \
 	%reldir%/benchd.c %reldir%/benchd.h \
+	%reldir%/method-conditions.c \
+	%reldir%/method-history.c \
+	%reldir%/method-phases.c \
 	%reldir%/method-queue.c \
 	%reldir%/method-session.c \
 	%reldir%/method-status.c \

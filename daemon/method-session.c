@@ -15,13 +15,16 @@ list_exec(struct client *c, const cJSON *params, cJSON **result,
 {
 	const char	*suite = NULL;
 	int64_t		 last = 20;
+	cJSON		*list, *s;
 
 	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
 	    rpc_param_int(params, "last", 1, 10000, &last, e) < 0)
 		return (-1);
 	*result = cJSON_CreateObject();
-	cJSON_AddItemToObject(*result, "sessions",
-	    store_session_list(db, suite, (int)last));
+	list = store_session_list(db, suite, (int)last);
+	cJSON_ArrayForEach(s, list)
+		session_add_brief(s, 0, NULL);
+	cJSON_AddItemToObject(*result, "sessions", list);
 	return (0);
 }
 
@@ -88,6 +91,7 @@ get_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (-1);
 	if (id == sched_running())
 		cJSON_AddItemToObject(s, "progress", sched_progress());
+	session_add_brief(s, 0, NULL);
 	*result = cJSON_CreateObject();
 	cJSON_AddItemToObject(*result, "session", s);
 	summary = session_summary(id, &warnings);

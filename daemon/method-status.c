@@ -27,6 +27,7 @@ status_exec(struct client *c, const cJSON *params, cJSON **result,
 	if ((id = sched_running()) != 0 &&
 	    (running = store_session_json(db, id)) != NULL) {
 		cJSON_AddItemToObject(running, "progress", sched_progress());
+		session_add_brief(running, 0, NULL);
 		cJSON_AddItemToObject(r, "running", running);
 	} else
 		cJSON_AddNullToObject(r, "running");

@@ -26,6 +26,10 @@ static const struct rpc_method *methods[] = {
 	&method_session_list,
 	&method_session_get,
 	&method_session_subscribe,
+	&method_conditions_check,
+	&method_session_phases,
+	&method_session_history,
+	&method_suite_variance,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 

@@ -88,3 +88,53 @@ session_summary(int64_t id, cJSON **warnings)
 	free(maxrss);
 	return (o);
 }
+
+/* {"mean", "stddev", "cv"} of one metric, or null without runs. */
+static cJSON *
+brief_json(const double *x, size_t n)
+{
+	struct stats_summary	 s;
+	cJSON			*o;
+
+	if (n == 0)
+		return (cJSON_CreateNull());
+	stats_summarize(x, n, &s);
+	o = cJSON_CreateObject();
+	add_num(o, "mean", s.mean);
+	add_num(o, "stddev", s.stddev);
+	add_num(o, "cv", s.cv);
+	return (o);
+}
+
+/*
+ * Add the measured runs' brief statistics to a Session object: "n" and
+ * "wall", and with cpu also "user" and "sys".  *mean gets the wall mean
+ * (NAN without runs) when not NULL.
+ */
+void
+session_add_brief(cJSON *session, int cpu, double *mean)
+{
+	double	*wall, *user, *sys, *maxrss;
+	size_t	 n, i;
+	int64_t	 id = (int64_t)cJSON_GetObjectItem(session, "id")->valuedouble;
+
+	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
+	if (mean != NULL) {
+		*mean = 0;
+		for (i = 0; i < n; i++)
+			*mean += wall[i] / n;
+		if (n == 0)
+			*mean = NAN;
+	}
+	if (cpu)
+		cJSON_AddNumberToObject(session, "n", (double)n);
+	cJSON_AddItemToObject(session, "wall", brief_json(wall, n));
+	if (cpu) {
+		cJSON_AddItemToObject(session, "user", brief_json(user, n));
+		cJSON_AddItemToObject(session, "sys", brief_json(sys, n));
+	}
+	free(wall);
+	free(user);
+	free(sys);
+	free(maxrss);
+}

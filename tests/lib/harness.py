@@ -330,3 +330,60 @@ def pid_alive(pid):
     except OSError:
         return False
     return st[st.rindex(")") + 2] != "Z"
+
+
+class FakeRoot:
+    """A fake /proc and /sys tree for the conditions checks.
+
+    benchd reads it through the same code as the real one when the
+    config's proc_root and sys_root point here.
+    """
+
+    def __init__(self, base, cpus=2, governor="performance"):
+        self.root = os.path.join(base, "fakeroot")
+        self.cpu = os.path.join(self.root, "sys/devices/system/cpu")
+        for i in range(cpus):
+            self.write("sys/devices/system/cpu/cpu%d/cpufreq/"
+                       "scaling_governor" % i, governor)
+        self.write("proc/loadavg", "0.00 0.00 0.00 1/100 4242")
+        self.write("proc/sys/kernel/randomize_va_space", "0")
+
+    def write(self, rel, text):
+        path = os.path.join(self.root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "w") as f:
+            f.write(text + "\n")
+        os.rename(path + ".tmp", path)
+
+    def remove(self, rel):
+        shutil.rmtree(os.path.join(self.root, rel), ignore_errors=True)
+
+    def governor(self, cpu, value):
+        self.write("sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor" %
+                   cpu, value)
+
+    def thermal(self, zone, temp_c, passive_c):
+        z = "sys/class/thermal/thermal_zone%d/" % zone
+        self.write(z + "temp", str(int(temp_c * 1000)))
+        self.write(z + "trip_point_0_type", "passive")
+        self.write(z + "trip_point_0_temp", str(int(passive_c * 1000)))
+
+    def process(self, pid, argv, comm=None, ppid=1):
+        d = "proc/%d/" % pid
+        comm = comm or os.path.basename(argv[0])[:15]
+        self.write(d + "comm", comm)
+        path = os.path.join(self.root, d + "cmdline")
+        with open(path, "wb") as f:
+            f.write(b"\0".join(a.encode() for a in argv) + b"\0")
+        self.write(d + "stat", "%d (%s) S %d %d %d 0 -1" %
+                   (pid, comm, ppid, pid, pid))
+        self.write(d + "status", "Name:\t%s\nState:\tS (sleeping)\n"
+                   "Pid:\t%d\nPPid:\t%d\n" % (comm, pid, ppid))
+
+    def conditions(self, **extra):
+        c = {"proc_root": self.root, "sys_root": self.root,
+             "governor": "performance", "forbid_processes": "cargo rustc",
+             "max_temp_c": "90", "policy": "wait", "recheck_interval": "1",
+             "wait_timeout": "60"}
+        c.update(extra)
+        return c
