@@ -40,6 +40,7 @@ tests_unit_test_timing_LDADD = $(UNIT_LDADD)
 
 INTEGRATION_TESTS = \
 	%reldir%/integration/test-conditions.py \
+	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-protocol.py \
 	%reldir%/integration/test-restart.py \
 	%reldir%/integration/test-sessions.py
@@ -62,3 +63,13 @@ AM_TESTS_ENVIRONMENT = \
 	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'; \
 	export BENCHD BENCHCTL BENCHD_DEMO BENCHD_TEST_DATA srcdir \
 	    ASAN_OPTIONS UBSAN_OPTIONS;
+
+# make bench: benchmarks print figures; they never pass or fail a build.
+BENCHMARKS = %reldir%/bench/bench-ingest.py
+EXTRA_DIST += $(BENCHMARKS)
+bench: all
+	@for b in $(BENCHMARKS); do \
+	    echo "== $$b"; \
+	    $(AM_TESTS_ENVIRONMENT) $(PYTHON3) $(srcdir)/$$b || exit 1; \
+	done
+.PHONY: bench

@@ -13,7 +13,7 @@ from harness import DEMO, Daemon, RPCError, main, test  # noqa
 def suites():
     return {"demo": {"command": DEMO + " --burn 2", "warmup": "1",
                      "runs": "2"},
-            "crate": {"command": DEMO + " --burn 1 --label {crate}",
+            "crate": {"command": DEMO + " --burn 1 --prefix P_{crate}",
                       "shell": "no", "param.crate": "a b c",
                       "warmup": "0", "runs": "1"}}
 
