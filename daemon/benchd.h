@@ -84,6 +84,10 @@ extern const struct rpc_method	method_conditions_check;
 extern const struct rpc_method	method_session_phases;
 extern const struct rpc_method	method_session_history;
 extern const struct rpc_method	method_suite_variance;
+extern const struct rpc_method	method_baseline_set;
+extern const struct rpc_method	method_baseline_show;
+extern const struct rpc_method	method_session_compare;
+extern const struct rpc_method	method_regressions_list;
 
 /* sched.c */
 void		 sched_init(void);
@@ -97,5 +101,20 @@ int		 sched_config_in_use(const struct config *);
 /* session.c: what a finished session's numbers say. */
 cJSON		*session_summary(int64_t id, cJSON **warnings);
 void		 session_add_brief(cJSON *session, int cpu, double *mean);
+
+struct phase_series {
+	char		*prefix;
+	char		*phase;
+	double		*x;		/* per measured run, seconds */
+	size_t		 nseen;		/* runs that printed the phase */
+	double		 count;		/* lines, over all runs */
+	double		 max;		/* longest line, seconds */
+};
+size_t		 session_phase_series(int64_t, size_t runs,
+		     struct phase_series **);
+void		 session_phase_series_free(struct phase_series *, size_t);
+
+/* method-phases.c */
+cJSON		*session_phases_json(int64_t);
 
 #endif

@@ -14,6 +14,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/stats.c %reldir%/stats.h \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/store-int.h %reldir%/store-read.c \
+	%reldir%/store-baseline.c \
 	%reldir%/timing.c %reldir%/timing.h \
 	%reldir%/schema.h
 nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c
@@ -22,6 +23,10 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 
 daemon_benchd_SOURCES = \
 	%reldir%/benchd.c %reldir%/benchd.h \
+	%reldir%/compare.c %reldir%/compare.h \
+	%reldir%/fingerprint.c \
+	%reldir%/method-baseline.c \
+	%reldir%/method-compare.c \
 	%reldir%/method-conditions.c \
 	%reldir%/method-history.c \
 	%reldir%/method-phases.c \

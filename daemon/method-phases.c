@@ -16,49 +16,6 @@
 
 #define COVERAGE_TOLERANCE	0.05	/* phases within 5% of wall time */
 
-struct phase_acc {
-	char		*prefix;
-	char		*phase;
-	double		*totals;	/* seconds, one per run that had it */
-	size_t		 n;
-	double		 count;
-	double		 max;
-};
-
-struct phases {
-	struct phase_acc *v;
-	size_t		  n;
-};
-
-static void
-phase_row(void *arg, int seq, const char *prefix, const char *phase,
-    uint64_t count, uint64_t total_ns, uint64_t max_ns)
-{
-	struct phases		*ps = arg;
-	struct phase_acc	*p = NULL;
-	size_t			 i;
-
-	for (i = 0; i < ps->n; i++) {
-		if (strcmp(ps->v[i].phase, phase) == 0 &&
-		    strcmp(ps->v[i].prefix, prefix) == 0) {
-			p = &ps->v[i];
-			break;
-		}
-	}
-	if (p == NULL) {
-		ps->v = xreallocarray(ps->v, ps->n + 1, sizeof *ps->v);
-		p = &ps->v[ps->n++];
-		memset(p, 0, sizeof *p);
-		p->prefix = xstrdup(prefix);
-		p->phase = xstrdup(phase);
-	}
-	p->totals = xreallocarray(p->totals, p->n + 1, sizeof *p->totals);
-	p->totals[p->n++] = total_ns / 1e9;
-	p->count += (double)count;
-	if (max_ns / 1e9 > p->max)
-		p->max = max_ns / 1e9;
-}
-
 static void
 add_num(cJSON *o, const char *name, double v)
 {
@@ -70,15 +27,12 @@ add_num(cJSON *o, const char *name, double v)
 
 /* One phase over all n measured runs: a run without it counts as 0 s. */
 static cJSON *
-phase_json(struct phase_acc *p, size_t n, double total)
+phase_json(const struct phase_series *p, size_t n, double total)
 {
 	struct stats_summary	 s;
 	cJSON			*o = cJSON_CreateObject();
-	double			*x = xcalloc(n + 1, sizeof *x);
 
-	memcpy(x, p->totals, p->n * sizeof *x);
-	stats_summarize(x, n, &s);
-	free(x);
+	stats_summarize(p->x, n, &s);
 	cJSON_AddStringToObject(o, "prefix", p->prefix);
 	cJSON_AddStringToObject(o, "phase", p->phase);
 	cJSON_AddNumberToObject(o, "count", p->count / n);
@@ -110,15 +64,59 @@ malformed_json(cJSON *out, cJSON *runs)
 	    cJSON_Duplicate(ex, 0) : cJSON_CreateNull());
 }
 
+/* The session.phases result for a session that exists. */
+cJSON *
+session_phases_json(int64_t id)
+{
+	struct phase_series *ps;
+	double		*wall, *user, *sys, *maxrss, total = 0, w = 0, cpu = 0;
+	size_t		 n, i, k, nps;
+	cJSON		*a, *runs, *out;
+	cJSON		**result = &out;
+
+	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
+	nps = session_phase_series(id, n, &ps);
+	for (i = 0; i < n; i++) {
+		w += wall[i] / n;
+		cpu += (user[i] + sys[i]) / n;
+	}
+	for (i = 0; i < nps; i++)
+		for (k = 0; k < n; k++)
+			total += ps[i].x[k] / n;
+	*result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(*result, "id", (double)id);
+	cJSON_AddNumberToObject(*result, "runs", (double)n);
+	a = cJSON_AddArrayToObject(*result, "phases");
+	for (i = 0; i < nps && n > 0; i++)
+		cJSON_AddItemToArray(a, phase_json(&ps[i], n, total));
+	session_phase_series_free(ps, nps);
+	cJSON_AddNumberToObject(*result, "total", total);
+	add_num(*result, "wall", n > 0 ? w : NAN);
+	add_num(*result, "cpu", n > 0 ? cpu : NAN);
+	add_num(*result, "coverage", w > 0 && nps > 0 ? total / w : NAN);
+	if (w > 0 && nps > 0)
+		cJSON_AddBoolToObject(*result, "agrees",
+		    fabs(total / w - 1) <= COVERAGE_TOLERANCE);
+	else
+		cJSON_AddNullToObject(*result, "agrees");
+	add_num(*result, "cpu_coverage", cpu > 0 && nps > 0 ? total / cpu :
+	    NAN);
+	runs = store_runs_json(db, id);
+	malformed_json(*result, runs);
+	cJSON_Delete(runs);
+	free(wall);
+	free(user);
+	free(sys);
+	free(maxrss);
+	return (out);
+}
+
 static int
 phases_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	struct phases	 ps = { NULL, 0 };
-	double		*wall, *user, *sys, *maxrss, total = 0, w = 0, cpu = 0;
-	size_t		 n, i;
-	int64_t		 id = 0;
-	cJSON		*a, *s, *runs;
+	int64_t	 id = 0;
+	cJSON	*s;
 
 	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, &id, e) < 0)
 		return (-1);
@@ -128,47 +126,7 @@ phases_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-session",
 		    "no session %lld", (long long)id));
 	cJSON_Delete(s);
-	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
-	store_session_phases(db, id, phase_row, &ps);
-	for (i = 0; i < n; i++) {
-		w += wall[i] / n;
-		cpu += (user[i] + sys[i]) / n;
-	}
-	for (i = 0; i < ps.n && n > 0; i++) {
-		size_t k;
-		for (k = 0; k < ps.v[i].n; k++)
-			total += ps.v[i].totals[k] / n;
-	}
-	*result = cJSON_CreateObject();
-	cJSON_AddNumberToObject(*result, "id", (double)id);
-	cJSON_AddNumberToObject(*result, "runs", (double)n);
-	a = cJSON_AddArrayToObject(*result, "phases");
-	for (i = 0; i < ps.n; i++) {
-		if (n > 0)
-			cJSON_AddItemToArray(a, phase_json(&ps.v[i], n, total));
-		free(ps.v[i].prefix);
-		free(ps.v[i].phase);
-		free(ps.v[i].totals);
-	}
-	free(ps.v);
-	cJSON_AddNumberToObject(*result, "total", total);
-	add_num(*result, "wall", n > 0 ? w : NAN);
-	add_num(*result, "cpu", n > 0 ? cpu : NAN);
-	add_num(*result, "coverage", w > 0 && ps.n > 0 ? total / w : NAN);
-	if (w > 0 && ps.n > 0)
-		cJSON_AddBoolToObject(*result, "agrees",
-		    fabs(total / w - 1) <= COVERAGE_TOLERANCE);
-	else
-		cJSON_AddNullToObject(*result, "agrees");
-	add_num(*result, "cpu_coverage", cpu > 0 && ps.n > 0 ? total / cpu :
-	    NAN);
-	runs = store_runs_json(db, id);
-	malformed_json(*result, runs);
-	cJSON_Delete(runs);
-	free(wall);
-	free(user);
-	free(sys);
-	free(maxrss);
+	*result = session_phases_json(id);
 	return (0);
 }
 

@@ -30,6 +30,10 @@ static const struct rpc_method *methods[] = {
 	&method_session_phases,
 	&method_session_history,
 	&method_suite_variance,
+	&method_baseline_set,
+	&method_baseline_show,
+	&method_session_compare,
+	&method_regressions_list,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 

@@ -14,6 +14,7 @@
 
 #include <sched.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "argv.h"
+#include "compare.h"
 #include "benchd.h"
 #include "conf.h"
 #include "log.h"
@@ -35,6 +37,7 @@ static const char *phase_names[] = { "build", "warmup", "measured",
     "summary" };
 
 static struct srun	*cur;
+static void		 sched_verdict(struct srun *);
 static struct event	*kick_ev;
 static int		 shutting_down;
 
@@ -150,6 +153,8 @@ sched_finish(struct srun *s, const char *state, const char *reason)
 		    (long long)s->id, state, store_errmsg(db));
 	log_info("session %lld %s%s%s", (long long)s->id, state,
 	    reason != NULL ? ": " : "", reason != NULL ? reason : "");
+	if (strcmp(state, "completed") == 0 || strcmp(state, "unstable") == 0)
+		sched_verdict(s);
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "id", (double)s->id);
 	cJSON_AddStringToObject(p, "state", state);
@@ -183,6 +188,60 @@ srun_params(struct srun *s, const cJSON *params)
 	}
 }
 
+/* The measured command line as a person would type it. */
+static char *
+command_text(char **argv)
+{
+	char	*out = xstrdup(""), *q, *t;
+	size_t	 i;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		q = argv_quote(argv[i]);
+		xasprintf(&t, "%s%s%s", out, i > 0 ? " " : "", q);
+		free(q);
+		free(out);
+		out = t;
+	}
+	return (out);
+}
+
+static double
+num_or_nan(const cJSON *v)
+{
+	return (cJSON_IsNumber(v) ? v->valuedouble : NAN);
+}
+
+/* Compare a finished session with its suite's baseline; store the verdict. */
+static void
+sched_verdict(struct srun *s)
+{
+	struct rpc_error	 e = { 0, NULL, NULL };
+	int64_t			 base;
+	cJSON			*r, *wall;
+
+	if ((base = store_baseline_current(db, s->suite->name)) == 0 ||
+	    base == s->id)
+		return;
+	if ((r = compare_sessions(base, s->id, 0, s->suite->noise,
+	    &e)) == NULL) {
+		if (e.data_code != NULL && strcmp(e.data_code,
+		    "incomparable") == 0)
+			store_session_verdict(db, s->id, base, "incomparable",
+			    NAN, NAN, NAN);
+		free(e.message);
+		return;
+	}
+	wall = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "metrics"), 0);
+	store_session_verdict(db, s->id, base,
+	    cJSON_GetObjectItem(wall, "verdict")->valuestring,
+	    num_or_nan(cJSON_GetObjectItem(wall, "change")),
+	    num_or_nan(cJSON_GetObjectItem(wall, "ci_low")),
+	    num_or_nan(cJSON_GetObjectItem(wall, "ci_high")));
+	log_info("session %lld against baseline %lld: %s", (long long)s->id,
+	    (long long)base, cJSON_GetObjectItem(wall, "verdict")->valuestring);
+	cJSON_Delete(r);
+}
+
 /* FNV-1a over the suite definition: equal text, equal hash. */
 static void
 suite_hash(const char *text, char out[17])
@@ -203,6 +262,7 @@ sched_start(int64_t id)
 	cJSON		*row;
 	const char	*suite, *rev;
 	char		*cause = NULL, *reason, *detected = NULL, hash[17];
+	char		*fp, *cmd;
 	int		 dirty = -1, rc;
 	struct session_start ss;
 
@@ -249,6 +309,12 @@ sched_start(int64_t id)
 	suite_hash(s->suite->text, hash);
 	rc = store_session_start(db, id, &ss);
 	free(detected);
+	fp = fingerprint_json(s->conf->cond.sys_root);
+	cmd = command_text(s->argv);
+	if (rc == 0)
+		rc = store_session_identity(db, id, fp, cmd);
+	free(fp);
+	free(cmd);
 	if (rc != 0) {
 		xasprintf(&reason, "storage: %s", store_errmsg(db));
 		goto fail;

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "benchd.h"
 #include "stats.h"
@@ -137,4 +138,68 @@ session_add_brief(cJSON *session, int cpu, double *mean)
 	free(user);
 	free(sys);
 	free(maxrss);
+}
+
+struct series_acc {
+	struct phase_series	*v;
+	size_t			 n;
+	size_t			 runs;
+};
+
+static void
+series_row(void *arg, int seq, const char *prefix, const char *phase,
+    uint64_t count, uint64_t total_ns, uint64_t max_ns)
+{
+	struct series_acc	*acc = arg;
+	struct phase_series	*p = NULL;
+	size_t			 i;
+
+	for (i = 0; i < acc->n; i++) {
+		if (strcmp(acc->v[i].phase, phase) == 0 &&
+		    strcmp(acc->v[i].prefix, prefix) == 0) {
+			p = &acc->v[i];
+			break;
+		}
+	}
+	if (p == NULL) {
+		acc->v = xreallocarray(acc->v, acc->n + 1, sizeof *acc->v);
+		p = &acc->v[acc->n++];
+		memset(p, 0, sizeof *p);
+		p->prefix = xstrdup(prefix);
+		p->phase = xstrdup(phase);
+		p->x = xcalloc(acc->runs + 1, sizeof *p->x);
+	}
+	if (p->nseen < acc->runs)
+		p->x[p->nseen++] = total_ns / 1e9;
+	p->count += (double)count;
+	if (max_ns / 1e9 > p->max)
+		p->max = max_ns / 1e9;
+}
+
+/*
+ * Each phase of the session's n measured runs as n per-run totals in
+ * seconds, in the order phases were first seen.  A run that did not print
+ * a phase counts as 0 s for it.
+ */
+size_t
+session_phase_series(int64_t id, size_t runs, struct phase_series **out)
+{
+	struct series_acc	acc = { NULL, 0, runs };
+
+	store_session_phases(db, id, series_row, &acc);
+	*out = acc.v;
+	return (acc.n);
+}
+
+void
+session_phase_series_free(struct phase_series *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].prefix);
+		free(v[i].phase);
+		free(v[i].x);
+	}
+	free(v);
 }

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <cjson/cJSON.h>
+
 enum stmt_id {
 	S_SESSION_INSERT,
 	S_SESSION_START,
@@ -21,6 +23,16 @@ enum stmt_id {
 	S_MEASURED,
 	S_RUN_PHASES,
 	S_SESSION_PHASES,
+	S_SESSION_IDENTITY,
+	S_SESSION_VERDICT,
+	S_SESSION_META,
+	S_BASELINE_INSERT,
+	S_BASELINE_CURRENT,
+	S_BASELINE_HISTORY,
+	S_BASELINE_SUITES,
+	S_LATEST_COMPLETED,
+	S_REGRESSIONS,
+	S_SUITE_MEANS,
 	S_COUNT
 };
 
@@ -32,5 +44,7 @@ struct store {
 sqlite3_stmt	*store_stmt(struct store *, enum stmt_id);
 void		 bind_int(sqlite3_stmt *, const char *, int64_t);
 void		 bind_text(sqlite3_stmt *, const char *, const char *);
+cJSON		*session_rows(sqlite3_stmt *);
+cJSON		*json_time(sqlite3_stmt *, int);
 
 #endif

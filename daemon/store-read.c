@@ -16,7 +16,7 @@
 #include "xmalloc.h"
 
 /* Milliseconds since the epoch as ISO 8601 UTC, or JSON null. */
-static cJSON *
+cJSON *
 json_time(sqlite3_stmt *s, int col)
 {
 	char		buf[32];
@@ -37,6 +37,14 @@ json_text(sqlite3_stmt *s, int col)
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
 		return (cJSON_CreateNull());
 	return (cJSON_CreateString((const char *)sqlite3_column_text(s, col)));
+}
+
+static cJSON *
+json_real(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return (cJSON_CreateNull());
+	return (cJSON_CreateNumber(sqlite3_column_double(s, col)));
 }
 
 static cJSON *
@@ -91,8 +99,8 @@ json_bytes(const unsigned char *p, size_t len)
 static cJSON *
 session_row_json(sqlite3_stmt *s)
 {
-	cJSON		*o = cJSON_CreateObject(), *params;
-	const char	*ptext = (const char *)sqlite3_column_text(s, 2);
+	cJSON		*o = cJSON_CreateObject(), *params, *j;
+	const char	*ptext = (const char *)sqlite3_column_text(s, 2), *fp;
 
 	cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(s, 0));
 	cJSON_AddItemToObject(o, "suite", json_text(s, 1));
@@ -117,6 +125,23 @@ session_row_json(sqlite3_stmt *s)
 	cJSON_AddItemToObject(o, "started_at", json_time(s, 13));
 	cJSON_AddItemToObject(o, "finished_at", json_time(s, 14));
 	cJSON_AddItemToObject(o, "queued_by", json_int_or_null(s, 15));
+	cJSON_AddItemToObject(o, "command", json_text(s, 23));
+	fp = (const char *)sqlite3_column_text(s, 24);
+	j = fp != NULL ? cJSON_Parse(fp) : NULL;
+	cJSON_AddItemToObject(o, "fingerprint", j != NULL ? j :
+	    cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "cpus", json_text(s, 25));
+	cJSON_AddItemToObject(o, "nice", json_int_or_null(s, 26));
+	if (sqlite3_column_type(s, 18) == SQLITE_NULL)
+		cJSON_AddNullToObject(o, "verdict");
+	else {
+		j = cJSON_AddObjectToObject(o, "verdict");
+		cJSON_AddItemToObject(j, "verdict", json_text(s, 18));
+		cJSON_AddItemToObject(j, "baseline", json_int_or_null(s, 19));
+		cJSON_AddItemToObject(j, "change", json_real(s, 20));
+		cJSON_AddItemToObject(j, "ci_low", json_real(s, 21));
+		cJSON_AddItemToObject(j, "ci_high", json_real(s, 22));
+	}
 	return (o);
 }
 
@@ -133,7 +158,7 @@ store_session_json(struct store *st, int64_t id)
 	return (o);
 }
 
-static cJSON *
+cJSON *
 session_rows(sqlite3_stmt *s)
 {
 	cJSON	*a = cJSON_CreateArray();

@@ -30,7 +30,9 @@
 	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
 	"AND r.kind = 'measured'), " \
 	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
-	"AND r.kind = 'warmup')"
+	"AND r.kind = 'warmup'), " \
+	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
+	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice"
 
 static const char *stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
@@ -94,6 +96,41 @@ static const char *stmt_sql[S_COUNT] = {
 	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
 	    "WHERE r.session_id = :id AND r.kind = 'measured' "
 	    "ORDER BY r.seq, p.ord",
+	[S_SESSION_IDENTITY] =
+	    "UPDATE sessions SET fingerprint = :fp, command = :cmd "
+	    "WHERE id = :id",
+	[S_SESSION_VERDICT] =
+	    "UPDATE sessions SET baseline_id = :base, verdict = :verdict, "
+	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
+	    "WHERE id = :id",
+	[S_SESSION_META] =
+	    "SELECT suite, fingerprint, suite_hash, state FROM sessions "
+	    "WHERE id = :id",
+	[S_BASELINE_INSERT] =
+	    "INSERT INTO baselines (suite, session_id, set_by, set_at) "
+	    "VALUES (:suite, :session, :by, :now)",
+	[S_BASELINE_CURRENT] =
+	    "SELECT session_id FROM baselines WHERE suite = :suite "
+	    "ORDER BY id DESC LIMIT 1",
+	[S_BASELINE_HISTORY] =
+	    "SELECT session_id, set_by, set_at FROM baselines "
+	    "WHERE suite = :suite ORDER BY id DESC",
+	[S_BASELINE_SUITES] =
+	    "SELECT DISTINCT suite FROM baselines ORDER BY suite",
+	[S_LATEST_COMPLETED] =
+	    "SELECT id FROM sessions WHERE suite = :suite AND state IN "
+	    "('completed', 'unstable') ORDER BY id DESC LIMIT 1",
+	[S_REGRESSIONS] =
+	    "SELECT " SESSION_COLS " FROM sessions s "
+	    "WHERE s.verdict = 'regressed' "
+	    "AND (:suite IS NULL OR s.suite = :suite) "
+	    "AND s.finished_at >= coalesce((SELECT max(b.set_at) "
+	    "FROM baselines b WHERE b.suite = s.suite), 0) ORDER BY s.id",
+	[S_SUITE_MEANS] =
+	    "SELECT s.id, avg(r.wall_ns) / 1e9 FROM sessions s "
+	    "JOIN runs r ON r.session_id = s.id AND r.kind = 'measured' "
+	    "WHERE s.suite = :suite AND s.state IN ('completed', 'unstable') "
+	    "GROUP BY s.id ORDER BY s.id",
 };
 
 int64_t

@@ -96,6 +96,30 @@ cJSON		*store_queue_list(struct store *);
 cJSON		*store_runs_json(struct store *, int64_t id);
 int		 store_session_phases(struct store *, int64_t id,
 		     store_phase_cb, void *);
+/* store-baseline.c */
+struct session_meta {
+	char		*suite;
+	char		*fingerprint;
+	char		*suite_hash;
+	char		*state;
+};
+int		 store_session_identity(struct store *, int64_t,
+		     const char *fingerprint, const char *command);
+int		 store_session_verdict(struct store *, int64_t, int64_t base,
+		     const char *verdict, double change, double lo, double hi);
+int		 store_session_meta(struct store *, int64_t,
+		     struct session_meta *);
+void		 store_session_meta_free(struct session_meta *);
+int		 store_baseline_set(struct store *, const char *suite,
+		     int64_t session, int64_t uid);
+int64_t		 store_baseline_current(struct store *, const char *suite);
+int64_t		 store_latest_completed(struct store *, const char *suite);
+cJSON		*store_baseline_history(struct store *, const char *suite);
+cJSON		*store_baseline_suites(struct store *);
+cJSON		*store_regressions(struct store *, const char *suite);
+size_t		 store_suite_means(struct store *, const char *suite,
+		     int64_t **ids, double **means);
+
 int		 store_measured(struct store *, int64_t id, double **wall,
 		     double **user, double **sys, double **maxrss, size_t *n);
 
