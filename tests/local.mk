@@ -39,10 +39,12 @@ tests_unit_test_timing_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_timing_LDADD = $(UNIT_LDADD)
 
 INTEGRATION_TESTS = \
+	%reldir%/integration/test-compare.py \
 	%reldir%/integration/test-conditions.py \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-protocol.py \
 	%reldir%/integration/test-restart.py \
+	%reldir%/integration/test-service.py \
 	%reldir%/integration/test-sessions.py
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
