@@ -19,6 +19,7 @@
 
 #include "benchd.h"
 #include "conf.h"
+#include "leftover.h"
 #include "log.h"
 #include "runner.h"
 #include "store.h"
@@ -118,7 +119,9 @@ main(int argc, char **argv)
 	const char	*path = CONFIG_DEFAULT_PATH;
 	struct event	*ev_chld, *ev_term, *ev_int, *ev_hup;
 	char		*cause = NULL;
-	int		 ch, foreground = 0, check = 0, verbose = 0, n;
+	int		 ch, foreground = 0, check = 0, verbose = 0;
+	int64_t		*ids = NULL;
+	size_t		 nids = 0;
 
 	while ((ch = getopt(argc, argv, "c:D:fnS:v")) != -1) {
 		switch (ch) {
@@ -170,9 +173,12 @@ main(int argc, char **argv)
 
 	if ((db = store_open(db_path, &cause)) == NULL)
 		fatalx("%s", cause);
-	if (store_recover(db, &n) == 0 && n > 0)
-		log_warnx("%d session(s) left running were marked interrupted",
-		    n);
+	if (store_recover(db, &ids, &nids) == 0 && nids > 0) {
+		log_warnx("%zu session(s) left running were marked interrupted",
+		    nids);
+		leftover_kill(ids, nids);
+	}
+	free(ids);
 
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");

@@ -25,6 +25,7 @@ daemon_benchd_SOURCES = \
 	%reldir%/benchd.c %reldir%/benchd.h \
 	%reldir%/compare.c %reldir%/compare.h \
 	%reldir%/fingerprint.c \
+	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
 	%reldir%/method-compare.c \
 	%reldir%/method-conditions.c \

@@ -20,8 +20,9 @@
 /*
  * One sample (the measured runs of a session, one metric):
  *
- *   mean    sum(x) / n, with a second pass adding sum(x - mean) / n so
- *           values near 1e9 keep their low digits
+ *   mean    sum(x) / n, accumulated as x[0] + sum(x - x[0]) / n with a
+ *           second pass adding sum(x - mean) / n, so values near 1e9 keep
+ *           their low digits
  *   stddev  sample standard deviation, sqrt(sum((x - mean)^2) / (n - 1)),
  *           computed as the corrected two-pass sum (Chan, Golub, LeVeque)
  *   cv      stddev / mean (NAN when mean is 0)
@@ -82,11 +83,15 @@ double	stats_t_quantile(double, double);
  * Welch's unequal-variance t-test of b against a (a is the baseline):
  *
  *   va, vb  sample variances (n - 1); se = sqrt(va/na + vb/nb)
- *   diff    mean_b - mean_a, so a slowdown is positive
+ *   diff    mean_b - mean_a, so a slowdown is positive (both means taken
+ *           relative to a[0], so the difference of two means near 1e9
+ *           keeps its digits)
  *   t       diff / se (scipy.stats.ttest_ind(b, a, equal_var=False))
  *   df      Welch-Satterthwaite: se^4 / ((va/na)^2 / (na - 1) +
  *           (vb/nb)^2 / (nb - 1))
- *   p       two-sided, 2 P(T_df > |t|)
+ *   p       two-sided, 2 P(T_df > |t|) = I_{df/(df+t^2)}(df/2, 1/2), the
+ *           regularised incomplete beta function (GSL gsl_sf_beta_inc;
+ *           accurate to the last digits even at p = 1e-80)
  *   diff_ci diff -+ t(0.975, df) se, the 95% CI of the difference
  *   rel     diff / mean_a; rel_ci_low/high are the diff CI divided by
  *           mean_a, i.e. mean_a is treated as exact (the usual reading of

@@ -312,12 +312,26 @@ store_close(struct store *st)
 	free(st);
 }
 
-/* At start: sessions left running by a previous benchd were interrupted. */
+/*
+ * At start: sessions left running by a previous benchd were interrupted.
+ * Their ids go to *ids (caller frees) so their leftovers can be killed.
+ */
 int
-store_recover(struct store *st, int *ninterrupted)
+store_recover(struct store *st, int64_t **ids, size_t *n)
 {
-	char	*err = NULL;
+	sqlite3_stmt	*s;
+	char		*err = NULL;
 
+	*ids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT id FROM sessions WHERE "
+	    "state = 'running'", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
 	if (store_exec(st, "UPDATE sessions SET state = 'interrupted', "
 	    "reason = 'benchd stopped while the session ran', "
 	    "finished_at = CAST(strftime('%s','now') AS INTEGER) * 1000, "
@@ -326,7 +340,6 @@ store_recover(struct store *st, int *ninterrupted)
 		free(err);
 		return (-1);
 	}
-	*ninterrupted = sqlite3_changes(st->db);
 	return (0);
 }
 

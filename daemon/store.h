@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -76,7 +77,7 @@ int64_t		 store_now_ms(void);
 struct store	*store_open(const char *path, char **cause);
 void		 store_close(struct store *);
 const char	*store_errmsg(struct store *);
-int		 store_recover(struct store *, int *ninterrupted);
+int		 store_recover(struct store *, int64_t **ids, size_t *n);
 
 int64_t		 store_session_insert(struct store *, const struct session_new *);
 int		 store_session_start(struct store *, int64_t id,

@@ -39,8 +39,14 @@ def sigkill_then_restart_marks_interrupted():
     a = d.queue("s")
     wait_for(lambda: d.session(a, runs=False)["session"]["measured"] >= 1,
              what="a run")
+    pids = wait_for(lambda: d.children(), what="a workload in flight")
     d.kill9()
+    # The workload outlived benchd; the restart finds and kills it.
+    assert any(pid_alive(p) for p in pids)
     d.start()
+    wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5,
+             what="the leftover workload to be killed")
+    assert "leftover workload" in d.read_log()
     s = d.session(a)["session"]
     assert s["state"] == "interrupted", s
     assert s["measured"] >= 1

@@ -148,8 +148,8 @@ test_recover_marks_running_sessions_interrupted(void **state)
 	struct run_row	 r;
 	struct session_start ss;
 	char		*cause = NULL, buf[32];
-	int64_t		 a, b;
-	int		 n;
+	int64_t		 a, b, *ids;
+	size_t		 n;
 
 	st = store_open(path, &cause);
 	assert_non_null(st);
@@ -173,8 +173,10 @@ test_recover_marks_running_sessions_interrupted(void **state)
 	store_close(st);
 
 	st = store_open(path, &cause);
-	assert_int_equal(store_recover(st, &n), 0);
+	assert_int_equal(store_recover(st, &ids, &n), 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], a);
+	free(ids);
 	assert_int_equal(store_session_state(st, a, buf, sizeof buf), 0);
 	assert_string_equal(buf, "interrupted");
 	assert_int_equal(store_session_state(st, b, buf, sizeof buf), 0);
