@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +47,15 @@ compare_exec(struct client *c, const cJSON *params, cJSON **result,
 	return (0);
 }
 
-/* Change points over a suite's session wall means (E-divisive, t-test). */
+/*
+ * Change points over a suite's session wall means (E-divisive, t-test).
+ * A step smaller than the suite's noise threshold is not reported: on a
+ * long noisy history the test finds tiny "significant" segments.
+ */
 static void
-change_points(const char *suite, cJSON *out)
+change_points(const struct suite *su, cJSON *out)
 {
+	const char	*suite = su->name;
 	struct stats_cp	 cp[CP_MAX];
 	int64_t		*ids;
 	double		*means;
@@ -60,6 +66,8 @@ change_points(const char *suite, cJSON *out)
 	k = n >= 2 ? stats_change_points(means, n, CP_WINDOW, CP_MAX_P, cp,
 	    CP_MAX) : 0;
 	for (i = 0; i < k; i++) {
+		if (!(fabs(cp[i].rel) >= su->noise))
+			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "suite", suite);
 		cJSON_AddNumberToObject(o, "session", (double)ids[cp[i].index]);
@@ -79,13 +87,14 @@ static int
 regressions_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	const char	*suite = NULL;
-	cJSON		*cps;
-	size_t		 i;
+	const struct suite	*su = NULL;
+	const char		*suite = NULL;
+	cJSON			*cps;
+	size_t			 i;
 
 	if (rpc_param_string(params, "suite", 200, &suite, e) < 0)
 		return (-1);
-	if (suite != NULL && conf_suite(cfg, suite) == NULL)
+	if (suite != NULL && (su = conf_suite(cfg, suite)) == NULL)
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
 		    "no suite named \"%.200s\"", suite));
 	*result = cJSON_CreateObject();
@@ -93,10 +102,10 @@ regressions_exec(struct client *c, const cJSON *params, cJSON **result,
 	    store_regressions(db, suite));
 	cps = cJSON_AddArrayToObject(*result, "change_points");
 	if (suite != NULL)
-		change_points(suite, cps);
+		change_points(su, cps);
 	else
 		for (i = 0; i < cfg->nsuites; i++)
-			change_points(cfg->suites[i].name, cps);
+			change_points(&cfg->suites[i], cps);
 	return (0);
 }
 

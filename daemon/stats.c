@@ -149,9 +149,10 @@ stats_t_quantile(double p, double df)
 
 /*
  * Two-sided p of a t statistic, 2 P(T_df > |t|), as the regularised
- * incomplete beta function: I_{df/(df+t^2)}(df/2, 1/2) in the tail,
- * 1 - I_{t^2/(df+t^2)}(1/2, df/2) near the centre.  gsl_cdf_tdist_Q drifts
- * by 1e-8 relative at p near 1e-33; this agrees with scipy's stdtr.
+ * incomplete beta function I_{df/(df+t^2)}(df/2, 1/2); when that is above
+ * 1/2, as 1 - I_{t^2/(df+t^2)}(1/2, df/2), whose argument keeps its digits
+ * for small t.  (gsl_cdf_tdist_Q drifts by 1e-8 relative at p = 1e-33;
+ * this agrees with scipy's stdtr to the last digits.)
  */
 static double
 t_two_sided(double t, double df)
@@ -159,10 +160,9 @@ t_two_sided(double t, double df)
 	double	t2 = t * t, p;
 
 	stats_gsl_quiet();
-	if (t2 < df)
+	p = gsl_sf_beta_inc(df / 2, 0.5, df / (df + t2));
+	if (p > 0.5)
 		p = 1 - gsl_sf_beta_inc(0.5, df / 2, t2 / (df + t2));
-	else
-		p = gsl_sf_beta_inc(df / 2, 0.5, df / (df + t2));
 	return (p > 1 ? 1 : p);
 }
 

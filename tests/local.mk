@@ -48,7 +48,8 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-sessions.py
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
-EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py
+EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
+	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h
 
 TEST_EXTENSIONS = .py
 TAP_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh

@@ -116,10 +116,17 @@ step2 = list(np.concatenate([rng.normal(100, 1, 40),
                              rng.normal(104, 1, 55),
                              rng.normal(97, 1, 65)]))
 flat = list(rng.normal(100, 2, 200))
-cp_inputs = [("step1", step1, [60]), ("step2", step2, [40, 95]),
-             ("flat", flat, [])]
+cp_inputs = [("step1", step1, [60], 0), ("step2", step2, [40, 95], 0),
+             ("flat", flat, [], 0)]
 
 noise_input = list(rng.normal(0.0, 0.004, 30))
+
+# A step of 1.5 sd seen through windows of 20: inside one window the
+# t-test gives p of a few 1e-3, so only the relaxed first pass (10 max_p)
+# keeps it for the merge step, where the whole series makes it certain.
+relaxed = list(np.concatenate([rng.normal(100, 1, 60),
+                               rng.normal(101.5, 1, 60)]))
+cp_inputs.append(("relaxed", relaxed, [60], 20))
 
 # ---- reference values ---------------------------------------------------
 
@@ -228,7 +235,7 @@ emit()
 emit("struct ref_cp {")
 emit("\tconst char\t*name;")
 emit("\tconst double\t*x;")
-emit("\tsize_t\t\t n, ncp;")
+emit("\tsize_t\t\t n, window, ncp;")
 emit("\tdouble\t\t cp[2][5];\t/* index p before after rel */")
 emit("};")
 emit()
@@ -273,13 +280,14 @@ wrap([str(f) for f in fence_flags(outlier_input)])
 emit("};")
 emit()
 
-for name, x, idx in cp_inputs:
+for name, x, idx, window in cp_inputs:
     array("cp_%s" % name, x)
 emit()
 emit("static const struct ref_cp ref_cps[] = {")
-for name, x, idx in cp_inputs:
+for name, x, idx, window in cp_inputs:
     rows = cp_stats(x, idx)
-    emit("\t{ \"%s\", cp_%s, %d, %d, {" % (name, name, len(x), len(idx)))
+    emit("\t{ \"%s\", cp_%s, %d, %d, %d, {" %
+         (name, name, len(x), window, len(idx)))
     for r in rows:
         emit("\t    {")
         wrap([c(v) for v in r], "\t\t")

@@ -223,6 +223,9 @@ test_outliers(void **state)
 {
 	int	flags[NELEM(outlier_x)], want = 0, x[3] = { 0 };
 	double	bad[3] = { 1, NAN, 2 };
+	/* q1 1, q3 3: -2 sits on the low mild fence, 9 on the high severe. */
+	double	edge[9] = { 3, 1, -2, 3, 1, 9, 2, 1, 3 };
+	int	ef[9];
 	size_t	i;
 
 	for (i = 0; i < NELEM(outlier_x); i++)
@@ -232,6 +235,9 @@ test_outliers(void **state)
 	    want);
 	for (i = 0; i < NELEM(outlier_x); i++)
 		assert_int_equal(flags[i], outlier_flags[i]);
+	assert_int_equal(stats_outliers(edge, 9, ef), 1);
+	for (i = 0; i < 9; i++)
+		assert_int_equal(ef[i], edge[i] == 9 ? 1 : 0);
 	assert_int_equal(stats_outliers(bad, 3, x), -1);
 	assert_int_equal(x[0] | x[1] | x[2], 0);
 }
@@ -245,7 +251,8 @@ test_change_points(void **state)
 
 	for (i = 0; i < NELEM(ref_cps); i++) {
 		r = &ref_cps[i];
-		n = stats_change_points(r->x, r->n, 0, 0, cp, NELEM(cp));
+		n = stats_change_points(r->x, r->n, r->window, 0, cp,
+		    NELEM(cp));
 		if (n != r->ncp)
 			fail_msg("%s: %zu change points, want %zu", r->name, n,
 			    r->ncp);
