@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "leftover.h"
 #include "log.h"
+#include "notify.h"
 #include "runner.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -80,6 +81,7 @@ sigterm_cb(evutil_socket_t sig, short events, void *arg)
 	char	*reason;
 
 	log_info("%s: shutting down", strsignal(sig));
+	notify_stopping();
 	xasprintf(&reason, "benchd stopped by %s", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM");
 	sched_shutdown(reason);
@@ -110,6 +112,7 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 		conf_free(cfg);
 	cfg = c;
 	log_info("configuration reloaded from %s", cfg->path);
+	notify_status("Configuration reloaded from %s", cfg->path);
 	sched_kick();
 }
 
@@ -122,6 +125,7 @@ main(int argc, char **argv)
 	int		 ch, foreground = 0, check = 0, verbose = 0;
 	int64_t		*ids = NULL;
 	size_t		 nids = 0;
+	int		 lfd;
 
 	while ((ch = getopt(argc, argv, "c:D:fnS:v")) != -1) {
 		switch (ch) {
@@ -162,7 +166,13 @@ main(int argc, char **argv)
 		conf_free(cfg);
 		return (0);
 	}
-	socket_path = xstrdup(cfg->socket);
+	/* A socket from systemd wins over socket = (ListenStream= says). */
+	if ((lfd = notify_listen_fd(&cause)) == -2)
+		fatalx("%s", cause);
+	if (lfd >= 0 && notify_listen_path() != NULL)
+		socket_path = xstrdup(notify_listen_path());
+	else
+		socket_path = xstrdup(cfg->socket);
 	db_path = xstrdup(cfg->database);
 
 	signal(SIGPIPE, SIG_IGN);
@@ -182,7 +192,10 @@ main(int argc, char **argv)
 
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if (server_listen(socket_path, cfg->admin_group, &cause) != 0)
+	if (lfd >= 0) {
+		if (server_adopt(lfd, &cause) != 0)
+			fatalx("%s", cause);
+	} else if (server_listen(socket_path, cfg->admin_group, &cause) != 0)
 		fatalx("%s", cause);
 	if (!foreground && daemon(1, 1) == -1)
 		fatal("daemon");
@@ -198,8 +211,12 @@ main(int argc, char **argv)
 
 	sched_init();
 	log_info("listening on %s, database %s", socket_path, db_path);
+	/* Socket listening and database open: clients may come now. */
+	notify_watchdog_start(ev_base);
+	notify_ready();
 	event_base_dispatch(ev_base);
 
+	notify_watchdog_stop();
 	server_close();
 	event_free(ev_chld);
 	event_free(ev_term);

@@ -5,7 +5,7 @@
 #include <sched.h>
 #include <stddef.h>
 
-#define CONFIG_DEFAULT_PATH	"/etc/benchd/benchd.conf"
+#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchd/benchd.conf"
 
 enum gate_policy {
 	POLICY_WAIT = 0,

@@ -35,6 +35,7 @@ daemon_benchd_SOURCES = \
 	%reldir%/method-session.c \
 	%reldir%/method-status.c \
 	%reldir%/method-suites.c \
+	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/rev.c %reldir%/rev.h \
 	%reldir%/rpc.c \
 	%reldir%/sched.c %reldir%/sched-int.h \

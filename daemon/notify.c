@@ -91,7 +91,7 @@ notify_send_raw(const char *msg)
 	memcpy(sun.sun_path, path, n);
 	len = offsetof(struct sockaddr_un, sun_path) + n;
 	if (path[0] == '@')
-		sun.sun_path[0] = '\0';	/* abstract: no terminating NUL */
+		sun.sun_path[0] = '\0';	/* abstract: no NUL at the end */
 	else
 		len++;
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
@@ -228,7 +228,7 @@ notify_check_socket(int fd, char **cause)
 	if (getsockname(fd, (struct sockaddr *)&sun, &len) == -1 ||
 	    sun.sun_family != AF_UNIX || type != SOCK_STREAM || !acc) {
 		xasprintf(cause, "socket activation: fd %d is not a listening "
-		    "Unix stream socket (check ListenStream= in benchd.socket)",
+		    "Unix stream socket (see ListenStream= in benchd.socket)",
 		    fd);
 		return (-1);
 	}
@@ -251,9 +251,9 @@ notify_listen_fd(char **cause)
 	if (n == 0)
 		return (-1);
 	if (n > 1) {
-		xasprintf(cause, "socket activation: systemd passed %d sockets "
-		    "but benchd listens on exactly one (check benchd.socket)",
-		    n);
+		xasprintf(cause, "socket activation: systemd passed %d "
+		    "sockets but benchd listens on exactly one (check "
+		    "benchd.socket)", n);
 		for (fd = NOTIFY_FDS_START; fd < NOTIFY_FDS_START + n; fd++)
 			close(fd);
 		return (-2);

@@ -29,5 +29,5 @@ uninstall-sysusers:
 # distcheck installs as an ordinary user: keep the units inside its tree
 # even when systemd.pc names absolute directories.
 AM_DISTCHECK_CONFIGURE_FLAGS = \
-	--with-systemdsystemunitdir='$$dc_install_base/$(systemdsystemunitdir)' \
-	--with-sysusersdir='$$dc_install_base/$(sysusersdir)'
+	--with-systemdsystemunitdir='$$dc_install_base$(systemdsystemunitdir)' \
+	--with-sysusersdir='$$dc_install_base$(sysusersdir)'

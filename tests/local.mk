@@ -45,6 +45,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-protocol.py \
 	%reldir%/integration/test-restart.py \
 	%reldir%/integration/test-service.py \
+	%reldir%/integration/test-systemd.py \
 	%reldir%/integration/test-sessions.py
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
@@ -68,7 +69,9 @@ AM_TESTS_ENVIRONMENT = \
 	    ASAN_OPTIONS UBSAN_OPTIONS;
 
 # make bench: benchmarks print figures; they never pass or fail a build.
-BENCHMARKS = %reldir%/bench/bench-ingest.py
+BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py
+noinst_PROGRAMS += tests/bench/bench-spawn
+tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 EXTRA_DIST += $(BENCHMARKS)
 bench: all
 	@for b in $(BENCHMARKS); do \
