@@ -192,6 +192,9 @@ main(int argc, char **argv)
 
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	/* Priority 0 is the reap of a measured child; the rest is 1. */
+	if (event_base_priority_init(ev_base, 2) != 0)
+		fatalx("event_base_priority_init failed");
 	if (lfd >= 0) {
 		if (server_adopt(lfd, &cause) != 0)
 			fatalx("%s", cause);

@@ -198,6 +198,9 @@ compare_flags(const struct session_meta *ma, const struct session_meta *mb)
 	if (strcmp(ma->suite, mb->suite) != 0)
 		cJSON_AddItemToArray(f, cJSON_CreateString(
 		    "different suites"));
+	else if (strcmp(ma->params, mb->params) != 0)
+		cJSON_AddItemToArray(f, cJSON_CreateString(
+		    "different parameters"));
 	if (ma->suite_hash == NULL || mb->suite_hash == NULL ||
 	    strcmp(ma->suite_hash, mb->suite_hash) != 0)
 		cJSON_AddItemToArray(f, cJSON_CreateString(

@@ -53,7 +53,7 @@ compare_exec(struct client *c, const cJSON *params, cJSON **result,
  * long noisy history the test finds tiny "significant" segments.
  */
 static void
-change_points(const struct suite *su, cJSON *out)
+change_points_of(const struct suite *su, const char *ptext, cJSON *out)
 {
 	const char	*suite = su->name;
 	struct stats_cp	 cp[CP_MAX];
@@ -62,7 +62,7 @@ change_points(const struct suite *su, cJSON *out)
 	size_t		 n, k, i;
 	cJSON		*o;
 
-	n = store_suite_means(db, suite, &ids, &means);
+	n = store_suite_means(db, suite, ptext, &ids, &means);
 	k = n >= 2 ? stats_change_points(means, n, CP_WINDOW, CP_MAX_P, cp,
 	    CP_MAX) : 0;
 	for (i = 0; i < k; i++) {
@@ -70,6 +70,7 @@ change_points(const struct suite *su, cJSON *out)
 			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "suite", suite);
+		cJSON_AddItemToObject(o, "params", cJSON_Parse(ptext));
 		cJSON_AddNumberToObject(o, "session", (double)ids[cp[i].index]);
 		cJSON_AddNumberToObject(o, "before",
 		    (double)ids[cp[i].index - 1]);
@@ -81,6 +82,18 @@ change_points(const struct suite *su, cJSON *out)
 	}
 	free(ids);
 	free(means);
+}
+
+/* Each set of parameter values is its own history. */
+static void
+change_points(const struct suite *su, cJSON *out)
+{
+	cJSON	*sets, *p;
+
+	sets = store_suite_param_sets(db, su->name);
+	cJSON_ArrayForEach(p, sets)
+		change_points_of(su, p->valuestring, out);
+	cJSON_Delete(sets);
 }
 
 static int

@@ -82,6 +82,37 @@ reproducible_json(const double *mean, const int64_t *ids, size_t n)
 	return (o);
 }
 
+/* The params set to look at: the one asked for, else the newest one. */
+static char *
+variance_params(const struct suite *su, const cJSON *params)
+{
+	const cJSON	*given = cJSON_GetObjectItemCaseSensitive(params,
+			    "params"), *v;
+	cJSON		*p, *list, *newest;
+	char		*text;
+	size_t		 i;
+
+	if (cJSON_IsObject(given)) {
+		p = cJSON_CreateObject();
+		for (i = 0; i < su->nparams; i++) {
+			v = cJSON_GetObjectItemCaseSensitive(given,
+			    su->params[i].name);
+			if (cJSON_IsString(v))
+				cJSON_AddStringToObject(p, v->string,
+				    v->valuestring);
+		}
+	} else {
+		list = store_session_list(db, su->name, 1);
+		newest = cJSON_GetArrayItem(list, 0);
+		p = newest != NULL ? cJSON_Duplicate(cJSON_GetObjectItem(newest,
+		    "params"), 1) : cJSON_CreateObject();
+		cJSON_Delete(list);
+	}
+	text = cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	return (text);
+}
+
 static int
 variance_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
@@ -89,61 +120,62 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 	const struct suite	*su;
 	struct stats_summary	 ss;
 	const char		*suite;
+	char			*ptext;
 	int64_t			 last, *ids;
-	cJSON			*list, *s, *rows, *row, *wall;
-	double			*mean, *cvs, *rel, m, cv_sum = 0, noise;
-	size_t			 n = 0, ncv = 0, nrel;
+	cJSON			*s, *rows, *row, *wall;
+	double			*means, *rel, cv_sum = 0, noise;
+	size_t			 n, first, i, ncv = 0, nrel;
 
 	if (suite_params(params, 10, &suite, &last, e) != 0)
 		return (-1);
 	su = conf_suite(cfg, suite);
-	list = store_session_list(db, suite, (int)last);
-	mean = xcalloc(cJSON_GetArraySize(list) + 1, sizeof *mean);
-	cvs = xcalloc(cJSON_GetArraySize(list) + 1, sizeof *cvs);
-	ids = xcalloc(cJSON_GetArraySize(list) + 1, sizeof *ids);
+	ptext = variance_params(su, params);
+	/* Completed sessions of one set of parameter values, oldest first. */
+	n = store_suite_means(db, suite, ptext, &ids, &means);
+	first = n > (size_t)last ? n - last : 0;
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "suite", suite);
+	cJSON_AddItemToObject(*result, "params", cJSON_Parse(ptext));
+	free(ptext);
 	rows = cJSON_AddArrayToObject(*result, "sessions");
-	cJSON_ArrayForEach(s, list) {
-		session_add_brief(s, 1, &m);
-		if (!isfinite(m))
+	for (i = first; i < n; i++) {
+		if ((s = store_session_json(db, ids[i])) == NULL)
 			continue;
+		session_add_brief(s, 1, NULL);
 		wall = cJSON_GetObjectItem(s, "wall");
 		row = cJSON_CreateObject();
-		cJSON_AddItemToObject(row, "id", cJSON_Duplicate(
-		    cJSON_GetObjectItem(s, "id"), 0));
+		cJSON_AddNumberToObject(row, "id", (double)ids[i]);
 		cJSON_AddItemToObject(row, "n", cJSON_Duplicate(
 		    cJSON_GetObjectItem(s, "n"), 0));
-		cJSON_AddNumberToObject(row, "mean", m);
+		cJSON_AddNumberToObject(row, "mean", means[i]);
 		cJSON_AddItemToObject(row, "cv", cJSON_Duplicate(
 		    cJSON_GetObjectItem(wall, "cv"), 0));
 		cJSON_AddItemToArray(rows, row);
 		if (cJSON_IsNumber(cJSON_GetObjectItem(wall, "cv"))) {
-			cvs[ncv] = cJSON_GetObjectItem(wall, "cv")->valuedouble;
-			cv_sum += cvs[ncv++];
+			cv_sum += cJSON_GetObjectItem(wall, "cv")->valuedouble;
+			ncv++;
 		}
-		ids[n] = (int64_t)cJSON_GetObjectItem(s, "id")->valuedouble;
-		mean[n++] = m;
+		cJSON_Delete(s);
 	}
 	add_num(*result, "run_cv_mean", ncv > 0 ? cv_sum / ncv : NAN);
-	if (n >= 2 && stats_summarize(mean, n, &ss) == 0)
+	if (n - first >= 2 && stats_summarize(means + first, n - first,
+	    &ss) == 0)
 		add_num(*result, "between_cv", ss.cv);
 	else
 		cJSON_AddNullToObject(*result, "between_cv");
 	cJSON_AddItemToObject(*result, "reproducible",
-	    reproducible_json(mean, ids, n));
+	    reproducible_json(means + first, ids + first, n - first));
+	/* The threshold learns from the whole history, not just the last N. */
 	rel = xcalloc(n + 1, sizeof *rel);
-	nrel = n > 1 ? stats_rel_changes(mean, n, rel) : 0;
+	nrel = n > 1 ? stats_rel_changes(means, n, rel) : 0;
 	noise = stats_noise_threshold(rel, nrel, NOISE_MIN_SESSIONS,
 	    su->noise);
 	cJSON_AddNumberToObject(*result, "noise_threshold", noise);
 	cJSON_AddStringToObject(*result, "noise_source",
 	    nrel >= NOISE_MIN_SESSIONS ? "history" : "default");
 	free(rel);
-	free(mean);
-	free(cvs);
+	free(means);
 	free(ids);
-	cJSON_Delete(list);
 	return (0);
 }
 

@@ -147,7 +147,9 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 {
 	struct queue_req	 q;
 	const char		*name = NULL;
+	const cJSON		*v;
 	cJSON			*p;
+	size_t			 i;
 	int			 rc;
 
 	memset(&q, 0, sizeof q);
@@ -174,7 +176,14 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (-1);
 	q.uid = client_uid(c);
 	q.out = cJSON_CreateArray();
-	p = q.given != NULL ? cJSON_Duplicate(q.given, 1) : cJSON_CreateObject();
+	/* In the suite's order, so equal values give equal JSON text. */
+	p = cJSON_CreateObject();
+	for (i = 0; i < q.suite->nparams; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(q.given,
+		    q.suite->params[i].name);
+		if (v != NULL)
+			cJSON_AddStringToObject(p, v->string, v->valuestring);
+	}
 	rc = queue_expand(&q, p, 0, e);
 	cJSON_Delete(p);
 	if (cJSON_GetArraySize(q.out) > 0)

@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -50,6 +51,8 @@ struct runner {
 	struct event		*timeout;
 	struct event		*grace;
 	struct event		*drain;
+	int			 pidfd;		/* -1 without pidfd_open */
+	struct event		*pidev;
 	runner_output_cb	 output;
 	runner_done_cb		 done;
 	void			*arg;
@@ -226,11 +229,32 @@ runner_reaped(pid_t pid, int status, const struct rusage *ru,
 		evtimer_del(r->timeout);
 	if (r->grace != NULL)
 		evtimer_del(r->grace);
+	if (r->pidev != NULL)
+		event_del(r->pidev);
 	if (r->fd[1] != -1 || r->fd[2] != -1) {
 		r->drain = evtimer_new(r->base, runner_drain_cb, r);
 		evtimer_add(r->drain, &tv);
 	}
 	runner_maybe_done(r);
+}
+
+/*
+ * The child's pidfd became readable: it exited.  This event has the
+ * highest priority, so the reap (and the end of the wall time) comes
+ * before the pipes' end-of-file and without a round trip through SIGCHLD.
+ */
+static void
+runner_pidfd_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct runner	*r = arg;
+	struct rusage	 ru;
+	struct timespec	 now;
+	int		 status;
+
+	if (wait4(r->pid, &status, WNOHANG, &ru) != r->pid)
+		return;		/* SIGCHLD got there first */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	runner_reaped(r->pid, status, &ru, &now);
 }
 
 static void
@@ -363,11 +387,12 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 	}
 	r = xcalloc(1, sizeof *r);
 	r->base = base;
-	r->kill_grace = rs->kill_grace > 0 ? rs->kill_grace : 5;
+	r->kill_grace = rs->kill_grace >= 0 ? rs->kill_grace : 5;
 	r->output = output;
 	r->done = done;
 	r->arg = arg;
 	r->fd[0] = -1;
+	r->pidfd = -1;
 	r->fd[1] = out[0];
 	r->fd[2] = err[0];
 
@@ -385,6 +410,14 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 	}
 	r->next = live;
 	live = r;
+	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	if (r->pidfd != -1) {
+		fcntl(r->pidfd, F_SETFD, FD_CLOEXEC);
+		r->pidev = event_new(base, r->pidfd, EV_READ, runner_pidfd_cb,
+		    r);
+		event_priority_set(r->pidev, 0);
+		event_add(r->pidev, NULL);
+	}
 	for (i = 1; i <= 2; i++) {
 		fcntl(r->fd[i], F_SETFL, fcntl(r->fd[i], F_GETFL) | O_NONBLOCK);
 		r->ev[i] = event_new(base, r->fd[i], EV_READ | EV_PERSIST,
@@ -420,6 +453,10 @@ runner_free(struct runner *r)
 		}
 	runner_close_stream(r, 1);
 	runner_close_stream(r, 2);
+	if (r->pidev != NULL)
+		event_free(r->pidev);
+	if (r->pidfd != -1)
+		close(r->pidfd);
 	if (r->timeout != NULL)
 		event_free(r->timeout);
 	if (r->grace != NULL)

@@ -82,6 +82,8 @@ run_output(void *arg, int stream, const char *buf, size_t len)
 {
 	struct srun	*s = arg;
 
+	if (s->timing == NULL)
+		return;
 	timing_feed(s->timing, stream == 1 ? TIMING_STDOUT : TIMING_STDERR,
 	    buf, len);
 }
@@ -119,6 +121,10 @@ run_phases(struct srun *s, size_t *n)
 	const struct timing_phase	*t;
 	size_t				 i;
 
+	if (s->timing == NULL) {
+		*n = 0;
+		return (xcalloc(1, sizeof (struct run_phase)));
+	}
 	timing_finish(s->timing);
 	*n = timing_count(s->timing);
 	p = xcalloc(*n + 1, sizeof *p);
@@ -156,8 +162,10 @@ run_row_fill(struct srun *s, const struct run_result *rr, struct run_row *row)
 	    conditions_throttle_total(&s->conf->cond, &after) == 0)
 		row->throttle_delta = after >= s->throttle_before ?
 		    (int64_t)(after - s->throttle_before) : 0;
-	row->timing_malformed = timing_malformed(s->timing);
-	row->timing_example = timing_malformed_example(s->timing);
+	if (s->timing != NULL) {
+		row->timing_malformed = timing_malformed(s->timing);
+		row->timing_example = timing_malformed_example(s->timing);
+	}
 }
 
 static void
@@ -285,7 +293,8 @@ sched_next_run(struct srun *s)
 		snprintf(iter, sizeof iter, "warmup-%d", s->warmups_done + 1);
 	else
 		snprintf(iter, sizeof iter, "%d", s->measured + 1);
-	timing_reset(s->timing);
+	if (s->timing != NULL)
+		timing_reset(s->timing);
 	s->throttle_ok = conditions_throttle_total(&s->conf->cond,
 	    &s->throttle_before) == 0;
 	s->run_started = store_now_ms();

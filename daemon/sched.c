@@ -218,9 +218,13 @@ sched_verdict(struct srun *s)
 	struct rpc_error	 e = { 0, NULL, NULL };
 	int64_t			 base;
 	cJSON			*r, *wall;
+	struct session_meta	 m;
 
-	if ((base = store_baseline_current(db, s->suite->name)) == 0 ||
-	    base == s->id)
+	if (store_session_meta(db, s->id, &m) != 0)
+		return;
+	base = store_baseline_current(db, s->suite->name, m.params);
+	store_session_meta_free(&m);
+	if (base == 0 || base == s->id)
 		return;
 	if ((r = compare_sessions(base, s->id, 0, s->suite->noise,
 	    &e)) == NULL) {
@@ -283,6 +287,11 @@ sched_start(int64_t id)
 		    suite);
 		goto fail;
 	}
+	if (access(s->suite->workdir, X_OK) != 0) {
+		xasprintf(&reason, "workdir %s: %s", s->suite->workdir,
+		    strerror(errno));
+		goto fail;
+	}
 	if ((s->suite->build != NULL && argv_build(s->suite, s->suite->build,
 	    s->keys, s->values, s->nparams, &s->build_argv, &cause) != 0) ||
 	    argv_build(s->suite, s->suite->command, s->keys, s->values,
@@ -296,8 +305,9 @@ sched_start(int64_t id)
 		detected = xstrdup(rev);	/* --rev overrides git */
 	else
 		rev_detect(s->suite->workdir, &detected, &dirty);
-	s->timing = timing_new(s->suite->timing_prefixes,
-	    s->suite->ntiming_prefixes);
+	if (s->suite->ntiming_prefixes > 0)
+		s->timing = timing_new(s->suite->timing_prefixes,
+		    s->suite->ntiming_prefixes);
 	sched_place(s);
 	memset(&ss, 0, sizeof ss);
 	ss.text = s->suite->text;
@@ -405,7 +415,7 @@ void
 sched_shutdown(const char *reason)
 {
 	pid_t		pid;
-	int		status, i;
+	int		status, i, grace;
 	struct rusage	ru;
 
 	shutting_down = 1;
@@ -413,7 +423,9 @@ sched_shutdown(const char *reason)
 		return;
 	if (cur->runner != NULL && (pid = runner_pid(cur->runner)) > 0) {
 		kill(-pid, SIGTERM);
-		for (i = 0; i < 20; i++) {
+		/* kill_grace, but never so long that systemd loses patience. */
+		grace = cur->conf->kill_grace < 4 ? cur->conf->kill_grace : 4;
+		for (i = 0; i < grace * 10; i++) {
 			if (wait4(pid, &status, WNOHANG, &ru) == pid)
 				break;
 			usleep(100000);

@@ -84,6 +84,7 @@ store_session_meta(struct store *st, int64_t id, struct session_meta *m)
 	m->fingerprint = column_dup(s, 1);
 	m->suite_hash = column_dup(s, 2);
 	m->state = column_dup(s, 3);
+	m->params = column_dup(s, 4);
 	sqlite3_reset(s);
 	return (0);
 }
@@ -95,15 +96,17 @@ store_session_meta_free(struct session_meta *m)
 	free(m->fingerprint);
 	free(m->suite_hash);
 	free(m->state);
+	free(m->params);
 }
 
 int
-store_baseline_set(struct store *st, const char *suite, int64_t session,
-    int64_t uid)
+store_baseline_set(struct store *st, const char *suite, const char *params,
+    int64_t session, int64_t uid)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_BASELINE_INSERT);
 
 	bind_text(s, ":suite", suite);
+	bind_text(s, ":params", params);
 	bind_int(s, ":session", session);
 	bind_int(s, ":by", uid);
 	bind_int(s, ":now", store_now_ms());
@@ -122,31 +125,37 @@ first_id(sqlite3_stmt *s)
 }
 
 int64_t
-store_baseline_current(struct store *st, const char *suite)
+store_baseline_current(struct store *st, const char *suite,
+    const char *params)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_BASELINE_CURRENT);
 
 	bind_text(s, ":suite", suite);
+	bind_text(s, ":params", params);
 	return (first_id(s));
 }
 
 int64_t
-store_latest_completed(struct store *st, const char *suite)
+store_latest_completed(struct store *st, const char *suite,
+    const char *params)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_LATEST_COMPLETED);
 
 	bind_text(s, ":suite", suite);
+	bind_text(s, ":params", params);
 	return (first_id(s));
 }
 
 /* [{"session", "set_by", "set_at"}, ...], newest first. */
 cJSON *
-store_baseline_history(struct store *st, const char *suite)
+store_baseline_history(struct store *st, const char *suite,
+    const char *params)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_BASELINE_HISTORY);
 	cJSON		*a = cJSON_CreateArray(), *o;
 
 	bind_text(s, ":suite", suite);
+	bind_text(s, ":params", params);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "session",
@@ -160,16 +169,22 @@ store_baseline_history(struct store *st, const char *suite)
 	return (a);
 }
 
-/* Names of the suites that have a baseline. */
+/* [[suite, params], ...] that have a baseline (of one suite, or all). */
 cJSON *
-store_baseline_suites(struct store *st)
+store_baseline_suites(struct store *st, const char *suite)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_BASELINE_SUITES);
-	cJSON		*a = cJSON_CreateArray();
+	cJSON		*a = cJSON_CreateArray(), *pair;
 
-	while (sqlite3_step(s) == SQLITE_ROW)
-		cJSON_AddItemToArray(a, cJSON_CreateString(
+	bind_text(s, ":suite", suite);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateString(
 		    (const char *)sqlite3_column_text(s, 0)));
+		cJSON_AddItemToArray(pair, cJSON_CreateString(
+		    (const char *)sqlite3_column_text(s, 1)));
+		cJSON_AddItemToArray(a, pair);
+	}
 	sqlite3_reset(s);
 	return (a);
 }
@@ -186,8 +201,8 @@ store_regressions(struct store *st, const char *suite)
 
 /* Completed sessions of a suite and their wall means, oldest first. */
 size_t
-store_suite_means(struct store *st, const char *suite, int64_t **ids,
-    double **means)
+store_suite_means(struct store *st, const char *suite, const char *params,
+    int64_t **ids, double **means)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_SUITE_MEANS);
 	size_t		 n = 0, cap = 0;
@@ -195,6 +210,7 @@ store_suite_means(struct store *st, const char *suite, int64_t **ids,
 	*ids = NULL;
 	*means = NULL;
 	bind_text(s, ":suite", suite);
+	bind_text(s, ":params", params);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap == 0 ? 64 : cap * 2;
@@ -206,4 +222,19 @@ store_suite_means(struct store *st, const char *suite, int64_t **ids,
 	}
 	sqlite3_reset(s);
 	return (n);
+}
+
+/* The distinct parameter sets (JSON texts) of a suite's sessions. */
+cJSON *
+store_suite_param_sets(struct store *st, const char *suite)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_PARAM_SETS);
+	cJSON		*a = cJSON_CreateArray();
+
+	bind_text(s, ":suite", suite);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		cJSON_AddItemToArray(a, cJSON_CreateString(
+		    (const char *)sqlite3_column_text(s, 0)));
+	sqlite3_reset(s);
+	return (a);
 }

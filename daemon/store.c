@@ -86,7 +86,8 @@ static const char *stmt_sql[S_COUNT] = {
 	    "timing_example FROM runs WHERE session_id = :id ORDER BY seq",
 	[S_MEASURED] =
 	    "SELECT wall_ns, utime_us, stime_us, maxrss_kb FROM runs "
-	    "WHERE session_id = :id AND kind = 'measured' ORDER BY seq",
+	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
+	    "AND timed_out = 0 ORDER BY seq",
 	[S_RUN_PHASES] =
 	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
 	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
@@ -95,7 +96,7 @@ static const char *stmt_sql[S_COUNT] = {
 	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
 	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
 	    "WHERE r.session_id = :id AND r.kind = 'measured' "
-	    "ORDER BY r.seq, p.ord",
+	    "AND r.exit_code = 0 AND r.timed_out = 0 ORDER BY r.seq, p.ord",
 	[S_SESSION_IDENTITY] =
 	    "UPDATE sessions SET fingerprint = :fp, command = :cmd "
 	    "WHERE id = :id",
@@ -104,33 +105,39 @@ static const char *stmt_sql[S_COUNT] = {
 	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
 	    "WHERE id = :id",
 	[S_SESSION_META] =
-	    "SELECT suite, fingerprint, suite_hash, state FROM sessions "
+	    "SELECT suite, fingerprint, suite_hash, state, params FROM sessions "
 	    "WHERE id = :id",
 	[S_BASELINE_INSERT] =
-	    "INSERT INTO baselines (suite, session_id, set_by, set_at) "
-	    "VALUES (:suite, :session, :by, :now)",
+	    "INSERT INTO baselines (suite, params, session_id, set_by, set_at) "
+	    "VALUES (:suite, :params, :session, :by, :now)",
 	[S_BASELINE_CURRENT] =
 	    "SELECT session_id FROM baselines WHERE suite = :suite "
-	    "ORDER BY id DESC LIMIT 1",
+	    "AND params = :params ORDER BY id DESC LIMIT 1",
 	[S_BASELINE_HISTORY] =
 	    "SELECT session_id, set_by, set_at FROM baselines "
-	    "WHERE suite = :suite ORDER BY id DESC",
+	    "WHERE suite = :suite AND params = :params ORDER BY id DESC",
 	[S_BASELINE_SUITES] =
-	    "SELECT DISTINCT suite FROM baselines ORDER BY suite",
+	    "SELECT DISTINCT suite, params FROM baselines "
+	    "WHERE :suite IS NULL OR suite = :suite ORDER BY suite, params",
 	[S_LATEST_COMPLETED] =
-	    "SELECT id FROM sessions WHERE suite = :suite AND state IN "
-	    "('completed', 'unstable') ORDER BY id DESC LIMIT 1",
+	    "SELECT id FROM sessions WHERE suite = :suite AND params = :params "
+	    "AND state IN ('completed', 'unstable') ORDER BY id DESC LIMIT 1",
 	[S_REGRESSIONS] =
 	    "SELECT " SESSION_COLS " FROM sessions s "
 	    "WHERE s.verdict = 'regressed' "
 	    "AND (:suite IS NULL OR s.suite = :suite) "
 	    "AND s.finished_at >= coalesce((SELECT max(b.set_at) "
-	    "FROM baselines b WHERE b.suite = s.suite), 0) ORDER BY s.id",
+	    "FROM baselines b WHERE b.suite = s.suite AND "
+	    "b.params = s.params), 0) ORDER BY s.id",
 	[S_SUITE_MEANS] =
 	    "SELECT s.id, avg(r.wall_ns) / 1e9 FROM sessions s "
 	    "JOIN runs r ON r.session_id = s.id AND r.kind = 'measured' "
-	    "WHERE s.suite = :suite AND s.state IN ('completed', 'unstable') "
+	    "WHERE s.suite = :suite AND s.params = :params "
+	    "AND s.state IN ('completed', 'unstable') "
 	    "GROUP BY s.id ORDER BY s.id",
+	[S_PARAM_SETS] =
+	    "SELECT DISTINCT params FROM sessions WHERE suite = :suite "
+	    "AND state IN ('completed', 'unstable') ORDER BY params",
 };
 
 int64_t
@@ -285,7 +292,7 @@ store_open(const char *path, char **cause)
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	if (store_exec(st, "PRAGMA journal_mode = WAL; "
-	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
 	    &err) != 0) {
 		xasprintf(cause, "%s: %s", path, err);
 		free(err);
@@ -479,6 +486,13 @@ bind_run(sqlite3_stmt *s, int64_t session, const struct run_row *r)
 	bind_text(s, ":example", r->timing_example);
 }
 
+/* SQLite integers are signed: a saturated total stays the largest one. */
+static int64_t
+clamp64(uint64_t v)
+{
+	return (v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
 /* One run and its phases, committed together the moment the run ends. */
 int
 store_run_insert(struct store *st, int64_t session, const struct run_row *r)
@@ -504,8 +518,8 @@ store_run_insert(struct store *st, int64_t session, const struct run_row *r)
 		bind_text(s, ":phase", r->phases[i].phase);
 		bind_int(s, ":ord", (int64_t)i);
 		bind_int(s, ":count", (int64_t)r->phases[i].count);
-		bind_int(s, ":total", (int64_t)r->phases[i].total_ns);
-		bind_int(s, ":max", (int64_t)r->phases[i].max_ns);
+		bind_int(s, ":total", clamp64(r->phases[i].total_ns));
+		bind_int(s, ":max", clamp64(r->phases[i].max_ns));
 		if (store_step_done(st, s) != 0)
 			goto fail;
 	}

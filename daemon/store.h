@@ -103,6 +103,7 @@ struct session_meta {
 	char		*fingerprint;
 	char		*suite_hash;
 	char		*state;
+	char		*params;	/* JSON text */
 };
 int		 store_session_identity(struct store *, int64_t,
 		     const char *fingerprint, const char *command);
@@ -112,14 +113,18 @@ int		 store_session_meta(struct store *, int64_t,
 		     struct session_meta *);
 void		 store_session_meta_free(struct session_meta *);
 int		 store_baseline_set(struct store *, const char *suite,
-		     int64_t session, int64_t uid);
-int64_t		 store_baseline_current(struct store *, const char *suite);
-int64_t		 store_latest_completed(struct store *, const char *suite);
-cJSON		*store_baseline_history(struct store *, const char *suite);
-cJSON		*store_baseline_suites(struct store *);
+		     const char *params, int64_t session, int64_t uid);
+int64_t		 store_baseline_current(struct store *, const char *suite,
+		     const char *params);
+int64_t		 store_latest_completed(struct store *, const char *suite,
+		     const char *params);
+cJSON		*store_baseline_history(struct store *, const char *suite,
+		     const char *params);
+cJSON		*store_baseline_suites(struct store *, const char *suite);
 cJSON		*store_regressions(struct store *, const char *suite);
 size_t		 store_suite_means(struct store *, const char *suite,
-		     int64_t **ids, double **means);
+		     const char *params, int64_t **ids, double **means);
+cJSON		*store_suite_param_sets(struct store *, const char *suite);
 
 int		 store_measured(struct store *, int64_t id, double **wall,
 		     double **user, double **sys, double **maxrss, size_t *n);

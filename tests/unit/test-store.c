@@ -207,6 +207,12 @@ test_runs_round_trip_exactly(void **state)
 	r.ru.ru_utime.tv_usec = 250000;
 	r.ru.ru_stime.tv_usec = 125000;
 	r.ru.ru_maxrss = 4096;
+	r.exit_code = 0;
+	assert_int_equal(store_run_insert(st, id, &r), 0);
+	/* A failed run is stored, with its tail, but not in the statistics. */
+	r.seq = 2;
+	r.iteration = 2;
+	r.wall_ns = 9000000000ULL;
 	r.exit_code = -1;
 	r.signal = 9;
 	r.stderr_tail = tail;
@@ -221,7 +227,8 @@ test_runs_round_trip_exactly(void **state)
 	free(s);
 	free(m);
 	runs = store_runs_json(st, id);
-	run = cJSON_GetArrayItem(runs, 0);
+	assert_int_equal(cJSON_GetArraySize(runs), 2);
+	run = cJSON_GetArrayItem(runs, 1);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(run, "exit_code")));
 	assert_int_equal(cJSON_GetObjectItem(run, "signal")->valueint, 9);
 	/* Invalid UTF-8 in a tail becomes U+FFFD. */
