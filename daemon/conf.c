@@ -6,8 +6,9 @@
  * inih does: that is how a suite knows the line of its [suite NAME] header
  * (inih only reports key lines, and never a section without keys), how an
  * indented continuation line is told from a repeated key, and how a line
- * longer than inih's fixed buffer (197 characters) is refused instead of
- * silently cut.  Values are checked strictly; the first error in the file
+ * longer than inih's fixed buffer (200 bytes) still works: its value is
+ * kept aside and inih sees a one-byte stand-in, which the handler swaps
+ * back.  Values are checked strictly; the first error in the file
  * wins and is reported as "FILE:LINE: reason".
  *
  * Notes for benchd.conf(5): " ;" starts a comment anywhere (inih), so a
@@ -73,6 +74,7 @@ struct parse {
 	int		 daemon_line;
 	int		 cond_line;
 	char		*error;		/* the first, "FILE:LINE: reason" */
+	char		*longval;	/* a value too long for inih's buffer */
 	int		 errline;
 };
 
@@ -165,6 +167,8 @@ conf_handler(void *arg, const char *section, const char *name,
 
 	if (ps->error != NULL || ps->sec == SEC_SKIP)
 		return (ps->error == NULL);
+	if (strcmp(value, "\001") == 0 && ps->longval != NULL)
+		value = ps->longval;
 	if (ps->sec == SEC_NONE) {
 		conf_error(ps, lineno, "\"%s\" is outside of any section",
 		    name);
@@ -276,6 +280,49 @@ conf_section(struct parse *ps, const char *hdr)
 	free(name);
 }
 
+/*
+ * A line longer than inih's buffer: keep its value (comment stripped as
+ * inih would) and give inih "key = \001" or an indented "\001" instead.
+ */
+static char *
+conf_long_line(struct parse *ps, char *p)
+{
+	static char	 stand_in[512];
+	char		*v, *c;
+	size_t		 keylen;
+
+	if (*p == ' ' || *p == '\t') {
+		v = p + strspn(p, " \t");
+		keylen = 0;
+	} else {
+		keylen = strcspn(p, "=:");
+		if (p[keylen] == '\0' || keylen + 8 > sizeof stand_in) {
+			conf_error(ps, ps->lineno, "line is too long and has "
+			    "no \"key = value\"");
+			return ("");
+		}
+		v = p + keylen + 1;
+		v += strspn(v, " \t");
+	}
+	for (c = v; (c = strchr(c, ';')) != NULL; c++) {
+		if (c > v && (c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			break;
+		}
+	}
+	c = v + strlen(v);
+	while (c > v && (c[-1] == ' ' || c[-1] == '\t'))
+		*--c = '\0';
+	free(ps->longval);
+	ps->longval = xstrdup(v);
+	if (keylen == 0)
+		snprintf(stand_in, sizeof stand_in, " \001");
+	else
+		snprintf(stand_in, sizeof stand_in, "%.*s= \001", (int)keylen,
+		    p);
+	return (stand_in);
+}
+
 /* inih's reader: one line at a time, looked at before inih parses it. */
 static char *
 conf_reader(char *str, int num, void *arg)
@@ -299,11 +346,8 @@ conf_reader(char *str, int num, void *arg)
 	if (memchr(p, '\0', len) != NULL) {
 		conf_error(ps, ps->lineno, "NUL byte in line");
 		p = "";
-	} else if (len + 3 > (size_t)num) {
-		conf_error(ps, ps->lineno, "line is too long (%zu characters, "
-		    "at most %d)", len, num - 3);
-		p = "";
-	}
+	} else if (len + 3 > (size_t)num)
+		p = conf_long_line(ps, p);
 	/* As inih: an indented line after a key continues it, even "[x]". */
 	ps->indented = *p == ' ' || *p == '\t';
 	if (p[strspn(p, " \t")] == '[' &&
@@ -444,6 +488,7 @@ conf_load(const char *path, char **cause)
 	fclose(ps.f);
 	free(ps.buf);
 	free(ps.prevkey);
+	free(ps.longval);
 	if (r > 0 && (ps.error == NULL || r < ps.errline)) {
 		free(ps.error);
 		ps.error = NULL;

@@ -1,0 +1,161 @@
+/* client.h -- benchctl, the command-line client of benchd. */
+#ifndef BENCHCTL_CLIENT_H
+#define BENCHCTL_CLIENT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sysexits.h>
+
+#include <cjson/cJSON.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION	"unknown"
+#endif
+
+#define BENCHCTL_PROTOCOL	1		/* docs/PROTOCOL.md version */
+#define BENCHCTL_SOCKET		"/run/benchd.sock"
+
+/*
+ * Exit statuses, documented in benchctl(1):
+ *   0  ok
+ *   1  a finding: a failed, unstable, cancelled or interrupted session
+ *   2  not canonical (reserved for the conditions command)
+ *   3  benchd answered with an error, or with a reply benchctl cannot read
+ *  64  usage error: unknown command or option, bad number (EX_USAGE)
+ *  69  benchd unreachable: cannot connect, or it hung up (EX_UNAVAILABLE)
+ *  74  standard output could not be written (EX_IOERR)
+ */
+#define EXIT_OK		0
+#define EXIT_FINDING	1
+#define EXIT_NOTCANON	2
+#define EXIT_DAEMON	3
+
+/* benchctl.c */
+extern int	 benchctl_json;		/* --json: print result objects */
+
+/* rpc.c */
+struct rpc;
+struct rpc	*rpc_create(const char *);
+void		 rpc_free(struct rpc *);
+int		 rpc_send(struct rpc *, const char *, cJSON *, int64_t *);
+int		 rpc_recv(struct rpc *, int64_t, cJSON **);
+int		 rpc_call(struct rpc *, const char *, cJSON *, cJSON **);
+int		 rpc_notification(struct rpc *, char **, cJSON **);
+
+/* json.c */
+const char	*json_string(const cJSON *, const char *);
+const char	*json_text(const cJSON *, const char *);
+int		 json_number(const cJSON *, const char *, double *);
+int		 json_int(const cJSON *, const char *, int64_t *);
+int		 json_bool(const cJSON *, const char *);
+const cJSON	*json_object(const cJSON *, const char *);
+const cJSON	*json_array(const cJSON *, const char *);
+char		*json_params_text(const cJSON *);
+char		*json_join(const cJSON *, const char *);
+void		 json_print(const cJSON *);
+
+/* output.c */
+#define OUTPUT_LEN	64		/* fits every formatted number */
+char		*output_vformat(const char *, va_list)
+		     __attribute__((format(printf, 1, 0)));
+void		 output_clean(char *, int);
+void		 output_printf(const char *, ...)
+		     __attribute__((format(printf, 1, 2)));
+size_t		 output_width(const char *);
+const char	*output_seconds(char *, size_t, double, double);
+const char	*output_seconds_pm(char *, size_t, double, const double *);
+const char	*output_kib(char *, size_t, double, double);
+const char	*output_percent(char *, size_t, double);
+const char	*output_duration(char *, size_t, double);
+int		 output_elapsed(const char *, const char *, double *);
+const char	*output_stats_pm(char *, size_t, const cJSON *);
+char		*output_progress(int64_t, const char *, const cJSON *, int);
+
+/* table.c */
+#define TABLE_LEFT	0
+#define TABLE_RIGHT	1
+struct table;
+struct table	*table_create(void);
+void		 table_column(struct table *, const char *, int);
+void		 table_cell(struct table *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+void		 table_print(struct table *);
+void		 table_free(struct table *);
+
+/* cmd.c */
+#define CMD_ARG_NONE	0		/* a flag: --all */
+#define CMD_ARG_STRING	1		/* --label TEXT */
+#define CMD_ARG_NUMBER	2		/* --runs N, checked against min/max */
+#define CMD_MAXOPTS	8
+
+struct cmd_option {
+	const char	*name;		/* without the leading "--" */
+	int		 arg;
+	long long	 min;
+	long long	 max;
+};
+
+#define CMD_HIDDEN	0x1		/* left out of help */
+#define CMD_LOCAL	0x2		/* never talks to benchd */
+
+struct cmd;
+struct cmd_entry {
+	const char		*name;
+	const char		*usage;		/* arguments, after the name */
+	const char		*about;		/* one line for help */
+	int			 args_min;
+	int			 args_max;	/* -1: no limit */
+	const struct cmd_option	*options;	/* ends with a NULL name */
+	int			 flags;
+	int			(*exec)(struct cmd *);
+};
+
+struct cmd {
+	const struct cmd_entry	*entry;
+	int			 argc;		/* positional arguments */
+	char			**argv;
+	const char		*optval[CMD_MAXOPTS];	/* NULL: not given */
+	long long		 optnum[CMD_MAXOPTS];
+	const char		*socket;
+	struct rpc		*rpc;		/* connects on first call */
+};
+
+const struct cmd_entry	*cmd_find(const char *);
+int		 cmd_parse(struct cmd *, const struct cmd_entry *, int,
+		     char **);
+int		 cmd_flag(const struct cmd *, const char *);
+const char	*cmd_value(const struct cmd *, const char *);
+long long	 cmd_number(const struct cmd *, const char *, long long);
+int		 cmd_id(struct cmd *, int, int64_t *);
+int		 cmd_usage_error(const struct cmd *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+void		 cmd_print_usage(FILE *, const struct cmd_entry *);
+void		 cmd_print_help(FILE *);
+extern const struct cmd_entry	*cmd_table[];
+
+/* cmd-status.c */
+extern const struct cmd_entry	 cmd_status_entry;
+
+/* cmd-suites.c */
+extern const struct cmd_entry	 cmd_suites_entry;
+
+/* cmd-queue.c */
+extern const struct cmd_entry	 cmd_queue_entry;
+
+/* cmd-cancel.c */
+extern const struct cmd_entry	 cmd_cancel_entry;
+
+/* cmd-sessions.c */
+extern const struct cmd_entry	 cmd_sessions_entry;
+
+/* cmd-show.c */
+extern const struct cmd_entry	 cmd_show_entry;
+void		 cmd_show_print(const cJSON *);
+int		 cmd_show_exit(const cJSON *);
+
+/* cmd-runs.c */
+extern const struct cmd_entry	 cmd_runs_entry;
+
+#endif

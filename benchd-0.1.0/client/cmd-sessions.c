@@ -1,0 +1,158 @@
+/*
+ * cmd-sessions.c -- sessions [SUITE] [--last N]: one row per session.
+ *
+ * session.list carries no statistics, so the WALL column comes from one
+ * session.get per session that has measured runs, pipelined a window at a
+ * time (benchd answers in order). --json prints session.list's result only.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "xmalloc.h"
+#include "client.h"
+
+#define SESSIONS_WINDOW	32		/* session.get requests in flight */
+
+static int	cmd_sessions_exec(struct cmd *);
+
+static const struct cmd_option	cmd_sessions_options[] = {
+	{ "last", CMD_ARG_NUMBER, 1, 10000 },
+	{ NULL, 0, 0, 0 }
+};
+
+const struct cmd_entry	cmd_sessions_entry = {
+	"sessions", "[SUITE] [--last N]",
+	"list the last N sessions (default 20), of one suite or all",
+	0, 1, cmd_sessions_options, 0, cmd_sessions_exec
+};
+
+static int
+cmd_sessions_get(struct rpc *rpc, int64_t id, int64_t *reqp)
+{
+	cJSON	*params;
+
+	if ((params = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	cJSON_AddNumberToObject(params, "id", (double)id);
+	cJSON_AddBoolToObject(params, "runs", 0);
+	return (rpc_send(rpc, "session.get", params, reqp));
+}
+
+/* Fetch session.get for each session with measured runs; NULL for others. */
+static int
+cmd_sessions_fetch(struct rpc *rpc, const cJSON *sessions, cJSON **got)
+{
+	const cJSON	*s;
+	int64_t		*ids, *reqs, measured;
+	int		*slots, n, k = 0, sent = 0, done = 0, i = 0, rc = 0;
+
+	n = cJSON_GetArraySize(sessions);
+	ids = xcalloc((size_t)n + 1, sizeof *ids);
+	reqs = xcalloc((size_t)n + 1, sizeof *reqs);
+	slots = xcalloc((size_t)n + 1, sizeof *slots);
+	cJSON_ArrayForEach(s, sessions) {
+		if (json_object(s, "wall") == NULL &&
+		    json_int(s, "measured", &measured) == 0 && measured > 0 &&
+		    json_int(s, "id", &ids[k]) == 0)
+			slots[k++] = i;
+		i++;
+	}
+	while (rc == 0 && done < k) {
+		while (rc == 0 && sent < k && sent - done < SESSIONS_WINDOW) {
+			rc = cmd_sessions_get(rpc, ids[sent], &reqs[sent]);
+			sent++;
+		}
+		if (rc == 0)
+			rc = rpc_recv(rpc, reqs[done], &got[slots[done]]);
+		done++;
+	}
+	free(slots);
+	free(reqs);
+	free(ids);
+	return (rc);
+}
+
+/* The table; walls[i] is session i's wall Stats, or NULL. */
+static void
+cmd_sessions_print(const cJSON *sessions, cJSON **got)
+{
+	const cJSON	*s, *wall;
+	struct table	*t;
+	char		*params, buf[OUTPUT_LEN * 2];
+	int64_t		 v;
+	int		 i = 0;
+
+	t = table_create();
+	table_column(t, "ID", TABLE_RIGHT);
+	table_column(t, "SUITE", TABLE_LEFT);
+	table_column(t, "PARAMS", TABLE_LEFT);
+	table_column(t, "LABEL", TABLE_LEFT);
+	table_column(t, "STATE", TABLE_LEFT);
+	table_column(t, "RUNS", TABLE_RIGHT);
+	table_column(t, "WALL(mean±sd)", TABLE_RIGHT);
+	table_column(t, "QUEUED", TABLE_LEFT);
+	cJSON_ArrayForEach(s, sessions) {
+		if (json_int(s, "id", &v) == 0)
+			table_cell(t, "%lld", (long long)v);
+		else
+			table_cell(t, "-");
+		table_cell(t, "%s", json_text(s, "suite"));
+		params = json_params_text(json_object(s, "params"));
+		table_cell(t, "%s", params);
+		free(params);
+		table_cell(t, "%s", json_text(s, "label"));
+		table_cell(t, "%s", json_text(s, "state"));
+		if (json_int(s, "measured", &v) == 0)
+			table_cell(t, "%lld", (long long)v);
+		else
+			table_cell(t, "-");
+		if ((wall = json_object(s, "wall")) == NULL)
+			wall = json_object(json_object(got[i], "summary"),
+			    "wall");
+		table_cell(t, "%s", output_stats_pm(buf, sizeof buf, wall));
+		table_cell(t, "%s", json_text(s, "queued_at"));
+		i++;
+	}
+	table_print(t);
+	table_free(t);
+}
+
+static int
+cmd_sessions_exec(struct cmd *cmd)
+{
+	cJSON		*params, *result, **got;
+	const cJSON	*sessions;
+	int		 rc, n, i;
+
+	if ((params = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	if (cmd->argc == 1)
+		cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
+	if (cmd_value(cmd, "last") != NULL)
+		cJSON_AddNumberToObject(params, "last",
+		    (double)cmd_number(cmd, "last", 0));
+	if ((rc = rpc_call(cmd->rpc, "session.list", params, &result)) != 0)
+		return (rc);
+	if (benchctl_json) {
+		json_print(result);
+		cJSON_Delete(result);
+		return (EXIT_OK);
+	}
+	sessions = json_array(result, "sessions");
+	if ((n = cJSON_GetArraySize(sessions)) == 0) {
+		output_printf("no sessions\n");
+		cJSON_Delete(result);
+		return (EXIT_OK);
+	}
+	got = xcalloc((size_t)n, sizeof *got);
+	if ((rc = cmd_sessions_fetch(cmd->rpc, sessions, got)) == 0)
+		cmd_sessions_print(sessions, got);
+	for (i = 0; i < n; i++)
+		cJSON_Delete(got[i]);
+	free(got);
+	cJSON_Delete(result);
+	return (rc);
+}

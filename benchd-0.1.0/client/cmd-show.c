@@ -1,0 +1,267 @@
+/*
+ * cmd-show.c -- show ID: one session, its summary in the seed's format.
+ *
+ * cmd_show_print is also what "queue --follow" prints when a session ends,
+ * so the two never drift apart.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "xmalloc.h"
+#include "client.h"
+
+#define SHOW_LABEL	"%-13s"		/* "System time: " */
+
+static int	cmd_show_exec(struct cmd *);
+
+static const struct cmd_option	cmd_show_options[] = {
+	{ NULL, 0, 0, 0 }
+};
+
+const struct cmd_entry	cmd_show_entry = {
+	"show", "ID",
+	"show a session: wall/user/sys mean ± stddev, CV, 95% CI, outliers",
+	1, 1, cmd_show_options, 0, cmd_show_exec
+};
+
+/* 1 for the states that are findings, 0 for the rest. */
+int
+cmd_show_exit(const cJSON *session)
+{
+	static const char	*bad[] = {
+		"failed", "unstable", "cancelled", "interrupted", NULL
+	};
+	const char		*state, **s;
+
+	if ((state = json_string(session, "state")) == NULL)
+		return (EXIT_OK);
+	for (s = bad; *s != NULL; s++) {
+		if (strcmp(state, *s) == 0)
+			return (EXIT_FINDING);
+	}
+	return (EXIT_OK);
+}
+
+static void
+cmd_show_header(const cJSON *s)
+{
+	const char	*reason, *started, *finished;
+	char		*params, *line, dur[OUTPUT_LEN];
+	double		 secs;
+	int64_t		 id = 0, uid;
+
+	(void)json_int(s, "id", &id);
+	params = json_params_text(json_object(s, "params"));
+	output_printf(SHOW_LABEL "#%lld\n", "Session:", (long long)id);
+	output_printf(SHOW_LABEL "%s\n", "Suite:", json_text(s, "suite"));
+	output_printf(SHOW_LABEL "%s\n", "Params:", params);
+	output_printf(SHOW_LABEL "%s\n", "Label:", json_text(s, "label"));
+	output_printf(SHOW_LABEL "%s%s\n", "Revision:", json_text(s, "rev"),
+	    json_bool(s, "dirty") ? " (dirty)" : "");
+	reason = json_string(s, "reason");
+	output_printf(SHOW_LABEL "%s%s%s\n", "State:", json_text(s, "state"),
+	    reason != NULL ? ": " : "", reason != NULL ? reason : "");
+	if (json_int(s, "queued_by", &uid) == 0)
+		output_printf(SHOW_LABEL "%s by uid %lld\n", "Queued:",
+		    json_text(s, "queued_at"), (long long)uid);
+	else
+		output_printf(SHOW_LABEL "%s\n", "Queued:",
+		    json_text(s, "queued_at"));
+	started = json_string(s, "started_at");
+	finished = json_string(s, "finished_at");
+	if (started != NULL)
+		output_printf(SHOW_LABEL "%s\n", "Started:", started);
+	if (finished != NULL) {
+		if (output_elapsed(started, finished, &secs) == 0)
+			output_printf(SHOW_LABEL "%s (%s)\n", "Finished:",
+			    finished, output_duration(dur, sizeof dur, secs));
+		else
+			output_printf(SHOW_LABEL "%s\n", "Finished:", finished);
+	}
+	if (json_object(s, "progress") != NULL) {
+		line = output_progress(id, json_string(s, "suite"),
+		    json_object(s, "progress"), 0);
+		output_printf(SHOW_LABEL "%s\n", "Progress:", line);
+		free(line);
+	}
+	free(params);
+}
+
+/* The seed's three lines: "  Wall time:   59.120 s ± 0.410 s". */
+static void
+cmd_show_seed(const cJSON *summary)
+{
+	char	buf[OUTPUT_LEN * 2];
+
+	output_printf("  " SHOW_LABEL "%s\n", "Wall time:", output_stats_pm(buf,
+	    sizeof buf, json_object(summary, "wall")));
+	output_printf("  " SHOW_LABEL "%s\n", "User time:", output_stats_pm(buf,
+	    sizeof buf, json_object(summary, "user")));
+	output_printf("  " SHOW_LABEL "%s\n", "System time:",
+	    output_stats_pm(buf, sizeof buf, json_object(summary, "sys")));
+}
+
+/* "1 (1 mild high)" over the measured runs, "-" without runs. */
+static void
+cmd_show_outliers(const cJSON *runs)
+{
+	static const char	*names[] = {
+		"severe low", "mild low", NULL, "mild high", "severe high"
+	};
+	const cJSON		*r;
+	const char		*kind;
+	char			 detail[256];
+	size_t			 off = 0;
+	int64_t			 o;
+	int			 count[5] = { 0 }, total = 0, i;
+
+	if (runs == NULL) {
+		output_printf("  " SHOW_LABEL "-\n", "Outliers:");
+		return;
+	}
+	cJSON_ArrayForEach(r, runs) {
+		kind = json_string(r, "kind");
+		if (kind == NULL || strcmp(kind, "measured") != 0 ||
+		    json_int(r, "outlier", &o) == -1 || o == 0 || o < -2 ||
+		    o > 2)
+			continue;
+		count[o + 2]++;
+		total++;
+	}
+	detail[0] = '\0';
+	for (i = 4; i >= 0; i--) {
+		if (count[i] == 0 || names[i] == NULL)
+			continue;
+		off += (size_t)snprintf(detail + off, sizeof detail - off,
+		    "%s%d %s", off == 0 ? " (" : ", ", count[i], names[i]);
+	}
+	output_printf("  " SHOW_LABEL "%d%s%s\n", "Outliers:", total, detail,
+	    total != 0 ? ")" : "");
+}
+
+/* n, CV, 95% CI, median, range and memory of the measured runs. */
+static void
+cmd_show_stats(const cJSON *s, const cJSON *summary)
+{
+	const cJSON	*wall = json_object(summary, "wall");
+	const cJSON	*rss = json_object(summary, "maxrss_kb");
+	char		 a[OUTPUT_LEN], b[OUTPUT_LEN], c[OUTPUT_LEN];
+	char		 d[OUTPUT_LEN];
+	double		 mean = NAN, v, lo, hi, target;
+	int64_t		 n = 0, warmups = 0, max_runs = 0;
+
+	(void)json_int(wall, "n", &n);
+	(void)json_int(s, "warmups_done", &warmups);
+	(void)json_int(s, "max_runs", &max_runs);
+	(void)json_number(wall, "mean", &mean);
+	if (max_runs > 0)
+		snprintf(a, sizeof a, " (at most %lld measured)",
+		    (long long)max_runs);
+	else
+		a[0] = '\0';
+	output_printf("  " SHOW_LABEL "%lld measured, %lld warmup%s%s\n",
+	    "n:", (long long)n, (long long)warmups, warmups == 1 ? "" : "s", a);
+
+	if (json_number(wall, "cv", &v) == -1)
+		v = NAN;
+	if (json_number(s, "cv_target", &target) == 0)
+		output_printf("  " SHOW_LABEL "%s (target %s)\n", "CV:",
+		    output_percent(a, sizeof a, v),
+		    output_percent(b, sizeof b, target));
+	else
+		output_printf("  " SHOW_LABEL "%s\n", "CV:",
+		    output_percent(a, sizeof a, v));
+
+	if (json_number(wall, "ci_half", &v) == 0 &&
+	    json_number(wall, "ci_low", &lo) == 0 &&
+	    json_number(wall, "ci_high", &hi) == 0)
+		output_printf("  " SHOW_LABEL "± %s (± %s of mean), %s … %s\n",
+		    "95% CI:", output_seconds(a, sizeof a, v, mean),
+		    output_percent(b, sizeof b, mean != 0 ? v / mean : NAN),
+		    output_seconds(c, sizeof c, lo, mean),
+		    output_seconds(d, sizeof d, hi, mean));
+	else
+		output_printf("  " SHOW_LABEL "-\n", "95% CI:");
+
+	if (json_number(wall, "median", &v) == -1)
+		v = NAN;
+	if (json_number(wall, "mad", &lo) == 0)
+		output_printf("  " SHOW_LABEL "%s (MAD %s)\n", "Median:",
+		    output_seconds(a, sizeof a, v, mean),
+		    output_seconds(b, sizeof b, lo, mean));
+	else
+		output_printf("  " SHOW_LABEL "%s\n", "Median:",
+		    output_seconds(a, sizeof a, v, mean));
+	if (json_number(wall, "min", &lo) == -1)
+		lo = NAN;
+	if (json_number(wall, "max", &hi) == -1)
+		hi = NAN;
+	output_printf("  " SHOW_LABEL "%s … %s\n", "Range:",
+	    output_seconds(a, sizeof a, lo, mean),
+	    output_seconds(b, sizeof b, hi, mean));
+
+	if (json_number(rss, "mean", &v) == 0) {
+		output_kib(a, sizeof a, v, v);
+		if (json_number(rss, "stddev", &lo) == 0)
+			output_printf("  " SHOW_LABEL "%s ± %s\n", "Max RSS:", a,
+			    output_kib(b, sizeof b, lo, v));
+		else
+			output_printf("  " SHOW_LABEL "%s\n", "Max RSS:", a);
+	}
+}
+
+/* The text form of a session.get result. */
+void
+cmd_show_print(const cJSON *result)
+{
+	const cJSON	*s = json_object(result, "session");
+	const cJSON	*summary = json_object(result, "summary");
+	const cJSON	*w;
+
+	cmd_show_header(s);
+	output_printf("\n");
+	if (summary == NULL)
+		output_printf("  No measured run has finished.\n");
+	else {
+		cmd_show_seed(summary);
+		output_printf("\n");
+		cmd_show_stats(s, summary);
+		cmd_show_outliers(json_array(result, "runs"));
+	}
+	if (cJSON_GetArraySize(json_array(result, "warnings")) > 0) {
+		output_printf("\nWarnings:\n");
+		cJSON_ArrayForEach(w, json_array(result, "warnings")) {
+			if (cJSON_IsString(w))
+				output_printf("  %s\n", w->valuestring);
+		}
+	}
+}
+
+static int
+cmd_show_exec(struct cmd *cmd)
+{
+	cJSON	*params, *result;
+	int64_t	 id;
+	int	 rc;
+
+	if ((rc = cmd_id(cmd, 0, &id)) != 0)
+		return (rc);
+	if ((params = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	cJSON_AddNumberToObject(params, "id", (double)id);
+	cJSON_AddBoolToObject(params, "runs", 1);
+	if ((rc = rpc_call(cmd->rpc, "session.get", params, &result)) != 0)
+		return (rc);
+	if (benchctl_json)
+		json_print(result);
+	else
+		cmd_show_print(result);
+	rc = cmd_show_exit(json_object(result, "session"));
+	cJSON_Delete(result);
+	return (rc);
+}

@@ -1,0 +1,121 @@
+/* cmd-status.c -- status: the daemon, its running session and its queue. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "xmalloc.h"
+#include "client.h"
+
+static int	cmd_status_exec(struct cmd *);
+
+static const struct cmd_option	cmd_status_options[] = {
+	{ NULL, 0, 0, 0 }
+};
+
+const struct cmd_entry	cmd_status_entry = {
+	"status", "",
+	"show benchd, the running session with its progress, and the queue",
+	0, 0, cmd_status_options, 0, cmd_status_exec
+};
+
+static void
+cmd_status_running(const cJSON *s)
+{
+	char	*line, *params;
+	int64_t	 id = 0;
+
+	if (s == NULL) {
+		output_printf("Running:   nothing\n");
+		return;
+	}
+	(void)json_int(s, "id", &id);
+	if (json_object(s, "progress") != NULL)
+		line = output_progress(id, json_string(s, "suite"),
+		    json_object(s, "progress"), 0);
+	else
+		line = output_progress(id, json_string(s, "suite"), s, 0);
+	params = json_params_text(json_object(s, "params"));
+	output_printf("Running:   %s\n", line);
+	output_printf("           params %s, label %s, started %s\n", params,
+	    json_text(s, "label"), json_text(s, "started_at"));
+	free(params);
+	free(line);
+}
+
+static void
+cmd_status_queue(const cJSON *queue)
+{
+	const cJSON	*s;
+	struct table	*t;
+	char		*params;
+	int64_t		 id;
+	int		 n;
+
+	if ((n = cJSON_GetArraySize(queue)) == 0) {
+		output_printf("Queue:     empty\n");
+		return;
+	}
+	output_printf("Queue:     %d session%s\n\n", n, n == 1 ? "" : "s");
+	t = table_create();
+	table_column(t, "ID", TABLE_RIGHT);
+	table_column(t, "SUITE", TABLE_LEFT);
+	table_column(t, "PARAMS", TABLE_LEFT);
+	table_column(t, "LABEL", TABLE_LEFT);
+	table_column(t, "QUEUED", TABLE_LEFT);
+	cJSON_ArrayForEach(s, queue) {
+		if (json_int(s, "id", &id) == 0)
+			table_cell(t, "%lld", (long long)id);
+		else
+			table_cell(t, "-");
+		table_cell(t, "%s", json_text(s, "suite"));
+		params = json_params_text(json_object(s, "params"));
+		table_cell(t, "%s", params);
+		free(params);
+		table_cell(t, "%s", json_text(s, "label"));
+		table_cell(t, "%s", json_text(s, "queued_at"));
+	}
+	table_print(t);
+	table_free(t);
+}
+
+static int
+cmd_status_exec(struct cmd *cmd)
+{
+	cJSON		*result;
+	const cJSON	*running;
+	const char	*version;
+	char		 up[OUTPUT_LEN];
+	double		 uptime;
+	int64_t		 protocol = 0, pid = 0;
+	int		 rc;
+
+	if ((rc = rpc_call(cmd->rpc, "status", NULL, &result)) != 0)
+		return (rc);
+	if (json_int(result, "protocol", &protocol) == 0 &&
+	    protocol != BENCHCTL_PROTOCOL)
+		log_warnx("benchd speaks protocol %lld, benchctl %d",
+		    (long long)protocol, BENCHCTL_PROTOCOL);
+	if (benchctl_json) {
+		json_print(result);
+		cJSON_Delete(result);
+		return (EXIT_OK);
+	}
+
+	if ((version = json_string(result, "version")) == NULL)
+		version = "?";
+	(void)json_int(result, "pid", &pid);
+	if (json_number(result, "uptime", &uptime) == -1)
+		uptime = -1;
+	output_printf("benchd %s (protocol %lld), pid %lld, up %s\n", version,
+	    (long long)protocol, (long long)pid,
+	    output_duration(up, sizeof up, uptime));
+	output_printf("Socket:    %s\n", json_text(result, "socket"));
+	output_printf("Database:  %s\n", json_text(result, "database"));
+	running = json_object(result, "running");
+	cmd_status_running(running);
+	cmd_status_queue(json_array(result, "queue"));
+	cJSON_Delete(result);
+	return (EXIT_OK);
+}

@@ -1,0 +1,314 @@
+/*
+ * cmd.c -- the command table and the one argument parser.
+ *
+ * Every command is a struct cmd_entry in its own cmd-*.c file: its name,
+ * usage, argument counts and options. help, usage errors and the hidden
+ * "commands" listing (read by the bash completion) are all generated from
+ * cmd_table, so adding a command is one file plus one line here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "xmalloc.h"
+#include "client.h"
+
+#define CMD_ID_MAX	9007199254740992LL	/* 2^53: exact in JSON */
+
+static int	cmd_help_exec(struct cmd *);
+static int	cmd_commands_exec(struct cmd *);
+
+static const struct cmd_option	cmd_no_options[] = {
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct cmd_entry	cmd_help_entry = {
+	"help", "[COMMAND]",
+	"list the commands, or show how to use one",
+	0, 1, cmd_no_options, CMD_LOCAL, cmd_help_exec
+};
+
+static const struct cmd_entry	cmd_commands_entry = {
+	"commands", "",
+	"print each command and its options, for shell completion",
+	0, 0, cmd_no_options, CMD_LOCAL | CMD_HIDDEN, cmd_commands_exec
+};
+
+/* In the order help lists them; later commands from SPEC go here. */
+const struct cmd_entry	*cmd_table[] = {
+	&cmd_status_entry,
+	&cmd_suites_entry,
+	&cmd_queue_entry,
+	&cmd_cancel_entry,
+	&cmd_sessions_entry,
+	&cmd_show_entry,
+	&cmd_runs_entry,
+	&cmd_help_entry,
+	&cmd_commands_entry,
+	NULL
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	const struct cmd_entry	**e;
+
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) == 0)
+			return (*e);
+	}
+	return (NULL);
+}
+
+/* Decimal digits only, no sign or blanks, within [min, max]. */
+static int
+cmd_strtonum(const char *s, long long min, long long max, long long *vp)
+{
+	char		*end;
+	long long	 v;
+
+	if (*s < '0' || *s > '9')
+		return (-1);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return (-1);
+	*vp = v;
+	return (0);
+}
+
+void
+cmd_print_usage(FILE *fp, const struct cmd_entry *entry)
+{
+	fprintf(fp, "usage: benchctl %s%s%s\n", entry->name,
+	    *entry->usage == '\0' ? "" : " ", entry->usage);
+}
+
+int
+cmd_usage_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	char	msg[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warnx("%s: %s", cmd->entry->name, msg);
+	cmd_print_usage(stderr, cmd->entry);
+	return (EX_USAGE);
+}
+
+static int
+cmd_option_index(const struct cmd_entry *entry, const char *name, size_t len)
+{
+	int	i;
+
+	for (i = 0; entry->options[i].name != NULL; i++) {
+		if (strlen(entry->options[i].name) == len &&
+		    strncmp(entry->options[i].name, name, len) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+/* One "--name[=value]" at argv[*ip]; may consume the next word. */
+static int
+cmd_parse_option(struct cmd *cmd, int argc, char **argv, int *ip)
+{
+	const struct cmd_option	*opt;
+	const char		*word = argv[*ip] + 2, *eq, *value;
+	size_t			 len;
+	int			 idx;
+
+	eq = strchr(word, '=');
+	len = eq == NULL ? strlen(word) : (size_t)(eq - word);
+	if ((idx = cmd_option_index(cmd->entry, word, len)) == -1)
+		return (cmd_usage_error(cmd, "unknown option --%.*s",
+		    (int)len, word));
+	opt = &cmd->entry->options[idx];
+	if (opt->arg == CMD_ARG_NONE) {
+		if (eq != NULL)
+			return (cmd_usage_error(cmd,
+			    "--%s takes no value", opt->name));
+		cmd->optval[idx] = "";
+		return (0);
+	}
+	if (eq != NULL)
+		value = eq + 1;
+	else if (*ip + 1 < argc)
+		value = argv[++*ip];
+	else
+		return (cmd_usage_error(cmd, "--%s needs a value", opt->name));
+	if (opt->arg == CMD_ARG_NUMBER &&
+	    cmd_strtonum(value, opt->min, opt->max, &cmd->optnum[idx]) == -1)
+		return (cmd_usage_error(cmd,
+		    "--%s: expected a whole number from %lld to %lld, not \"%s\"",
+		    opt->name, opt->min, opt->max, value));
+	cmd->optval[idx] = value;
+	return (0);
+}
+
+/*
+ * Split argv (argv[0] is the command's name) into options and positional
+ * arguments. Options may come anywhere before "--"; "--json" is accepted
+ * after the command too. Returns 0, EX_USAGE, or -1 when -h/--help was
+ * asked for and the usage has been printed.
+ */
+int
+cmd_parse(struct cmd *cmd, const struct cmd_entry *entry, int argc,
+    char **argv)
+{
+	int	i, rc, dashdash = 0, nopts;
+
+	memset(cmd->optval, 0, sizeof cmd->optval);
+	memset(cmd->optnum, 0, sizeof cmd->optnum);
+	cmd->entry = entry;
+	cmd->argc = 0;
+	cmd->argv = xreallocarray(NULL, (size_t)argc + 1, sizeof *cmd->argv);
+	for (nopts = 0; entry->options[nopts].name != NULL; nopts++)
+		;
+	if (nopts > CMD_MAXOPTS)
+		fatalx("%s: too many options", entry->name);
+
+	for (i = 1; i < argc; i++) {
+		if (dashdash || argv[i][0] != '-' || argv[i][1] == '\0') {
+			cmd->argv[cmd->argc++] = argv[i];
+			continue;
+		}
+		if (strcmp(argv[i], "--") == 0)
+			dashdash = 1;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			cmd_print_usage(stdout, entry);
+			printf("%s\n", entry->about);
+			return (-1);
+		} else if (strcmp(argv[i], "--json") == 0)
+			benchctl_json = 1;
+		else if (argv[i][1] != '-')
+			return (cmd_usage_error(cmd, "unknown option %s",
+			    argv[i]));
+		else if ((rc = cmd_parse_option(cmd, argc, argv, &i)) != 0)
+			return (rc);
+	}
+	cmd->argv[cmd->argc] = NULL;
+	if (cmd->argc < entry->args_min)
+		return (cmd_usage_error(cmd, "missing argument"));
+	if (entry->args_max != -1 && cmd->argc > entry->args_max)
+		return (cmd_usage_error(cmd, "too many arguments"));
+	return (0);
+}
+
+static int
+cmd_option_lookup(const struct cmd *cmd, const char *name)
+{
+	int	idx;
+
+	if ((idx = cmd_option_index(cmd->entry, name, strlen(name))) == -1)
+		fatalx("%s: no option --%s in the table", cmd->entry->name,
+		    name);
+	return (idx);
+}
+
+int
+cmd_flag(const struct cmd *cmd, const char *name)
+{
+	return (cmd->optval[cmd_option_lookup(cmd, name)] != NULL);
+}
+
+const char *
+cmd_value(const struct cmd *cmd, const char *name)
+{
+	return (cmd->optval[cmd_option_lookup(cmd, name)]);
+}
+
+/* A number option's value, or dflt when it was not given. */
+long long
+cmd_number(const struct cmd *cmd, const char *name, long long dflt)
+{
+	int	idx = cmd_option_lookup(cmd, name);
+
+	return (cmd->optval[idx] == NULL ? dflt : cmd->optnum[idx]);
+}
+
+/* Positional argument n as a session id: "12" or "#12". */
+int
+cmd_id(struct cmd *cmd, int n, int64_t *idp)
+{
+	const char	*s = cmd->argv[n];
+	long long	 v;
+
+	if (cmd_strtonum(s[0] == '#' ? s + 1 : s, 1, CMD_ID_MAX, &v) == -1)
+		return (cmd_usage_error(cmd, "bad session id \"%s\"", s));
+	*idp = v;
+	return (0);
+}
+
+void
+cmd_print_help(FILE *fp)
+{
+	const struct cmd_entry	**e;
+
+	fprintf(fp,
+	    "usage: benchctl [-S SOCKET] [--json] COMMAND [ARG ...]\n"
+	    "       benchctl -h | --help | --version\n"
+	    "\n"
+	    "options:\n"
+	    "  -S SOCKET   benchd's socket (default $BENCHD_SOCKET, "
+	    "else %s)\n"
+	    "  --json      print benchd's result as one JSON document\n"
+	    "  -h, --help  print this help\n"
+	    "  --version   print the version\n"
+	    "\n"
+	    "commands:\n", BENCHCTL_SOCKET);
+	for (e = cmd_table; *e != NULL; e++) {
+		if ((*e)->flags & CMD_HIDDEN)
+			continue;
+		fprintf(fp, "  %s%s%s\n      %s\n", (*e)->name,
+		    *(*e)->usage == '\0' ? "" : " ", (*e)->usage, (*e)->about);
+	}
+	fprintf(fp, "\nexit status: 0 ok, 1 failed or unstable session, "
+	    "3 error from benchd,\n64 usage error, 69 benchd unreachable; "
+	    "see benchctl(1).\n");
+}
+
+static int
+cmd_help_exec(struct cmd *cmd)
+{
+	const struct cmd_entry	*entry;
+
+	if (cmd->argc == 0) {
+		cmd_print_help(stdout);
+		return (EXIT_OK);
+	}
+	if ((entry = cmd_find(cmd->argv[0])) == NULL)
+		return (cmd_usage_error(cmd, "unknown command \"%s\"",
+		    cmd->argv[0]));
+	cmd_print_usage(stdout, entry);
+	printf("%s\n", entry->about);
+	return (EXIT_OK);
+}
+
+/* "queue --all --follow --label= ...": "=" marks an option with a value. */
+static int
+cmd_commands_exec(struct cmd *cmd)
+{
+	const struct cmd_entry	**e;
+	const struct cmd_option	 *opt;
+
+	for (e = cmd_table; *e != NULL; e++) {
+		if ((*e)->flags & CMD_HIDDEN)
+			continue;
+		printf("%s", (*e)->name);
+		for (opt = (*e)->options; opt->name != NULL; opt++) {
+			printf(" --%s%s", opt->name,
+			    opt->arg == CMD_ARG_NONE ? "" : "=");
+		}
+		printf("\n");
+	}
+	return (EXIT_OK);
+}

@@ -1,0 +1,272 @@
+/*
+ * output.c -- the units benchctl prints numbers in, and safe printing.
+ *
+ * One set of rules, used by every command:
+ *   times     >= 1 s as "59.120 s", >= 1 ms as "512.3 ms", else "41.0 µs";
+ *             a value and its spread ("mean ± sd") share the unit of the
+ *             value; each time column of "runs" the unit of its largest;
+ *   memory    "812 KiB", "793.3 MiB", "1.52 GiB";
+ *   ratios    as percentages with two decimals, "0.69%";
+ *   durations "42.0s", "2m 06s", "1h 02m", "3d 04h".
+ * Text from benchd (labels, messages) is printed with control characters
+ * replaced by '?', so a label cannot drive the terminal.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "xmalloc.h"
+#include "client.h"
+
+/* vasprintf that never fails. */
+char *
+output_vformat(const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+	char	*s;
+	int	 n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		fatalx("bad format");
+	s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return (s);
+}
+
+/* Replace control characters (except newlines when keepnl) with '?'. */
+void
+output_clean(char *s, int keepnl)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\n' && keepnl)
+			continue;
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/* Columns a string takes: UTF-8 characters, counted by their lead bytes. */
+size_t
+output_width(const char *s)
+{
+	size_t	w = 0;
+
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	}
+	return (w);
+}
+
+void
+output_printf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = output_vformat(fmt, ap);
+	va_end(ap);
+	output_clean(s, 1);
+	fputs(s, stdout);
+	free(s);
+}
+
+/* A time in seconds, in the unit that suits ref (see the top comment). */
+const char *
+output_seconds(char *buf, size_t len, double value, double ref)
+{
+	double	a = fabs(ref);
+
+	if (!isfinite(value))
+		snprintf(buf, len, "-");
+	else if (a >= 1.0 || a == 0.0)
+		snprintf(buf, len, "%.3f s", value);
+	else if (a >= 1e-3)
+		snprintf(buf, len, "%.1f ms", value * 1e3);
+	else
+		snprintf(buf, len, "%.1f µs", value * 1e6);
+	return (buf);
+}
+
+/* "mean ± sd" in one unit; sd may be NULL (undefined for one run). */
+const char *
+output_seconds_pm(char *buf, size_t len, double mean, const double *sd)
+{
+	char	a[OUTPUT_LEN], b[OUTPUT_LEN];
+
+	output_seconds(a, sizeof a, mean, mean);
+	if (sd == NULL)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s ± %s", a,
+		    output_seconds(b, sizeof b, *sd, mean));
+	return (buf);
+}
+
+/* A Stats object (docs/PROTOCOL.md) as "mean ± stddev", "-" if empty. */
+const char *
+output_stats_pm(char *buf, size_t len, const cJSON *stats)
+{
+	double	mean, sd;
+
+	if (json_number(stats, "mean", &mean) == -1)
+		snprintf(buf, len, "-");
+	else if (json_number(stats, "stddev", &sd) == -1)
+		output_seconds_pm(buf, len, mean, NULL);
+	else
+		output_seconds_pm(buf, len, mean, &sd);
+	return (buf);
+}
+
+/* Kibibytes, in the unit that suits ref. */
+const char *
+output_kib(char *buf, size_t len, double kib, double ref)
+{
+	double	a = fabs(ref);
+
+	if (!isfinite(kib))
+		snprintf(buf, len, "-");
+	else if (a < 1024.0)
+		snprintf(buf, len, "%.0f KiB", kib);
+	else if (a < 1024.0 * 1024.0)
+		snprintf(buf, len, "%.1f MiB", kib / 1024.0);
+	else
+		snprintf(buf, len, "%.2f GiB", kib / (1024.0 * 1024.0));
+	return (buf);
+}
+
+const char *
+output_percent(char *buf, size_t len, double ratio)
+{
+	if (!isfinite(ratio))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f%%", ratio * 100.0);
+	return (buf);
+}
+
+const char *
+output_duration(char *buf, size_t len, double secs)
+{
+	long long	t;
+
+	if (!isfinite(secs) || secs < 0)
+		snprintf(buf, len, "-");
+	else if (secs < 60)
+		snprintf(buf, len, "%.1fs", secs);
+	else {
+		t = (long long)secs;
+		if (t < 3600)
+			snprintf(buf, len, "%lldm %02llds", t / 60, t % 60);
+		else if (t < 86400)
+			snprintf(buf, len, "%lldh %02lldm", t / 3600,
+			    t / 60 % 60);
+		else
+			snprintf(buf, len, "%lldd %02lldh", t / 86400,
+			    t / 3600 % 24);
+	}
+	return (buf);
+}
+
+/* Parse benchd's "2026-11-27T18:43:06Z" (fractions ignored). */
+static int
+output_timestamp(const char *s, time_t *tp)
+{
+	struct tm	tm;
+	int		n = 0;
+
+	if (s == NULL)
+		return (-1);
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	    n == 0)
+		return (-1);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if ((*tp = timegm(&tm)) == (time_t)-1)
+		return (-1);
+	return (0);
+}
+
+/* Seconds from one timestamp to another, or -1 if either is unreadable. */
+int
+output_elapsed(const char *from, const char *to, double *secs)
+{
+	time_t	a, b;
+
+	if (output_timestamp(from, &a) == -1 || output_timestamp(to, &b) == -1)
+		return (-1);
+	*secs = difftime(b, a);
+	return (0);
+}
+
+/* "[=======>     ]" for run of total. */
+static void
+output_bar(char *buf, size_t len, int64_t run, int64_t of)
+{
+	const int	width = 20;
+	int		filled, i;
+	size_t		off = 0;
+
+	if (len < (size_t)width + 3)
+		fatalx("output_bar: buffer too small");
+	filled = run >= of ? width : (int)(run * width / of);
+	buf[off++] = '[';
+	for (i = 0; i < width; i++) {
+		if (i < filled - 1 || (i == filled - 1 && run >= of))
+			buf[off++] = '=';
+		else if (i == filled - 1)
+			buf[off++] = '>';
+		else
+			buf[off++] = ' ';
+	}
+	buf[off++] = ']';
+	buf[off] = '\0';
+}
+
+/*
+ * One progress line, "#12 demo  measured  run 3/5  [===>  ]  last 0.512 s",
+ * from a Session's progress or a session.progress notification (both carry
+ * phase, run, of and last_wall). Caller frees.
+ */
+char *
+output_progress(int64_t id, const char *suite, const cJSON *p, int bar)
+{
+	const char	*phase;
+	char		 runs[OUTPUT_LEN], barbuf[OUTPUT_LEN];
+	char		 last[OUTPUT_LEN], secs[OUTPUT_LEN], *line;
+	int64_t		 run, of;
+	double		 wall;
+
+	if ((phase = json_string(p, "phase")) == NULL &&
+	    (phase = json_string(p, "state")) == NULL)
+		phase = "-";
+	runs[0] = barbuf[0] = last[0] = '\0';
+	if (json_int(p, "run", &run) == 0 && json_int(p, "of", &of) == 0 &&
+	    run >= 0 && of > 0) {
+		snprintf(runs, sizeof runs, "  run %lld/%lld", (long long)run,
+		    (long long)of);
+		if (bar) {
+			barbuf[0] = barbuf[1] = ' ';
+			output_bar(barbuf + 2, sizeof barbuf - 2, run, of);
+		}
+	}
+	if (json_number(p, "last_wall", &wall) == 0)
+		snprintf(last, sizeof last, "  last %s",
+		    output_seconds(secs, sizeof secs, wall, wall));
+	xasprintf(&line, "#%lld %s  %s%s%s%s", (long long)id,
+	    suite == NULL ? "-" : suite, phase, runs, barbuf, last);
+	output_clean(line, 0);
+	return (line);
+}

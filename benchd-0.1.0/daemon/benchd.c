@@ -1,0 +1,232 @@
+/*
+ * benchd.c -- the benchmark daemon: start-up, signals, the event loop.
+ */
+#include "config.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "benchd.h"
+#include "conf.h"
+#include "leftover.h"
+#include "log.h"
+#include "notify.h"
+#include "runner.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct event_base	*ev_base;
+struct config		*cfg;
+struct store		*db;
+struct timespec		 start_time;
+const char		*socket_path;
+const char		*db_path;
+
+static const char	*opt_socket;
+static const char	*opt_database;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: benchd [-fnv] [-c config] [-D database] "
+	    "[-S socket]\n");
+	exit(64);
+}
+
+/* Command-line paths win over the file, on start and on every reload. */
+static void
+apply_overrides(struct config *c)
+{
+	if (opt_socket != NULL) {
+		free(c->socket);
+		c->socket = xstrdup(opt_socket);
+	}
+	if (opt_database != NULL) {
+		free(c->database);
+		c->database = xstrdup(opt_database);
+	}
+}
+
+static void
+sigchld_cb(evutil_socket_t sig, short events, void *arg)
+{
+	struct timespec	now;
+	struct rusage	ru;
+	pid_t		pid;
+	int		status;
+
+	for (;;) {
+		pid = wait4(-1, &status, WNOHANG, &ru);
+		if (pid <= 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		runner_reaped(pid, status, &ru, &now);
+	}
+}
+
+static void
+sigterm_cb(evutil_socket_t sig, short events, void *arg)
+{
+	char	*reason;
+
+	log_info("%s: shutting down", strsignal(sig));
+	notify_stopping();
+	xasprintf(&reason, "benchd stopped by %s", sig == SIGINT ? "SIGINT" :
+	    "SIGTERM");
+	sched_shutdown(reason);
+	free(reason);
+	event_base_loopbreak(ev_base);
+}
+
+/* SIGHUP: a bad file keeps the running config; a running session keeps
+ * the suite definition it started with. */
+static void
+sighup_cb(evutil_socket_t sig, short events, void *arg)
+{
+	struct config	*c;
+	char		*cause = NULL;
+
+	if ((c = conf_load(cfg->path, &cause)) == NULL) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", cause);
+		free(cause);
+		return;
+	}
+	apply_overrides(c);
+	if (strcmp(c->socket, cfg->socket) != 0 ||
+	    strcmp(c->database, cfg->database) != 0)
+		log_warnx("reload: socket and database changes take effect "
+		    "at the next start");
+	if (!sched_config_in_use(cfg))
+		conf_free(cfg);
+	cfg = c;
+	log_info("configuration reloaded from %s", cfg->path);
+	notify_status("Configuration reloaded from %s", cfg->path);
+	sched_kick();
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*path = CONFIG_DEFAULT_PATH;
+	struct event	*ev_chld, *ev_term, *ev_int, *ev_hup;
+	char		*cause = NULL;
+	int		 ch, foreground = 0, check = 0, verbose = 0;
+	int64_t		*ids = NULL;
+	size_t		 nids = 0;
+	int		 lfd;
+
+	while ((ch = getopt(argc, argv, "c:D:fnS:v")) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'D':
+			opt_database = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'S':
+			opt_socket = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("benchd", verbose);
+
+	if ((cfg = conf_load(path, &cause)) == NULL) {
+		fprintf(stderr, "benchd: %s\n", cause);
+		free(cause);
+		return (1);
+	}
+	apply_overrides(cfg);
+	if (check) {
+		printf("configuration OK\n");
+		conf_free(cfg);
+		return (0);
+	}
+	/* A socket from systemd wins over socket = (ListenStream= says). */
+	if ((lfd = notify_listen_fd(&cause)) == -2)
+		fatalx("%s", cause);
+	if (lfd >= 0 && notify_listen_path() != NULL)
+		socket_path = xstrdup(notify_listen_path());
+	else
+		socket_path = xstrdup(cfg->socket);
+	db_path = xstrdup(cfg->database);
+
+	signal(SIGPIPE, SIG_IGN);
+	/* Orphans of a workload come to us, so nothing escapes unreaped. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("prctl(PR_SET_CHILD_SUBREAPER)");
+	clock_gettime(CLOCK_MONOTONIC, &start_time);
+
+	if ((db = store_open(db_path, &cause)) == NULL)
+		fatalx("%s", cause);
+	if (store_recover(db, &ids, &nids) == 0 && nids > 0) {
+		log_warnx("%zu session(s) left running were marked interrupted",
+		    nids);
+		leftover_kill(ids, nids);
+	}
+	free(ids);
+
+	if ((ev_base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	/* Priority 0 is the reap of a measured child; the rest is 1. */
+	if (event_base_priority_init(ev_base, 2) != 0)
+		fatalx("event_base_priority_init failed");
+	if (lfd >= 0) {
+		if (server_adopt(lfd, &cause) != 0)
+			fatalx("%s", cause);
+	} else if (server_listen(socket_path, cfg->admin_group, &cause) != 0)
+		fatalx("%s", cause);
+	if (!foreground && daemon(1, 1) == -1)
+		fatal("daemon");
+
+	ev_chld = evsignal_new(ev_base, SIGCHLD, sigchld_cb, NULL);
+	ev_term = evsignal_new(ev_base, SIGTERM, sigterm_cb, NULL);
+	ev_int = evsignal_new(ev_base, SIGINT, sigterm_cb, NULL);
+	ev_hup = evsignal_new(ev_base, SIGHUP, sighup_cb, NULL);
+	evsignal_add(ev_chld, NULL);
+	evsignal_add(ev_term, NULL);
+	evsignal_add(ev_int, NULL);
+	evsignal_add(ev_hup, NULL);
+
+	sched_init();
+	log_info("listening on %s, database %s", socket_path, db_path);
+	/* Socket listening and database open: clients may come now. */
+	notify_watchdog_start(ev_base);
+	notify_ready();
+	event_base_dispatch(ev_base);
+
+	notify_watchdog_stop();
+	server_close();
+	event_free(ev_chld);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_free(ev_hup);
+	store_close(db);
+	conf_free(cfg);
+	event_base_free(ev_base);
+	return (0);
+}

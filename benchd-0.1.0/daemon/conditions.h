@@ -1,0 +1,95 @@
+/* conditions.h -- the canonical-conditions gate: is this box quiet enough? */
+#ifndef BENCHD_CONDITIONS_H
+#define BENCHD_CONDITIONS_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+struct config_conditions;
+
+/* The order is the report's sort order after failures first. */
+enum cond_status {
+	COND_OK,
+	COND_WARN,
+	COND_FAIL,
+	COND_UNAVAILABLE	/* the file to read is absent or unreadable */
+};
+
+struct cond_check {
+	char		 name[16];	/* "governor", "thermal", ... */
+	enum cond_status status;
+	char		*value;		/* what was read; never NULL */
+	char		*advice;	/* one line; "" when nothing to do */
+};
+
+struct cond_report {
+	struct cond_check *checks;	/* fixed order, see conditions.c */
+	size_t		   nchecks;
+};
+
+/*
+ * Run every check against cc->proc_root and cc->sys_root ("/" for the real
+ * system).  self is benchd's pid: it and its descendants are never
+ * forbidden processes (0 excludes nothing).  Fills *r; free it with
+ * conditions_report_free.
+ */
+void		 conditions_check(const struct config_conditions *cc,
+		     pid_t self, struct cond_report *r);
+/* 1 when no check failed: warnings and unavailable checks do not count. */
+int		 conditions_canonical(const struct cond_report *);
+void		 conditions_report_free(struct cond_report *);
+/*
+ * {"canonical":bool,"checks":[{"name","status","value","advice"}]}, checks
+ * ordered fail, warn, unavailable, ok (stable within a status).
+ */
+cJSON		*conditions_report_json(const struct cond_report *);
+/*
+ * "governor: cpu1=powersave; processes: cargo[42]" for a session's reason;
+ * NULL when nothing failed.  Caller frees.
+ */
+char		*conditions_report_failing(const struct cond_report *);
+/*
+ * Thermal-throttle events since boot (core counters of every CPU plus each
+ * package's counter once); the runner records the delta across a run.
+ * Returns -1 when no CPU exposes the counters (VMs).
+ */
+int		 conditions_throttle_total(const struct config_conditions *,
+		     uint64_t *total);
+const char	*cond_status_name(enum cond_status);
+
+/* Internal: shared by conditions.c and conditions-proc.c only. */
+int		 cond_path(char *, size_t, const char *root,
+		     const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
+ssize_t		 cond_read(char *, size_t, const char *root,
+		     const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
+void		 cond_set(struct cond_check *, enum cond_status,
+		     const char *advice, const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
+void		 cond_check_processes(const struct config_conditions *,
+		     pid_t, struct cond_check *);
+void		 cond_check_runnable(const struct config_conditions *,
+		     pid_t, struct cond_check *);
+void		 cond_check_aslr(const struct config_conditions *,
+		     pid_t, struct cond_check *);
+void		 cond_check_swap(const struct config_conditions *,
+		     pid_t, struct cond_check *);
+
+/* A bounded, space-separated list of items for a check's value. */
+#define COND_LIST_SHOWN	16
+struct cond_list {
+	char		 buf[1024];
+	size_t		 len;
+	size_t		 n;		/* items added */
+	size_t		 shown;		/* items written to buf */
+};
+void		 cond_list_add(struct cond_list *, const char *fmt, ...)
+		     __attribute__((format(printf, 2, 3)));
+const char	*cond_list_str(struct cond_list *);
+
+#endif

@@ -1,0 +1,525 @@
+/*
+ * conf-keys.c -- the keys of benchd.conf: type, default, range, how a
+ * value is read, and the canonical text of a suite.
+ *
+ * Each key is a row in a table; defaults are strings read by the same code
+ * as the file's values, so a default can never be something the file
+ * could not say, and a suite's text can be printed from the same rows.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv.h"
+#include "conf.h"
+#include "conf-keys.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789_"
+
+enum ktype {
+	T_STR,		/* non-empty string */
+	T_OPTSTR,	/* string, empty for none */
+	T_PATH,		/* absolute path */
+	T_CMD,		/* command template, joined over continuation lines */
+	T_INT,
+	T_NUM,
+	T_FRAC,		/* number or percentage */
+	T_BOOL,
+	T_POLICY,
+	T_LIST,		/* words, extended by continuation lines */
+	T_ENV,		/* KEY=VALUE words */
+	T_CPUS		/* CPU list; aux is the cpu_set_t */
+};
+
+struct key {
+	const char	*name;
+	enum ktype	 type;
+	size_t		 off;
+	size_t		 aux;		/* count of a list, cpu_set_t of cpus */
+	const char	*def;		/* default, parsed like a value */
+	double		 min;
+	double		 max;
+};
+
+#define D(f)	offsetof(struct config, f)
+#define C(f)	offsetof(struct config_conditions, f)
+#define S(f)	offsetof(struct suite, f)
+
+static const struct key daemon_keys[] = {
+	{ "socket", T_PATH, D(socket), 0, "/run/benchd.sock", 0, 0 },
+	{ "database", T_PATH, D(database), 0, "/var/lib/benchd/benchd.db",
+	    0, 0 },
+	{ "admin_group", T_STR, D(admin_group), 0, "benchd", 0, 0 },
+	{ "path", T_STR, D(env_path), 0, "/usr/local/bin:/usr/bin:/bin", 0, 0 },
+	{ "home", T_PATH, D(env_home), 0, "/var/lib/benchd", 0, 0 },
+	{ "lang", T_STR, D(env_lang), 0, "C.UTF-8", 0, 0 },
+	{ "tmpdir", T_PATH, D(env_tmpdir), 0, "/tmp", 0, 0 },
+	{ "max_clients", T_INT, D(max_clients), 0, "256", 1, 65536 },
+	{ "kill_grace", T_INT, D(kill_grace), 0, "5", 0, 3600 },
+};
+
+static const struct key cond_keys[] = {
+	{ "forbid_processes", T_LIST, C(forbid_processes),
+	    C(nforbid_processes), "", 0, 0 },
+	{ "governor", T_OPTSTR, C(governor), 0, NULL, 0, 0 },
+	{ "max_temp_c", T_NUM, C(max_temp_c), 0, "0", 0, 200 },
+	{ "max_runnable", T_INT, C(max_runnable), 0, "-1", -1, INT_MAX },
+	{ "policy", T_POLICY, C(policy), 0, "wait", 0, 0 },
+	{ "wait_timeout", T_INT, C(wait_timeout), 0, "600", 0, INT_MAX },
+	{ "recheck_interval", T_INT, C(recheck_interval), 0, "5", 1, 3600 },
+	{ "proc_root", T_PATH, C(proc_root), 0, "/", 0, 0 },
+	{ "sys_root", T_PATH, C(sys_root), 0, "/", 0, 0 },
+};
+
+/* In this order in suite->text. */
+static const struct key suite_keys[] = {
+	{ "workdir", T_PATH, S(workdir), 0, NULL, 0, 0 },
+	{ "build", T_CMD, S(build), 0, NULL, 0, 0 },
+	{ "command", T_CMD, S(command), 0, NULL, 0, 0 },
+	{ "shell", T_BOOL, S(shell), 0, "no", 0, 0 },
+	{ "env", T_ENV, S(env), S(nenv), "", 0, 0 },
+	{ "warmup", T_INT, S(warmup), 0, "3", 0, INT_MAX },
+	{ "runs", T_INT, S(runs), 0, "5", 1, INT_MAX },
+	{ "max_runs", T_INT, S(max_runs), 0, "30", 1, INT_MAX },
+	{ "cv_target", T_FRAC, S(cv_target), 0, "0.05", 0.001, 1 },
+	{ "noise", T_FRAC, S(noise), 0, "0.01", 0, 1 },
+	{ "timeout", T_INT, S(timeout), 0, "0", 0, INT_MAX },
+	{ "build_timeout", T_INT, S(build_timeout), 0, "0", 0, INT_MAX },
+	{ "timing_prefixes", T_LIST, S(timing_prefixes), S(ntiming_prefixes),
+	    "ORI_BUILD_TIMING ORI_TEST_TIMING", 0, 0 },
+	{ "cpus", T_CPUS, S(cpus), S(cpuset), NULL, 0, 0 },
+	{ "nice", T_INT, S(nice), 0, "0", -20, 19 },
+};
+
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+_Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
+_Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
+_Static_assert(nitems(suite_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
+
+static const struct {
+	const struct key	*keys;
+	size_t			 n;
+} tables[] = {
+	[CONF_DAEMON] = { daemon_keys, nitems(daemon_keys) },
+	[CONF_CONDITIONS] = { cond_keys, nitems(cond_keys) },
+	[CONF_SUITE] = { suite_keys, nitems(suite_keys) },
+};
+
+static int
+parse_int(const char *s, double min, double max, int *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *s == ' ' || *end != '\0' || errno == ERANGE ||
+	    v < min || v > max)
+		return (-1);
+	*out = (int)v;
+	return (0);
+}
+
+/* A number, or with percent a percentage ("5%") as a fraction. */
+static int
+parse_num(const char *s, int percent, double min, double max, double *out)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *s == ' ' || errno == ERANGE || !isfinite(v))
+		return (-1);
+	if (percent && strcmp(end, "%") == 0)
+		v /= 100;
+	else if (*end != '\0')
+		return (-1);
+	if (v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+static void
+int_error(const struct key *k, const char *value, char **why)
+{
+	char	 range[64];
+
+	if (k->max < INT_MAX)
+		snprintf(range, sizeof range, "an integer from %d to %d",
+		    (int)k->min, (int)k->max);
+	else if (k->min == 1)
+		snprintf(range, sizeof range, "a positive integer");
+	else if (k->min == 0)
+		snprintf(range, sizeof range, "a non-negative integer");
+	else
+		snprintf(range, sizeof range, "an integer of at least %d",
+		    (int)k->min);
+	xasprintf(why, "%s must be %s, got \"%s\"", k->name, range, value);
+}
+
+/* env entries are NAME=value, each NAME once, BENCHD_* reserved. */
+static int
+check_env(char **env, size_t n, char **why)
+{
+	size_t	 i, j, len;
+
+	for (i = 0; i < n; i++) {
+		len = strspn(env[i], NAME_CHARS);
+		if (len == 0 || env[i][len] != '=' ||
+		    strchr("0123456789", env[i][0]) != NULL) {
+			xasprintf(why, "env: \"%s\" is not NAME=VALUE", env[i]);
+			return (-1);
+		}
+		if (strncmp(env[i], "BENCHD_", 7) == 0) {
+			xasprintf(why, "env: %.*s is set by benchd itself",
+			    (int)len, env[i]);
+			return (-1);
+		}
+		for (j = 0; j < i; j++) {
+			if (strncmp(env[i], env[j], len + 1) == 0) {
+				xasprintf(why, "env: %.*s is set twice",
+				    (int)len, env[i]);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
+/* Split value into a list, or onto the end of it for a continuation. */
+static int
+set_list(char ***vp, size_t *np, const char *name, const char *value,
+    int cont, char **why)
+{
+	char	**words, *cause;
+	size_t	  n, i;
+
+	if (argv_split_list(value, &words, &n, &cause) != 0) {
+		xasprintf(why, "%s: %s", name, cause);
+		free(cause);
+		return (-1);
+	}
+	if (!cont) {
+		argv_free(*vp);
+		*vp = words;
+		*np = n;
+		return (0);
+	}
+	*vp = xreallocarray(*vp, *np + n + 1, sizeof **vp);
+	for (i = 0; i < n; i++)
+		(*vp)[(*np)++] = words[i];
+	(*vp)[*np] = NULL;
+	free(words);
+	return (0);
+}
+
+static int
+set_string(const struct key *k, void *base, const char *value, int cont,
+    char **why)
+{
+	char	**sp = (char **)((char *)base + k->off);
+	char	 *old = *sp;
+
+	/* Empty means none for these: "build =" writes "no build step". */
+	if (*value == '\0' && k->type != T_OPTSTR && k->type != T_CMD &&
+	    k->type != T_CPUS) {
+		xasprintf(why, "%s must not be empty", k->name);
+		return (-1);
+	}
+	if (k->type == T_PATH && *value != '/') {
+		xasprintf(why, "%s must be an absolute path, got \"%s\"",
+		    k->name, value);
+		return (-1);
+	}
+	if (cont)
+		xasprintf(sp, "%s %s", old, value);
+	else
+		*sp = *value == '\0' ? NULL : xstrdup(value);
+	free(old);
+	return (0);
+}
+
+static int
+set_value(const struct key *k, void *base, const char *value, int cont,
+    char **why)
+{
+	void	*p = (char *)base + k->off;
+	char	*cause;
+
+	if (cont && k->type != T_CMD && k->type != T_LIST && k->type != T_ENV) {
+		xasprintf(why, "%s: only lists and commands may go on over "
+		    "indented lines", k->name);
+		return (-1);
+	}
+	switch (k->type) {
+	case T_STR:
+	case T_OPTSTR:
+	case T_PATH:
+	case T_CMD:
+		return (set_string(k, base, value, cont, why));
+	case T_LIST:
+	case T_ENV:
+		if (set_list(p, (size_t *)((char *)base + k->aux), k->name,
+		    value, cont, why) != 0)
+			return (-1);
+		if (k->type == T_ENV)
+			return (check_env(*(char ***)p,
+			    *(size_t *)((char *)base + k->aux), why));
+		return (0);
+	case T_INT:
+		if (parse_int(value, k->min, k->max, p) == 0)
+			return (0);
+		int_error(k, value, why);
+		return (-1);
+	case T_NUM:
+	case T_FRAC:
+		if (parse_num(value, k->type == T_FRAC, k->min, k->max,
+		    p) == 0)
+			return (0);
+		xasprintf(why, "%s must be a %s from %g to %g, got \"%s\"",
+		    k->name, k->type == T_FRAC ? "fraction (or percentage)" :
+		    "number", k->min, k->max, value);
+		return (-1);
+	case T_BOOL:
+		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
+			*(int *)p = strcmp(value, "yes") == 0;
+			return (0);
+		}
+		xasprintf(why, "%s must be yes or no, got \"%s\"", k->name,
+		    value);
+		return (-1);
+	case T_POLICY:
+		if (strcmp(value, "wait") == 0)
+			*(enum gate_policy *)p = POLICY_WAIT;
+		else if (strcmp(value, "warn") == 0)
+			*(enum gate_policy *)p = POLICY_WARN;
+		else if (strcmp(value, "refuse") == 0)
+			*(enum gate_policy *)p = POLICY_REFUSE;
+		else {
+			xasprintf(why, "%s must be wait, warn or refuse, got "
+			    "\"%s\"", k->name, value);
+			return (-1);
+		}
+		return (0);
+	case T_CPUS:
+		CPU_ZERO((cpu_set_t *)((char *)base + k->aux));
+		if (*value != '\0' && conf_parse_cpus(value,
+		    (cpu_set_t *)((char *)base + k->aux), &cause) != 0) {
+			xasprintf(why, "%s: %s", k->name, cause);
+			free(cause);
+			return (-1);
+		}
+		return (set_string(k, base, value, 0, why));
+	}
+	return (-1);
+}
+
+void
+conf_key_defaults(enum conf_table t, void *base)
+{
+	const struct key	*k;
+	char			*why;
+
+	for (k = tables[t].keys; k < tables[t].keys + tables[t].n; k++) {
+		if (k->def != NULL && set_value(k, base, k->def, 0, &why) != 0)
+			fatalx("default %s: %s", k->name, why);
+	}
+}
+
+int
+conf_key_find(enum conf_table t, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < tables[t].n; i++) {
+		if (strcmp(tables[t].keys[i].name, name) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+int
+conf_key_set(enum conf_table t, int key, void *base, const char *value,
+    int cont, char **why)
+{
+	return (set_value(&tables[t].keys[key], base, value, cont, why));
+}
+
+int
+conf_param_set(struct suite *s, const char *name, const char *value,
+    int cont, char **why)
+{
+	struct suite_param	*sp;
+	char			*kname;
+	size_t			 i, j;
+	int			 rc;
+
+	sp = (struct suite_param *)suite_param(s, name);
+	if (*name == '\0' || name[strspn(name, NAME_CHARS)] != '\0') {
+		xasprintf(why, "param.%s: a parameter name is letters, digits "
+		    "and _", name);
+		return (-1);
+	}
+	if (sp == NULL) {
+		s->params = xreallocarray(s->params, s->nparams + 1,
+		    sizeof *s->params);
+		sp = &s->params[s->nparams++];
+		memset(sp, 0, sizeof *sp);
+		sp->name = xstrdup(name);
+	}
+	xasprintf(&kname, "param.%s", name);
+	rc = set_list(&sp->values, &sp->nvalues, kname, value, cont, why);
+	free(kname);
+	if (rc != 0)
+		return (-1);
+	for (i = 0; i < sp->nvalues; i++) {
+		if (*sp->values[i] == '\0') {
+			xasprintf(why, "param.%s: empty value", name);
+			return (-1);
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(sp->values[i], sp->values[j]) == 0) {
+				xasprintf(why, "param.%s: \"%s\" listed twice",
+				    name, sp->values[i]);
+				return (-1);
+			}
+		}
+	}
+	if (sp->nvalues == 0) {
+		xasprintf(why, "param.%s needs at least one value", name);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Words quoted so that the text reads back as the same list. */
+static void
+text_words(FILE *f, char *const *words, size_t n)
+{
+	char	*q;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		q = argv_quote(words[i]);
+		fprintf(f, " %s", q);
+		free(q);
+	}
+}
+
+/* The suite as a config section: every key, defaults spelled out. */
+char *
+conf_suite_text(const struct suite *s)
+{
+	const struct key	*k;
+	const char		*base = (const char *)s;
+	char			*text;
+	size_t			 i, size;
+	FILE			*f;
+
+	if ((f = open_memstream(&text, &size)) == NULL)
+		fatal("open_memstream");
+	fprintf(f, "[suite %s]\n", s->name);
+	for (k = suite_keys; k < suite_keys + nitems(suite_keys); k++) {
+		fprintf(f, "%s =", k->name);
+		switch (k->type) {
+		case T_INT:
+			fprintf(f, " %d", *(const int *)(base + k->off));
+			break;
+		case T_FRAC:
+			fprintf(f, " %g", *(const double *)(base + k->off));
+			break;
+		case T_BOOL:
+			fprintf(f, " %s", *(const int *)(base + k->off) ?
+			    "yes" : "no");
+			break;
+		case T_LIST:
+		case T_ENV:
+			text_words(f, *(char **const *)(base + k->off),
+			    *(const size_t *)(base + k->aux));
+			break;
+		default:
+			if (*(char *const *)(base + k->off) != NULL)
+				fprintf(f, " %s",
+				    *(char *const *)(base + k->off));
+			break;
+		}
+		fputc('\n', f);
+	}
+	for (i = 0; i < s->nparams; i++) {
+		fprintf(f, "param.%s =", s->params[i].name);
+		text_words(f, s->params[i].values, s->params[i].nvalues);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0)
+		fatal("open_memstream");
+	return (text);
+}
+
+/* Parse one CPU number of a list; *p moves past it. */
+static int
+cpu_number(const char **p, unsigned long *cpu)
+{
+	char	*end;
+
+	if (**p < '0' || **p > '9')
+		return (-1);
+	errno = 0;
+	*cpu = strtoul(*p, &end, 10);
+	if (errno == ERANGE || *cpu >= CPU_SETSIZE)
+		*cpu = CPU_SETSIZE;
+	*p = end;
+	return (0);
+}
+
+int
+conf_parse_cpus(const char *list, cpu_set_t *set, char **cause)
+{
+	const char	*p = list;
+	unsigned long	 a, b, c;
+	int		 len = (int)strcspn(list, "\n");
+
+	CPU_ZERO(set);
+	for (;;) {
+		if (cpu_number(&p, &a) != 0)
+			break;
+		b = a;
+		if (*p == '-' && (p++, cpu_number(&p, &b)) != 0)
+			break;
+		if (a >= CPU_SETSIZE || b >= CPU_SETSIZE) {
+			xasprintf(cause, "bad CPU list \"%.*s\": CPUs are "
+			    "numbered 0 to %d", len, list, CPU_SETSIZE - 1);
+			return (-1);
+		}
+		if (b < a) {
+			xasprintf(cause, "bad CPU list \"%.*s\": range %lu-%lu "
+			    "is reversed", len, list, a, b);
+			return (-1);
+		}
+		for (c = a; c <= b; c++)
+			CPU_SET(c, set);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == '\0' || strcmp(p, "\n") == 0)
+			return (0);
+		break;
+	}
+	xasprintf(cause, "bad CPU list \"%.*s\": expected CPU numbers and "
+	    "ranges like 0-3,6", len, list);
+	return (-1);
+}

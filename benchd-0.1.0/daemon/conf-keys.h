@@ -1,0 +1,35 @@
+/* conf-keys.h -- the keys of benchd.conf: type, default, range, text. */
+#ifndef BENCHD_CONF_KEYS_H
+#define BENCHD_CONF_KEYS_H
+
+struct suite;
+
+#define CONF_KEYS_MAX	16	/* keys in one table */
+
+enum conf_table {
+	CONF_DAEMON,		/* [daemon], struct config */
+	CONF_CONDITIONS,	/* [conditions], struct config_conditions */
+	CONF_SUITE		/* [suite NAME], struct suite */
+};
+
+/* The index of a key in its table, -1 when there is no such key. */
+int	 conf_key_find(enum conf_table, const char *name);
+
+/* Set every key of a table that has a default to it. */
+void	 conf_key_defaults(enum conf_table, void *base);
+
+/*
+ * Read value into a key of base; cont is an indented continuation line.
+ * On error *why is the reason without file, line or section.
+ */
+int	 conf_key_set(enum conf_table, int key, void *base, const char *value,
+	     int cont, char **why);
+
+/* param.NAME = values: created when new, extended when cont. */
+int	 conf_param_set(struct suite *, const char *name, const char *value,
+	     int cont, char **why);
+
+/* The suite as a config section: every key, defaults spelled out. */
+char	*conf_suite_text(const struct suite *);
+
+#endif

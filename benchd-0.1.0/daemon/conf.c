@@ -1,0 +1,541 @@
+/*
+ * conf.c -- load and validate benchd.conf.
+ *
+ * libinih does the INI syntax; conf-keys.c knows what each key means.
+ * inih reads the file through our reader, so we see every raw line before
+ * inih does: that is how a suite knows the line of its [suite NAME] header
+ * (inih only reports key lines, and never a section without keys), how an
+ * indented continuation line is told from a repeated key, and how a line
+ * longer than inih's fixed buffer (197 characters) is refused instead of
+ * silently cut.  Values are checked strictly; the first error in the file
+ * wins and is reported as "FILE:LINE: reason".
+ *
+ * Notes for benchd.conf(5): " ;" starts a comment anywhere (inih), so a
+ * value cannot contain a blank followed by ';'.  An indented line continues
+ * the previous key: lists (env, param.*, forbid_processes,
+ * timing_prefixes) get more words, build and command are joined with a
+ * space; other keys refuse it.  When $STATE_DIRECTORY is set (systemd's
+ * StateDirectory=), database is its first path + "/benchd.db", whatever
+ * database = says.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Debian's libinih (55) passes the line number; the tests rely on it. */
+#define INI_HANDLER_LINENO 1
+#include <ini.h>
+
+#include "argv.h"
+#include "conf.h"
+#include "conf-keys.h"
+#include "timing.h"
+#include "xmalloc.h"
+
+#define SUITE_NAME_MAX	64
+#define SUITE_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789_.-"
+
+enum section {
+	SEC_NONE,	/* before the first header */
+	SEC_SKIP,	/* a bad header: its keys are ignored */
+	SEC_DAEMON,
+	SEC_CONDITIONS,
+	SEC_SUITE
+};
+
+/* Lines where things were set, for errors found after parsing. */
+struct lines {
+	int		 seen[CONF_KEYS_MAX];
+	int		*params;	/* parallel to suite->params */
+};
+
+struct parse {
+	const char	*path;
+	struct config	*cf;
+	FILE		*f;
+	char		*buf;
+	size_t		 bufsz;
+	int		 lineno;
+	int		 indented;	/* the current line starts blank */
+	char		*prevkey;	/* the last key of this section */
+	enum section	 sec;
+	size_t		 suite;		/* index, SEC_SUITE */
+	struct lines	 daemon;
+	struct lines	 cond;
+	struct lines	*suites;	/* parallel to cf->suites */
+	int		 daemon_line;
+	int		 cond_line;
+	char		*error;		/* the first, "FILE:LINE: reason" */
+	int		 errline;
+};
+
+/* The section a key belongs to, as the handler sees it. */
+struct ctx {
+	enum conf_table		 table;
+	void			*base;
+	struct lines		*lines;
+	struct suite		*suite;
+	char			*prefix;
+};
+
+static void
+conf_error(struct parse *ps, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (ps->error != NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	xasprintf(&ps->error, "%s:%d: %s", ps->path, line,
+	    msg != NULL ? msg : "out of memory");
+	ps->errline = line;
+	free(msg);
+}
+
+/* param.NAME: the line of each is kept for "not used" errors. */
+static int
+set_param(struct parse *ps, struct ctx *c, const char *name,
+    const char *value, int cont, char **why)
+{
+	struct suite			*s = c->suite;
+	const struct suite_param	*sp = suite_param(s, name);
+	size_t				 n = s->nparams;
+
+	if (sp != NULL && !cont) {
+		xasprintf(why, "param.%s given twice (first at line %d)",
+		    name, c->lines->params[sp - s->params]);
+		return (-1);
+	}
+	if (conf_param_set(s, name, value, cont, why) != 0)
+		return (-1);
+	if (s->nparams != n) {
+		c->lines->params = xreallocarray(c->lines->params,
+		    s->nparams, sizeof *c->lines->params);
+		c->lines->params[n] = ps->lineno;
+	}
+	return (0);
+}
+
+static void
+conf_ctx(struct parse *ps, struct ctx *c)
+{
+	memset(c, 0, sizeof *c);
+	switch (ps->sec) {
+	case SEC_DAEMON:
+		c->table = CONF_DAEMON;
+		c->base = ps->cf;
+		c->lines = &ps->daemon;
+		c->prefix = xstrdup("daemon: ");
+		break;
+	case SEC_CONDITIONS:
+		c->table = CONF_CONDITIONS;
+		c->base = &ps->cf->cond;
+		c->lines = &ps->cond;
+		c->prefix = xstrdup("conditions: ");
+		break;
+	default:
+		c->suite = &ps->cf->suites[ps->suite];
+		c->table = CONF_SUITE;
+		c->base = c->suite;
+		c->lines = &ps->suites[ps->suite];
+		xasprintf(&c->prefix, "suite \"%s\": ", c->suite->name);
+		break;
+	}
+}
+
+static int
+conf_handler(void *arg, const char *section, const char *name,
+    const char *value, int lineno)
+{
+	struct parse	*ps = arg;
+	struct ctx	 c;
+	char		*why = NULL;
+	int		 i, rc, cont;
+
+	if (ps->error != NULL || ps->sec == SEC_SKIP)
+		return (ps->error == NULL);
+	if (ps->sec == SEC_NONE) {
+		conf_error(ps, lineno, "\"%s\" is outside of any section",
+		    name);
+		return (0);
+	}
+	/* inih hands an indented line to the previous key. */
+	cont = ps->indented && ps->prevkey != NULL;
+	if (cont)
+		name = ps->prevkey;
+	conf_ctx(ps, &c);
+	i = conf_key_find(c.table, name);
+	if (c.suite != NULL && strncmp(name, "param.", 6) == 0)
+		rc = set_param(ps, &c, name + 6, value, cont, &why);
+	else if (i == -1) {
+		xasprintf(&why, "unknown key \"%s\"", name);
+		rc = -1;
+	} else if (!cont && c.lines->seen[i] != 0) {
+		xasprintf(&why, "%s given twice (first at line %d)", name,
+		    c.lines->seen[i]);
+		rc = -1;
+	} else if ((rc = conf_key_set(c.table, i, c.base, value, cont,
+	    &why)) == 0 && !cont)
+		c.lines->seen[i] = lineno;
+	if (rc != 0)
+		conf_error(ps, lineno, "%s%s", c.prefix, why);
+	else if (!cont) {
+		free(ps->prevkey);
+		ps->prevkey = xstrdup(name);
+	}
+	free(why);
+	free(c.prefix);
+	return (rc == 0);
+}
+
+static void
+suite_begin(struct parse *ps, const char *name)
+{
+	struct config	*cf = ps->cf;
+	struct suite	*s;
+	size_t		 i;
+
+	if (*name == '\0' || strlen(name) > SUITE_NAME_MAX ||
+	    name[strspn(name, SUITE_CHARS)] != '\0') {
+		conf_error(ps, ps->lineno, "invalid suite name \"%s\": use "
+		    "up to %d letters, digits, '.', '_' and '-'", name,
+		    SUITE_NAME_MAX);
+		return;
+	}
+	for (i = 0; i < cf->nsuites; i++) {
+		if (strcmp(cf->suites[i].name, name) == 0) {
+			conf_error(ps, ps->lineno, "suite \"%s\" is already "
+			    "defined at line %d", name, cf->suites[i].line);
+			return;
+		}
+	}
+	cf->suites = xreallocarray(cf->suites, cf->nsuites + 1,
+	    sizeof *cf->suites);
+	ps->suites = xreallocarray(ps->suites, cf->nsuites + 1,
+	    sizeof *ps->suites);
+	memset(&ps->suites[cf->nsuites], 0, sizeof *ps->suites);
+	s = &cf->suites[cf->nsuites];
+	memset(s, 0, sizeof *s);
+	s->name = xstrdup(name);
+	s->line = ps->lineno;
+	conf_key_defaults(CONF_SUITE, s);
+	ps->suite = cf->nsuites++;
+	ps->sec = SEC_SUITE;
+}
+
+/* A [daemon] or [conditions] header: each may appear once. */
+static void
+section_once(struct parse *ps, int *line, const char *name, enum section sec)
+{
+	if (*line != 0) {
+		conf_error(ps, ps->lineno, "[%s] repeated (first at line %d)",
+		    name, *line);
+		return;
+	}
+	*line = ps->lineno;
+	ps->sec = sec;
+}
+
+static void
+conf_section(struct parse *ps, const char *hdr)
+{
+	const char	*end, *start;
+	char		*name;
+	size_t		 len;
+
+	if ((end = strchr(hdr, ']')) == NULL)
+		return;		/* inih reports it */
+	free(ps->prevkey);
+	ps->prevkey = NULL;
+	ps->sec = SEC_SKIP;
+	start = hdr + 1 + strspn(hdr + 1, " \t");
+	len = end - start;
+	while (len > 0 && (start[len - 1] == ' ' || start[len - 1] == '\t'))
+		len--;
+	name = xstrndup(start, len);
+	if (strcmp(name, "daemon") == 0)
+		section_once(ps, &ps->daemon_line, name, SEC_DAEMON);
+	else if (strcmp(name, "conditions") == 0)
+		section_once(ps, &ps->cond_line, name, SEC_CONDITIONS);
+	else if (strncmp(name, "suite", 5) == 0 &&
+	    (name[5] == '\0' || name[5] == ' ' || name[5] == '\t'))
+		suite_begin(ps, name + 5 + strspn(name + 5, " \t"));
+	else
+		conf_error(ps, ps->lineno, "unknown section \"%s\"", name);
+	free(name);
+}
+
+/* inih's reader: one line at a time, looked at before inih parses it. */
+static char *
+conf_reader(char *str, int num, void *arg)
+{
+	struct parse	*ps = arg;
+	ssize_t		 n;
+	size_t		 len;
+	char		*p;
+
+	if ((n = getline(&ps->buf, &ps->bufsz, ps->f)) == -1)
+		return (NULL);
+	ps->lineno++;
+	p = ps->buf;
+	len = n;
+	if (ps->lineno == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		len -= 3;
+	}
+	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+		p[--len] = '\0';
+	if (memchr(p, '\0', len) != NULL) {
+		conf_error(ps, ps->lineno, "NUL byte in line");
+		p = "";
+	} else if (len + 3 > (size_t)num) {
+		conf_error(ps, ps->lineno, "line is too long (%zu characters, "
+		    "at most %d)", len, num - 3);
+		p = "";
+	}
+	/* As inih: an indented line after a key continues it, even "[x]". */
+	ps->indented = *p == ' ' || *p == '\t';
+	if (p[strspn(p, " \t")] == '[' &&
+	    !(ps->indented && ps->prevkey != NULL))
+		conf_section(ps, p + strspn(p, " \t"));
+	snprintf(str, num, "%s\n", p);
+	return (str);
+}
+
+/* Check one template; mark the params it uses. */
+static int
+check_template(struct parse *ps, struct suite *s, const char *what,
+    const char *tmpl, int line, int *used)
+{
+	char	**words, *why;
+	size_t	  n, i;
+	int	  rc = 0;
+
+	if (tmpl == NULL)
+		return (0);
+	if (!s->shell) {
+		if (argv_split(tmpl, &words, &why) != 0)
+			goto fail;
+		argv_free(words);
+	}
+	if (argv_placeholders(tmpl, &words, &n, &why) != 0)
+		goto fail;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (suite_param(s, words[i]) != NULL)
+			used[suite_param(s, words[i]) - s->params] = 1;
+		else {
+			conf_error(ps, line, "suite \"%s\": %s uses {%s} but "
+			    "there is no param.%s", s->name, what, words[i],
+			    words[i]);
+			rc = -1;
+		}
+	}
+	argv_free(words);
+	return (rc);
+
+fail:
+	conf_error(ps, line, "suite \"%s\": %s: %s", s->name, what, why);
+	free(why);
+	return (-1);
+}
+
+static int
+cmp_string(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+static int
+cmp_param(const void *a, const void *b)
+{
+	return (strcmp(((const struct suite_param *)a)->name,
+	    ((const struct suite_param *)b)->name));
+}
+
+#define SEEN(l, key)	((l)->seen[conf_key_find(CONF_SUITE, key)])
+
+/* What can only be checked once the whole section has been read. */
+static int
+suite_finish(struct parse *ps, struct suite *s, struct lines *l)
+{
+	int	*used, line, rc = -1;
+	size_t	 i;
+
+	if (s->workdir == NULL || s->command == NULL) {
+		conf_error(ps, s->line, "suite \"%s\": %s is required",
+		    s->name, s->workdir == NULL ? "workdir" : "command");
+		return (-1);
+	}
+	if (s->max_runs < s->runs) {
+		line = SEEN(l, "runs") > SEEN(l, "max_runs") ?
+		    SEEN(l, "runs") : SEEN(l, "max_runs");
+		conf_error(ps, line, "suite \"%s\": max_runs (%d) must be at "
+		    "least runs (%d)", s->name, s->max_runs, s->runs);
+		return (-1);
+	}
+	for (i = 0; i < s->ntiming_prefixes; i++) {
+		if (!timing_prefix_valid(s->timing_prefixes[i])) {
+			conf_error(ps, SEEN(l, "timing_prefixes"), "suite \"%s\": "
+			    "timing prefix \"%s\" must be 1 to %d of "
+			    "[A-Za-z0-9_.-]", s->name, s->timing_prefixes[i],
+			    TIMING_PREFIX_MAX);
+			return (-1);
+		}
+	}
+	used = xcalloc(s->nparams + 1, sizeof *used);
+	if (check_template(ps, s, "build", s->build, SEEN(l, "build"),
+	    used) != 0 || check_template(ps, s, "command", s->command,
+	    SEEN(l, "command"), used) != 0)
+		goto out;
+	for (i = 0; i < s->nparams; i++) {
+		if (!used[i]) {
+			conf_error(ps, l->params[i], "suite \"%s\": param.%s "
+			    "is not used in build or command", s->name,
+			    s->params[i].name);
+			goto out;
+		}
+	}
+	qsort(s->env, s->nenv, sizeof *s->env, cmp_string);
+	if (s->nparams > 0)
+		qsort(s->params, s->nparams, sizeof *s->params, cmp_param);
+	s->text = conf_suite_text(s);
+	rc = 0;
+out:
+	free(used);
+	return (rc);
+}
+
+struct config *
+conf_load(const char *path, char **cause)
+{
+	struct parse	 ps;
+	struct config	*cf;
+	const char	*sd;
+	size_t		 i;
+	int		 r;
+
+	if (path == NULL)
+		path = CONFIG_DEFAULT_PATH;
+	memset(&ps, 0, sizeof ps);
+	ps.path = path;
+	if ((ps.f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	ps.cf = cf = xcalloc(1, sizeof *cf);
+	cf->path = xstrdup(path);
+	conf_key_defaults(CONF_DAEMON, cf);
+	conf_key_defaults(CONF_CONDITIONS, &cf->cond);
+
+	r = ini_parse_stream(conf_reader, &ps, conf_handler, &ps);
+	if (r == 0 && ferror(ps.f))
+		conf_error(&ps, ps.lineno + 1, "%s", strerror(errno));
+	fclose(ps.f);
+	free(ps.buf);
+	free(ps.prevkey);
+	if (r > 0 && (ps.error == NULL || r < ps.errline)) {
+		free(ps.error);
+		ps.error = NULL;
+		conf_error(&ps, r, "syntax error: expected [section], "
+		    "key = value or a comment");
+	} else if (r < 0 && ps.error == NULL)
+		conf_error(&ps, 0, "libinih failed (%d)", r);
+	for (i = 0; i < cf->nsuites && ps.error == NULL; i++)
+		suite_finish(&ps, &cf->suites[i], &ps.suites[i]);
+
+	for (i = 0; i < cf->nsuites; i++)
+		free(ps.suites[i].params);
+	free(ps.suites);
+	if (ps.error != NULL) {
+		*cause = ps.error;
+		conf_free(cf);
+		return (NULL);
+	}
+	/* systemd's StateDirectory= overrides database = (first path). */
+	if ((sd = getenv("STATE_DIRECTORY")) != NULL && *sd != '\0') {
+		free(cf->database);
+		xasprintf(&cf->database, "%.*s/benchd.db",
+		    (int)strcspn(sd, ":"), sd);
+	}
+	return (cf);
+}
+
+static void
+suite_free(struct suite *s)
+{
+	size_t	 i;
+
+	free(s->name);
+	free(s->workdir);
+	free(s->build);
+	free(s->command);
+	argv_free(s->env);
+	argv_free(s->timing_prefixes);
+	for (i = 0; i < s->nparams; i++) {
+		free(s->params[i].name);
+		argv_free(s->params[i].values);
+	}
+	free(s->params);
+	free(s->cpus);
+	free(s->text);
+}
+
+void
+conf_free(struct config *cf)
+{
+	size_t	 i;
+
+	if (cf == NULL)
+		return;
+	free(cf->path);
+	free(cf->socket);
+	free(cf->database);
+	free(cf->admin_group);
+	free(cf->env_path);
+	free(cf->env_home);
+	free(cf->env_lang);
+	free(cf->env_tmpdir);
+	free(cf->cond.proc_root);
+	free(cf->cond.sys_root);
+	argv_free(cf->cond.forbid_processes);
+	free(cf->cond.governor);
+	for (i = 0; i < cf->nsuites; i++)
+		suite_free(&cf->suites[i]);
+	free(cf->suites);
+	free(cf);
+}
+
+const struct suite *
+conf_suite(const struct config *cf, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cf->nsuites; i++) {
+		if (strcmp(cf->suites[i].name, name) == 0)
+			return (&cf->suites[i]);
+	}
+	return (NULL);
+}
+
+const struct suite_param *
+suite_param(const struct suite *s, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nparams; i++) {
+		if (strcmp(s->params[i].name, name) == 0)
+			return (&s->params[i]);
+	}
+	return (NULL);
+}

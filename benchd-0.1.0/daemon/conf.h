@@ -1,0 +1,98 @@
+/* conf.h -- benchd.conf: the [daemon], [conditions] and [suite] sections. */
+#ifndef BENCHD_CONF_H
+#define BENCHD_CONF_H
+
+#include <sched.h>
+#include <stddef.h>
+
+#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchd/benchd.conf"
+
+enum gate_policy {
+	POLICY_WAIT = 0,
+	POLICY_WARN,
+	POLICY_REFUSE
+};
+
+/* [conditions]: what the canonical-conditions gate checks. */
+struct config_conditions {
+	char		 *proc_root;		/* "/" by default; tests use fakes */
+	char		 *sys_root;		/* "/" by default */
+	char		**forbid_processes;	/* argv[0] basenames */
+	size_t		  nforbid_processes;
+	char		 *governor;		/* NULL: not checked */
+	double		  max_temp_c;		/* <= 0: trip points only */
+	int		  max_runnable;		/* < 0: not checked */
+	enum gate_policy  policy;
+	int		  wait_timeout;		/* seconds */
+	int		  recheck_interval;	/* seconds, policy=wait */
+};
+
+/* param.NAME = v1 v2 ...: the only values {NAME} may take. */
+struct suite_param {
+	char		 *name;
+	char		**values;
+	size_t		  nvalues;
+};
+
+/* [suite NAME] */
+struct suite {
+	char			 *name;
+	int			  line;		/* of the section header */
+	char			 *workdir;
+	char			 *build;	/* NULL: no build step */
+	char			 *command;
+	char			**env;		/* "KEY=VALUE" */
+	size_t			  nenv;
+	int			  shell;	/* run through /bin/sh -c */
+	int			  warmup;
+	int			  runs;
+	int			  max_runs;
+	double			  cv_target;
+	int			  timeout;	/* seconds per run, 0 none */
+	int			  build_timeout;/* seconds, 0 none */
+	double			  noise;	/* noise threshold, fraction */
+	char			**timing_prefixes;
+	size_t			  ntiming_prefixes;
+	struct suite_param	 *params;
+	size_t			  nparams;
+	char			 *cpus;		/* affinity list, "2-3", NULL */
+	cpu_set_t		  cpuset;	/* cpus parsed, when not NULL */
+	int			  nice;
+	char			 *text;		/* canonical definition, hashed */
+};
+
+struct config {
+	char			 *path;
+	/* [daemon] */
+	char			 *socket;
+	char			 *database;
+	char			 *admin_group;
+	char			 *env_path;	/* PATH given to workloads */
+	char			 *env_home;
+	char			 *env_lang;
+	char			 *env_tmpdir;
+	int			  max_clients;
+	int			  kill_grace;	/* seconds between TERM and KILL */
+	struct config_conditions  cond;
+	struct suite		 *suites;
+	size_t			  nsuites;
+};
+
+/*
+ * Load and validate a config file.  On error returns NULL and sets *cause
+ * to "FILE:LINE: reason" (caller frees).
+ */
+struct config		*conf_load(const char *path, char **cause);
+void			 conf_free(struct config *);
+const struct suite	*conf_suite(const struct config *, const char *name);
+const struct suite_param *suite_param(const struct suite *, const char *name);
+
+/*
+ * Parse a kernel-style CPU list ("2-3,5", a trailing newline allowed as in
+ * /sys/devices/system/cpu/isolated) into set.  Returns 0, or -1 with
+ * *cause set (caller frees).
+ */
+int			 conf_parse_cpus(const char *list, cpu_set_t *set,
+			     char **cause);
+
+#endif

@@ -1,0 +1,55 @@
+## daemon/: benchd.
+sbin_PROGRAMS += daemon/benchd
+
+# Everything but main(), so unit tests can link the modules they test.
+noinst_LIBRARIES += daemon/libbenchd.a
+daemon_libbenchd_a_SOURCES = \
+	%reldir%/argv.c %reldir%/argv.h \
+	%reldir%/conditions.c %reldir%/conditions-proc.c \
+	%reldir%/conditions.h \
+	%reldir%/conf.c %reldir%/conf.h \
+	%reldir%/conf-keys.c %reldir%/conf-keys.h \
+	%reldir%/runner.c %reldir%/runner.h \
+	%reldir%/changepoint.c \
+	%reldir%/stats.c %reldir%/stats.h \
+	%reldir%/store.c %reldir%/store.h \
+	%reldir%/store-int.h %reldir%/store-read.c \
+	%reldir%/store-baseline.c \
+	%reldir%/timing.c %reldir%/timing.h \
+	%reldir%/schema.h
+nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c
+daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
+	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS)
+
+daemon_benchd_SOURCES = \
+	%reldir%/benchd.c %reldir%/benchd.h \
+	%reldir%/compare.c %reldir%/compare.h \
+	%reldir%/fingerprint.c \
+	%reldir%/leftover.c %reldir%/leftover.h \
+	%reldir%/method-baseline.c \
+	%reldir%/method-compare.c \
+	%reldir%/method-conditions.c \
+	%reldir%/method-history.c \
+	%reldir%/method-phases.c \
+	%reldir%/method-queue.c \
+	%reldir%/method-session.c \
+	%reldir%/method-status.c \
+	%reldir%/method-suites.c \
+	%reldir%/notify.c %reldir%/notify.h \
+	%reldir%/rev.c %reldir%/rev.h \
+	%reldir%/rpc.c \
+	%reldir%/sched.c %reldir%/sched-int.h \
+	%reldir%/sched-gate.c \
+	%reldir%/sched-run.c \
+	%reldir%/server.c \
+	%reldir%/session.c
+daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
+BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
+	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) -lm
+daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS)
+
+BUILT_SOURCES += %reldir%/schema.c
+CLEANFILES += %reldir%/schema.c
+%reldir%/schema.c: $(SCHEMA_FILES) $(top_srcdir)/build-aux/sql2c.sh
+	$(AM_V_GEN)$(SHELL) $(top_srcdir)/build-aux/sql2c.sh $@ \
+	    $(top_srcdir) $(SCHEMA_FILES)

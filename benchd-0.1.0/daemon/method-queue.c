@@ -1,0 +1,221 @@
+/* method-queue.c -- "session.queue" and "session.cancel". */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchd.h"
+#include "conf.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define LABEL_MAX	200
+
+struct queue_req {
+	const struct suite	*suite;
+	const cJSON		*given;		/* params the client fixed */
+	const char		*label;
+	const char		*rev;
+	int			 all;
+	int64_t			 runs;
+	int64_t			 warmup;
+	uid_t			 uid;
+	cJSON			*out;		/* sessions queued */
+};
+
+static int
+value_listed(const struct suite_param *p, const char *v)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nvalues; i++)
+		if (strcmp(p->values[i], v) == 0)
+			return (1);
+	return (0);
+}
+
+/* Every given parameter must be the suite's, with one of its values. */
+static int
+queue_check_params(struct queue_req *q, struct rpc_error *e)
+{
+	const struct suite_param	*p;
+	const cJSON			*v;
+	size_t				 i;
+
+	cJSON_ArrayForEach(v, q->given) {
+		if ((p = suite_param(q->suite, v->string)) == NULL)
+			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
+			    "suite %s has no parameter \"%.64s\"",
+			    q->suite->name, v->string));
+		if (!cJSON_IsString(v) || !value_listed(p, v->valuestring))
+			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
+			    "%s: \"%.64s\" is not one of the listed values",
+			    p->name, cJSON_IsString(v) ? v->valuestring : "?"));
+	}
+	for (i = 0; i < q->suite->nparams && !q->all; i++) {
+		p = &q->suite->params[i];
+		if (cJSON_GetObjectItemCaseSensitive(q->given, p->name) == NULL)
+			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
+			    "suite %s needs %s=VALUE (or --all)",
+			    q->suite->name, p->name));
+	}
+	return (0);
+}
+
+/* "crate=ori_arc", optionally after the client's label. */
+static char *
+queue_label(const struct queue_req *q, const cJSON *params)
+{
+	const cJSON	*v;
+	char		*l = NULL, *t;
+
+	if (!q->all || q->suite->nparams == 0)
+		return (q->label != NULL ? xstrdup(q->label) : NULL);
+	cJSON_ArrayForEach(v, params) {
+		xasprintf(&t, "%s%s%s=%s", l != NULL ? l : "",
+		    l != NULL ? "," : "", v->string, v->valuestring);
+		free(l);
+		l = t;
+	}
+	if (q->label != NULL) {
+		xasprintf(&t, "%s %s", q->label, l);
+		free(l);
+		l = t;
+	}
+	return (l);
+}
+
+static int
+queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
+{
+	struct session_new	 sn;
+	char			*ptext, *label;
+	int64_t			 id;
+	cJSON			*row;
+
+	ptext = cJSON_PrintUnformatted(params);
+	label = queue_label(q, params);
+	memset(&sn, 0, sizeof sn);
+	sn.suite = q->suite->name;
+	sn.params = ptext;
+	sn.label = label;
+	sn.rev = q->rev;
+	sn.warmup = q->warmup >= 0 ? q->warmup : q->suite->warmup;
+	sn.runs = q->runs > 0 ? q->runs : q->suite->runs;
+	sn.max_runs = sn.runs > q->suite->max_runs ? sn.runs :
+	    q->suite->max_runs;
+	sn.cv_target = q->suite->cv_target;
+	sn.queued_by = q->uid;
+	id = store_session_insert(db, &sn);
+	free(ptext);
+	free(label);
+	if (id < 0)
+		return (rpc_fail(e, RPC_APP_ERROR, "storage", "storage: %s",
+		    store_errmsg(db)));
+	if ((row = store_session_json(db, id)) != NULL)
+		cJSON_AddItemToArray(q->out, row);
+	return (0);
+}
+
+/* With --all: one session per combination of the unfixed parameters. */
+static int
+queue_expand(struct queue_req *q, cJSON *params, size_t i,
+    struct rpc_error *e)
+{
+	const struct suite_param	*p;
+	size_t				 k;
+	int				 rc;
+
+	if (i == q->suite->nparams)
+		return (queue_one(q, params, e));
+	p = &q->suite->params[i];
+	if (cJSON_GetObjectItemCaseSensitive(params, p->name) != NULL)
+		return (queue_expand(q, params, i + 1, e));
+	for (k = 0; k < p->nvalues; k++) {
+		cJSON_AddStringToObject(params, p->name, p->values[k]);
+		rc = queue_expand(q, params, i + 1, e);
+		cJSON_DeleteItemFromObjectCaseSensitive(params, p->name);
+		if (rc != 0)
+			return (rc);
+	}
+	return (0);
+}
+
+static int
+queue_exec(struct client *c, const cJSON *params, cJSON **result,
+    struct rpc_error *e)
+{
+	struct queue_req	 q;
+	const char		*name = NULL;
+	const cJSON		*v;
+	cJSON			*p;
+	size_t			 i;
+	int			 rc;
+
+	memset(&q, 0, sizeof q);
+	q.warmup = -1;
+	if (rpc_param_string(params, "suite", 200, &name, e) < 0)
+		return (-1);
+	if (name == NULL)
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "suite is required"));
+	if ((q.suite = conf_suite(cfg, name)) == NULL)
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
+		    "no suite named \"%.200s\"", name));
+	q.given = cJSON_GetObjectItemCaseSensitive(params, "params");
+	if (q.given != NULL && !cJSON_IsObject(q.given))
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "params must be an object"));
+	if (rpc_param_bool(params, "all", &q.all, e) < 0 ||
+	    rpc_param_int(params, "runs", 1, 10000, &q.runs, e) < 0 ||
+	    rpc_param_int(params, "warmup", 0, 100, &q.warmup, e) < 0 ||
+	    rpc_param_string(params, "label", LABEL_MAX, &q.label, e) < 0 ||
+	    rpc_param_string(params, "rev", 200, &q.rev, e) < 0)
+		return (-1);
+	if (queue_check_params(&q, e) != 0)
+		return (-1);
+	q.uid = client_uid(c);
+	q.out = cJSON_CreateArray();
+	/* In the suite's order, so equal values give equal JSON text. */
+	p = cJSON_CreateObject();
+	for (i = 0; i < q.suite->nparams; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(q.given,
+		    q.suite->params[i].name);
+		if (v != NULL)
+			cJSON_AddStringToObject(p, v->string, v->valuestring);
+	}
+	rc = queue_expand(&q, p, 0, e);
+	cJSON_Delete(p);
+	if (cJSON_GetArraySize(q.out) > 0)
+		sched_kick();
+	if (rc != 0) {
+		cJSON_Delete(q.out);
+		return (-1);
+	}
+	*result = cJSON_CreateObject();
+	cJSON_AddItemToObject(*result, "sessions", q.out);
+	return (0);
+}
+
+static int
+cancel_exec(struct client *c, const cJSON *params, cJSON **result,
+    struct rpc_error *e)
+{
+	int64_t	id = 0;
+
+	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, &id, e) < 0)
+		return (-1);
+	if (id == 0)
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL, "id is required"));
+	if (sched_cancel(id, client_uid(c), e) != 0)
+		return (-1);
+	*result = cJSON_CreateObject();
+	cJSON_AddNumberToObject(*result, "id", (double)id);
+	cJSON_AddStringToObject(*result, "state", "cancelled");
+	return (0);
+}
+
+const struct rpc_method method_session_queue = { "session.queue", 1,
+    queue_exec };
+const struct rpc_method method_session_cancel = { "session.cancel", 1,
+    cancel_exec };

@@ -1,0 +1,75 @@
+/* sched-int.h -- the session in flight, shared by sched*.c only. */
+#ifndef BENCHD_SCHED_INT_H
+#define BENCHD_SCHED_INT_H
+
+#include <sched.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+enum phase {
+	PH_BUILD,
+	PH_WARMUP,
+	PH_MEASURED,
+	PH_DONE
+};
+
+struct srun {
+	int64_t		 id;
+	struct config	*conf;		/* the config it started with */
+	const struct suite *suite;
+	char		**keys;		/* queued parameter values */
+	char		**values;
+	size_t		 nparams;
+	char		**build_argv;
+	char		**argv;
+	int		 warmup;
+	int		 runs;
+	int		 max_runs;
+	double		 cv_target;
+	enum phase	 phase;
+	int		 seq;
+	int		 warmups_done;
+	int		 measured;
+	double		*walls;
+	double		 last_wall;
+	int64_t		 run_started;
+	struct runner	*runner;
+	struct timing	*timing;
+	int		 stopping;	/* 1 cancel, 2 shutdown */
+	char		*stop_reason;
+
+	/* CPU placement. */
+	int		 have_cpus;
+	cpu_set_t	 cpus;
+	char		*cpus_text;
+
+	/* The canonical-conditions gate. */
+	int		 canonical;	/* for the next run */
+	char		*snapshot;	/* JSON of the last check */
+	int		 throttle_ok;
+	uint64_t	 throttle_before;
+	int		 waiting;
+	int64_t		 wait_since;	/* ms since the epoch */
+	struct timespec	 wait_start;	/* CLOCK_MONOTONIC */
+	char		*wait_reason;
+	struct event	*recheck;
+	void		(*resume)(struct srun *);
+};
+
+/* sched.c */
+void	sched_finish(struct srun *, const char *state, const char *reason);
+void	sched_notify_progress(struct srun *);
+
+/* sched-run.c */
+void	sched_build(struct srun *);
+void	sched_next_run(struct srun *);
+
+/* sched-gate.c */
+int	sched_gate(struct srun *, void (*resume)(struct srun *));
+void	sched_snapshot(struct srun *);
+void	sched_place(struct srun *);
+void	sched_unplace(struct srun *);
+void	sched_gate_init(void);
+
+#endif

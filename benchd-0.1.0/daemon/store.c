@@ -1,0 +1,535 @@
+/*
+ * store.c -- the SQLite database.
+ *
+ * One connection, WAL, prepared statements made once and reused.  Each
+ * write is its own short transaction so a run is durable the moment it
+ * ends; a crash loses at most the run in flight.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "schema.h"
+#include "store-int.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define SESSION_COLS \
+	"s.id, s.suite, s.params, s.label, s.rev, s.dirty, s.state, " \
+	"s.reason, s.warmup, s.runs, s.max_runs, s.cv_target, s.queued_at, " \
+	"s.started_at, s.finished_at, s.queued_by, " \
+	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
+	"AND r.kind = 'measured'), " \
+	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
+	"AND r.kind = 'warmup'), " \
+	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
+	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice"
+
+static const char *stmt_sql[S_COUNT] = {
+	[S_SESSION_INSERT] =
+	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
+	    "max_runs, cv_target, queued_at, queued_by) VALUES (:suite, "
+	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :now, :by)",
+	[S_SESSION_START] =
+	    "UPDATE sessions SET state = 'running', started_at = :now, "
+	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
+	    "dirty = :dirty, cpus = :cpus, nice = :nice WHERE id = :id",
+	[S_SESSION_PGID] =
+	    "UPDATE sessions SET pgid = :pgid WHERE id = :id",
+	[S_SESSION_FINISH] =
+	    "UPDATE sessions SET state = :state, reason = :reason, "
+	    "finished_at = :now, pgid = NULL WHERE id = :id",
+	[S_SESSION_STATE] =
+	    "SELECT state FROM sessions WHERE id = :id",
+	[S_NEXT_QUEUED] =
+	    "SELECT id FROM sessions WHERE state = 'queued' ORDER BY id "
+	    "LIMIT 1",
+	[S_RUN_INSERT] =
+	    "INSERT INTO runs (session_id, seq, kind, iteration, started_at, "
+	    "wall_ns, utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw, "
+	    "nivcsw, inblock, oublock, exit_code, signal, timed_out, "
+	    "stdout_tail, stderr_tail, canonical, conditions, throttle_delta, "
+	    "timing_malformed, timing_example) VALUES (:session, :seq, :kind, "
+	    ":iter, :started, :wall, :utime, :stime, :maxrss, :minflt, "
+	    ":majflt, :nvcsw, :nivcsw, :inblock, :oublock, :exit, :signal, "
+	    ":timedout, :out, :err, :canonical, :conditions, :throttle, "
+	    ":malformed, :example)",
+	[S_PHASE_INSERT] =
+	    "INSERT INTO run_phases (run_id, prefix, phase, ord, count, "
+	    "total_ns, max_ns) VALUES (:run, :prefix, :phase, :ord, :count, "
+	    ":total, :max)",
+	[S_SESSION_GET] =
+	    "SELECT " SESSION_COLS " FROM sessions s WHERE s.id = :id",
+	[S_SESSION_LIST] =
+	    "SELECT * FROM (SELECT " SESSION_COLS " FROM sessions s "
+	    "ORDER BY s.id DESC LIMIT :last) ORDER BY 1",
+	[S_SESSION_LIST_SUITE] =
+	    "SELECT * FROM (SELECT " SESSION_COLS " FROM sessions s "
+	    "WHERE s.suite = :suite ORDER BY s.id DESC LIMIT :last) ORDER BY 1",
+	[S_QUEUE_LIST] =
+	    "SELECT " SESSION_COLS " FROM sessions s WHERE s.state = 'queued' "
+	    "ORDER BY s.id",
+	[S_RUNS] =
+	    "SELECT seq, kind, iteration, started_at, wall_ns, utime_us, "
+	    "stime_us, maxrss_kb, minflt, majflt, nvcsw, nivcsw, inblock, "
+	    "oublock, exit_code, signal, timed_out, stdout_tail, stderr_tail, "
+	    "canonical, conditions, throttle_delta, timing_malformed, "
+	    "timing_example FROM runs WHERE session_id = :id ORDER BY seq",
+	[S_MEASURED] =
+	    "SELECT wall_ns, utime_us, stime_us, maxrss_kb FROM runs "
+	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
+	    "AND timed_out = 0 ORDER BY seq",
+	[S_RUN_PHASES] =
+	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
+	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
+	    "WHERE r.session_id = :id ORDER BY r.seq, p.ord",
+	[S_SESSION_PHASES] =
+	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
+	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
+	    "WHERE r.session_id = :id AND r.kind = 'measured' "
+	    "AND r.exit_code = 0 AND r.timed_out = 0 ORDER BY r.seq, p.ord",
+	[S_SESSION_IDENTITY] =
+	    "UPDATE sessions SET fingerprint = :fp, command = :cmd "
+	    "WHERE id = :id",
+	[S_SESSION_VERDICT] =
+	    "UPDATE sessions SET baseline_id = :base, verdict = :verdict, "
+	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
+	    "WHERE id = :id",
+	[S_SESSION_META] =
+	    "SELECT suite, fingerprint, suite_hash, state, params FROM sessions "
+	    "WHERE id = :id",
+	[S_BASELINE_INSERT] =
+	    "INSERT INTO baselines (suite, params, session_id, set_by, set_at) "
+	    "VALUES (:suite, :params, :session, :by, :now)",
+	[S_BASELINE_CURRENT] =
+	    "SELECT session_id FROM baselines WHERE suite = :suite "
+	    "AND params = :params ORDER BY id DESC LIMIT 1",
+	[S_BASELINE_HISTORY] =
+	    "SELECT session_id, set_by, set_at FROM baselines "
+	    "WHERE suite = :suite AND params = :params ORDER BY id DESC",
+	[S_BASELINE_SUITES] =
+	    "SELECT DISTINCT suite, params FROM baselines "
+	    "WHERE :suite IS NULL OR suite = :suite ORDER BY suite, params",
+	[S_LATEST_COMPLETED] =
+	    "SELECT id FROM sessions WHERE suite = :suite AND params = :params "
+	    "AND state IN ('completed', 'unstable') ORDER BY id DESC LIMIT 1",
+	[S_REGRESSIONS] =
+	    "SELECT " SESSION_COLS " FROM sessions s "
+	    "WHERE s.verdict = 'regressed' "
+	    "AND (:suite IS NULL OR s.suite = :suite) "
+	    "AND s.finished_at >= coalesce((SELECT max(b.set_at) "
+	    "FROM baselines b WHERE b.suite = s.suite AND "
+	    "b.params = s.params), 0) ORDER BY s.id",
+	[S_SUITE_MEANS] =
+	    "SELECT s.id, avg(r.wall_ns) / 1e9 FROM sessions s "
+	    "JOIN runs r ON r.session_id = s.id AND r.kind = 'measured' "
+	    "WHERE s.suite = :suite AND s.params = :params "
+	    "AND s.state IN ('completed', 'unstable') "
+	    "GROUP BY s.id ORDER BY s.id",
+	[S_PARAM_SETS] =
+	    "SELECT DISTINCT params FROM sessions WHERE suite = :suite "
+	    "AND state IN ('completed', 'unstable') ORDER BY params",
+};
+
+int64_t
+store_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return (sqlite3_errmsg(st->db));
+}
+
+/* The cached statement, reset and with its bindings cleared. */
+sqlite3_stmt *
+store_stmt(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt	*s = st->stmt[id];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+			fatalx("prepare: %s: %s", stmt_sql[id],
+			    sqlite3_errmsg(st->db));
+		st->stmt[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (s);
+}
+
+void
+bind_int(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, name), v);
+}
+
+void
+bind_text(sqlite3_stmt *s, const char *name, const char *v)
+{
+	int	idx = sqlite3_bind_parameter_index(s, name);
+
+	if (v == NULL)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_text(s, idx, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_blob(sqlite3_stmt *s, const char *name, const char *v, size_t len)
+{
+	int	idx = sqlite3_bind_parameter_index(s, name);
+
+	if (v == NULL)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_blob64(s, idx, v, len, SQLITE_TRANSIENT);
+}
+
+/* Run a write statement; log and return -1 when SQLite refuses it. */
+static int
+store_step_done(struct store *st, sqlite3_stmt *s)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("database: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+store_exec(struct store *st, const char *sql, char **cause)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		xasprintf(cause, "%s", err != NULL ? err : "unknown error");
+		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+store_user_version(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (-1);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return (v);
+}
+
+/* Apply the schema steps the database lacks, each in its own transaction. */
+static int
+store_migrate(struct store *st, const char *path, char **cause)
+{
+	char	*err = NULL, *sql;
+	int	 v;
+	size_t	 i;
+
+	if ((v = store_user_version(st)) < 0) {
+		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	if ((size_t)v > schema_nsteps) {
+		xasprintf(cause, "%s: database schema version %d is newer than "
+		    "this benchd knows (%zu); upgrade benchd", path, v,
+		    schema_nsteps);
+		return (-1);
+	}
+	for (i = v; i < schema_nsteps; i++) {
+		xasprintf(&sql, "BEGIN IMMEDIATE; %s PRAGMA user_version = %zu; "
+		    "COMMIT;", schema_steps[i].sql, i + 1);
+		if (store_exec(st, sql, &err) != 0) {
+			xasprintf(cause, "%s: schema %s: %s", path,
+			    schema_steps[i].name, err);
+			free(err);
+			free(sql);
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return (-1);
+		}
+		free(sql);
+		log_info("database %s: applied %s", path, schema_steps[i].name);
+	}
+	return (0);
+}
+
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store	*st = xcalloc(1, sizeof *st);
+	char		*err = NULL;
+
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", path, st->db != NULL ?
+		    sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	if (store_exec(st, "PRAGMA journal_mode = WAL; "
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+	    &err) != 0) {
+		xasprintf(cause, "%s: %s", path, err);
+		free(err);
+		goto fail;
+	}
+	if (store_migrate(st, path, cause) != 0)
+		goto fail;
+	return (st);
+fail:
+	store_close(st);
+	return (NULL);
+}
+
+void
+store_close(struct store *st)
+{
+	int	i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/*
+ * At start: sessions left running by a previous benchd were interrupted.
+ * Their ids go to *ids (caller frees) so their leftovers can be killed.
+ */
+int
+store_recover(struct store *st, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt	*s;
+	char		*err = NULL;
+
+	*ids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT id FROM sessions WHERE "
+	    "state = 'running'", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (store_exec(st, "UPDATE sessions SET state = 'interrupted', "
+	    "reason = 'benchd stopped while the session ran', "
+	    "finished_at = CAST(strftime('%s','now') AS INTEGER) * 1000, "
+	    "pgid = NULL WHERE state = 'running'", &err) != 0) {
+		log_warnx("database: %s", err);
+		free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+int64_t
+store_session_insert(struct store *st, const struct session_new *sn)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SESSION_INSERT);
+
+	bind_text(s, ":suite", sn->suite);
+	bind_text(s, ":params", sn->params);
+	bind_text(s, ":label", sn->label);
+	bind_text(s, ":rev", sn->rev);
+	bind_int(s, ":warmup", sn->warmup);
+	bind_int(s, ":runs", sn->runs);
+	bind_int(s, ":max_runs", sn->max_runs);
+	sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":cv"),
+	    sn->cv_target);
+	bind_int(s, ":now", store_now_ms());
+	bind_int(s, ":by", sn->queued_by);
+	if (store_step_done(st, s) != 0)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+int
+store_session_start(struct store *st, int64_t id, const struct session_start *ss)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SESSION_START);
+	const char	*text = ss->text, *hash = ss->hash, *rev = ss->rev;
+	int		 dirty = ss->dirty;
+
+	bind_int(s, ":id", id);
+	bind_int(s, ":now", store_now_ms());
+	bind_text(s, ":text", text);
+	bind_text(s, ":hash", hash);
+	bind_text(s, ":rev", rev);
+	bind_text(s, ":cpus", ss->cpus);
+	bind_int(s, ":nice", ss->nice);
+	if (dirty < 0)
+		sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, ":dirty"));
+	else
+		bind_int(s, ":dirty", dirty);
+	return (store_step_done(st, s));
+}
+
+int
+store_session_set_pgid(struct store *st, int64_t id, int pgid)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SESSION_PGID);
+
+	bind_int(s, ":id", id);
+	if (pgid > 0)
+		bind_int(s, ":pgid", pgid);
+	return (store_step_done(st, s));
+}
+
+int
+store_session_finish(struct store *st, int64_t id, const char *state,
+    const char *reason)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SESSION_FINISH);
+
+	bind_int(s, ":id", id);
+	bind_text(s, ":state", state);
+	bind_text(s, ":reason", reason);
+	bind_int(s, ":now", store_now_ms());
+	return (store_step_done(st, s));
+}
+
+/* Copy the session's state into buf; 0 found, 1 no such session, -1 error. */
+int
+store_session_state(struct store *st, int64_t id, char *buf, size_t len)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SESSION_STATE);
+	int		 rc;
+
+	bind_int(s, ":id", id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(buf, len, "%s", sqlite3_column_text(s, 0));
+		sqlite3_reset(s);
+		return (0);
+	}
+	sqlite3_reset(s);
+	return (rc == SQLITE_DONE ? 1 : -1);
+}
+
+int64_t
+store_next_queued(struct store *st)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_NEXT_QUEUED);
+	int64_t		 id = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return (id);
+}
+
+static int64_t
+tv_us(const struct timeval *tv)
+{
+	return ((int64_t)tv->tv_sec * 1000000 + tv->tv_usec);
+}
+
+/* Bind the run's columns; the phases follow in the same transaction. */
+static void
+bind_run(sqlite3_stmt *s, int64_t session, const struct run_row *r)
+{
+	bind_int(s, ":session", session);
+	bind_int(s, ":seq", r->seq);
+	bind_text(s, ":kind", r->warmup ? "warmup" : "measured");
+	bind_int(s, ":iter", r->iteration);
+	bind_int(s, ":started", r->started_at);
+	bind_int(s, ":wall", (int64_t)r->wall_ns);
+	bind_int(s, ":utime", tv_us(&r->ru.ru_utime));
+	bind_int(s, ":stime", tv_us(&r->ru.ru_stime));
+	bind_int(s, ":maxrss", r->ru.ru_maxrss);
+	bind_int(s, ":minflt", r->ru.ru_minflt);
+	bind_int(s, ":majflt", r->ru.ru_majflt);
+	bind_int(s, ":nvcsw", r->ru.ru_nvcsw);
+	bind_int(s, ":nivcsw", r->ru.ru_nivcsw);
+	bind_int(s, ":inblock", r->ru.ru_inblock);
+	bind_int(s, ":oublock", r->ru.ru_oublock);
+	if (r->exit_code >= 0)
+		bind_int(s, ":exit", r->exit_code);
+	if (r->signal > 0)
+		bind_int(s, ":signal", r->signal);
+	bind_int(s, ":timedout", r->timed_out);
+	bind_blob(s, ":out", r->stdout_tail, r->stdout_len);
+	bind_blob(s, ":err", r->stderr_tail, r->stderr_len);
+	bind_int(s, ":canonical", r->canonical);
+	bind_text(s, ":conditions", r->conditions);
+	if (r->throttle_delta >= 0)
+		bind_int(s, ":throttle", r->throttle_delta);
+	bind_int(s, ":malformed", (int64_t)r->timing_malformed);
+	bind_text(s, ":example", r->timing_example);
+}
+
+/* SQLite integers are signed: a saturated total stays the largest one. */
+static int64_t
+clamp64(uint64_t v)
+{
+	return (v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+/* One run and its phases, committed together the moment the run ends. */
+int
+store_run_insert(struct store *st, int64_t session, const struct run_row *r)
+{
+	sqlite3_stmt	*s;
+	int64_t		 run;
+	size_t		 i;
+
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		log_warnx("database: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	s = store_stmt(st, S_RUN_INSERT);
+	bind_run(s, session, r);
+	if (store_step_done(st, s) != 0)
+		goto fail;
+	run = sqlite3_last_insert_rowid(st->db);
+	for (i = 0; i < r->nphases; i++) {
+		s = store_stmt(st, S_PHASE_INSERT);
+		bind_int(s, ":run", run);
+		bind_text(s, ":prefix", r->phases[i].prefix);
+		bind_text(s, ":phase", r->phases[i].phase);
+		bind_int(s, ":ord", (int64_t)i);
+		bind_int(s, ":count", (int64_t)r->phases[i].count);
+		bind_int(s, ":total", clamp64(r->phases[i].total_ns));
+		bind_int(s, ":max", clamp64(r->phases[i].max_ns));
+		if (store_step_done(st, s) != 0)
+			goto fail;
+	}
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("database: %s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	return (0);
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return (-1);
+}
+

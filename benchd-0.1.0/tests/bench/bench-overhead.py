@@ -1,0 +1,104 @@
+"""bench-overhead.py -- how much benchd itself adds to what it measures.
+
+1. /bin/true: benchd's mean wall over the spawn floor (a bare
+   posix_spawn + wait4 loop, tests/bench/bench-spawn).  Target <= 1.10.
+2. A 50 ms sleep: benchd's mean against hyperfine -N --runs 30 in the same
+   benchmark.  Target within 1%.
+3. Quiet while measuring: during a CPU-bound measured run, benchd's own CPU
+   time over the workload's (target <= 0.1%), and benchd's context switches
+   (its wakeups) during the run.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
+from harness import DEMO, Daemon  # noqa
+
+SPAWN = os.path.join(os.path.dirname(os.path.abspath(DEMO)), "..", "bench",
+                     "bench-spawn")
+BURN_MS = int(os.environ.get("BENCH_BURN_MS", 20000))
+
+
+def proc_stat(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    sw = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if "ctxt_switches" in line:
+                k, v = line.split(":")
+                sw[k.strip()] = int(v)
+    return cpu, sw
+
+
+def session_mean(d, suite):
+    sid = d.queue(suite)
+    s = d.wait_state(sid, timeout=600)
+    assert s["state"] in ("completed", "unstable"), s
+    return d.session(sid, runs=False)["summary"]["wall"]["mean"], sid
+
+
+def main():
+    d = Daemon({
+        "true": {"command": "/bin/true", "warmup": "5", "runs": "300",
+                 "max_runs": "300"},
+        "sleep": {"command": DEMO + " --sleep 50", "warmup": "3",
+                  "runs": "30", "max_runs": "30"},
+        "burn": {"command": DEMO + " --burn %d" % BURN_MS, "warmup": "0",
+                 "runs": "1"}})
+    d.start()
+    try:
+        floor = float(subprocess.run([SPAWN, "300", "/bin/true"],
+                                     capture_output=True, check=True,
+                                     text=True).stdout)
+        mean, _ = session_mean(d, "true")
+        floor2 = float(subprocess.run([SPAWN, "300", "/bin/true"],
+                                      capture_output=True, check=True,
+                                      text=True).stdout)
+        floor = (floor + floor2) / 2
+        print("overhead: /bin/true  benchd mean %.1f us, spawn floor %.1f us,"
+              " ratio %.3f  target <= 1.10" %
+              (mean * 1e6, floor * 1e6, mean / floor))
+
+        mean, _ = session_mean(d, "sleep")
+        if shutil.which("hyperfine"):
+            out = os.path.join(tempfile.mkdtemp(), "h.json")
+            subprocess.run(["hyperfine", "-N", "--runs", "30", "--warmup",
+                            "3", "--export-json", out, "--style", "none",
+                            DEMO + " --sleep 50"], check=True,
+                           capture_output=True)
+            h = json.load(open(out))["results"][0]["mean"]
+            print("overhead: sleep 50ms benchd mean %.3f ms, hyperfine %.3f"
+                  " ms, difference %+.2f%%  target within 1%%" %
+                  (mean * 1e3, h * 1e3, (mean - h) / h * 100))
+        else:
+            print("overhead: sleep 50ms benchd mean %.3f ms; hyperfine is "
+                  "not installed, no comparison" % (mean * 1e3))
+
+        c0, s0 = proc_stat(d.proc.pid)
+        sid = d.queue("burn")
+        s = d.wait_state(sid, timeout=BURN_MS / 1000 + 60)
+        c1, s1 = proc_stat(d.proc.pid)
+        run = d.session(sid)["runs"][0]
+        work = run["user"] + run["sys"]
+        print("quiet: during a %.1f s CPU-bound run benchd used %.3f s CPU "
+              "(%.4f%% of the workload's)  target <= 0.1%%" %
+              (work, c1 - c0, (c1 - c0) / work * 100))
+        print("quiet: benchd context switches during that run: voluntary "
+              "%d, involuntary %d (wall %.1f s)" %
+              (s1["voluntary_ctxt_switches"] - s0["voluntary_ctxt_switches"],
+               s1["nonvoluntary_ctxt_switches"] -
+               s0["nonvoluntary_ctxt_switches"], run["wall"]))
+    finally:
+        d.stop()
+        Daemon.cleanup_all()
+
+
+if __name__ == "__main__":
+    main()

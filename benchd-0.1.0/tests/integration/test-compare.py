@@ -1,0 +1,144 @@
+"""Baselines, comparisons and regressions on a real benchd: A/A is never
+a regression, A/B with one phase slowed is, and names that phase."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
+from harness import DEMO, Daemon, RPCError, main, test  # noqa
+
+
+def daemon_with_script(noise="1%", runs="6"):
+    """A suite whose command runs work.sh in the workdir, so a test can
+    change the workload (like a new commit) without changing the suite."""
+    d = Daemon({"w": {"command": "/bin/sh work.sh", "warmup": "1",
+                      "runs": runs, "noise": noise}})
+    return d
+
+
+def write_work(d, args):
+    with open(os.path.join(d.workdir, "work.sh"), "w") as f:
+        f.write("exec %s %s\n" % (DEMO, args))
+
+
+def run(d, suite="w"):
+    sid = d.queue(suite)
+    s = d.wait_state(sid, timeout=60)
+    assert s["state"] in ("completed", "unstable"), s
+    return sid
+
+
+@test
+def a_a_is_never_a_regression():
+    d = daemon_with_script(noise="3%")
+    write_work(d, "--sleep 100")
+    d.start()
+    a = run(d)
+    r = d.call("baseline.set", {"suite": "w", "id": a})
+    assert r["session"] == a
+    b = run(d)
+    c = d.call("session.compare", {"a": a, "b": b})
+    wall = c["metrics"][0]
+    assert wall["name"] == "wall", wall
+    assert wall["verdict"] in ("same", "inconclusive"), wall
+    assert c["flags"] == []
+    s = d.session(b, runs=False)["session"]
+    assert s["verdict"]["baseline"] == a, s
+    assert s["verdict"]["verdict"] in ("same", "inconclusive"), s
+    assert d.call("regressions.list", {"suite": "w"})["regressions"] == []
+    assert d.stop() == 0
+
+
+@test
+def a_b_with_a_slowed_phase_regresses_and_names_it():
+    d = daemon_with_script()
+    phases = "--spin-phases --phases parse:15,typeck:10,link:60"
+    write_work(d, phases)
+    d.start()
+    a = run(d)
+    d.call("baseline.set", {"suite": "w", "id": "latest"})
+    write_work(d, phases + " --slow-phase link:1.2")
+    b = run(d)
+    c = d.call("session.compare", {"a": a, "b": b})
+    wall = c["metrics"][0]
+    assert wall["verdict"] == "regressed", wall
+    assert wall["p_welch"] < 0.05 and wall["ci_low"] > 0.01, wall
+    assert 0.08 < wall["change"] < 0.25, wall
+    assert 0 < wall["p_mwu"] < 0.05, wall
+    link = [p for p in c["phases"] if p["name"] == "link"][0]
+    assert link["verdict"] == "regressed", link
+    assert abs(link["change"] - 0.2) < 0.02, link
+    parse = [p for p in c["phases"] if p["name"] == "parse"][0]
+    assert parse["verdict"] != "regressed", parse
+    assert c["explain"][0]["phase"] == "link", c["explain"]
+    assert 0.7 < c["explain"][0]["share"] < 1.3, c["explain"]
+    assert abs(c["explain"][0]["delta"] - 0.012) < 0.002, c["explain"]
+    # The automatic comparison recorded the same verdict.
+    s = d.session(b, runs=False)["session"]
+    assert s["verdict"]["verdict"] == "regressed", s
+    regs = d.call("regressions.list", {"suite": "w"})["regressions"]
+    assert [r["id"] for r in regs] == [b]
+    rc, out = d.ctl("regressions", "w", json_out=False)
+    assert rc == 1 and str(b) in out, (rc, out)
+    # Moving the baseline to the new level clears the finding.
+    d.call("baseline.set", {"suite": "w", "id": b})
+    assert d.call("regressions.list", {"suite": "w"})["regressions"] == []
+    rc, out = d.ctl("regressions", "w", json_out=False)
+    assert rc == 0, (rc, out)
+    hist = d.call("baseline.show", {"suite": "w"})["baselines"][0]
+    assert hist["session"]["id"] == b
+    assert [h["session"] for h in hist["history"]] == [b, a]
+    assert d.stop() == 0
+
+
+@test
+def baselines_only_from_completed_sessions():
+    d = Daemon({"ok": {"command": DEMO, "warmup": "0", "runs": "2"},
+                "bad": {"command": DEMO + " --exit 2", "warmup": "0",
+                        "runs": "1"}}).start()
+    bad = d.queue("bad")
+    d.wait_state(bad)
+    try:
+        d.call("baseline.set", {"suite": "bad", "id": bad})
+        raise AssertionError("a failed session became a baseline")
+    except RPCError as e:
+        assert e.data_code == "not-a-baseline", e
+    try:
+        d.call("baseline.set", {"suite": "bad", "id": "latest"})
+        raise AssertionError("latest of only failed sessions accepted")
+    except RPCError as e:
+        assert e.data_code == "no-such-session", e
+    ok = run(d, "ok")
+    try:
+        d.call("baseline.set", {"suite": "bad", "id": ok})
+        raise AssertionError("a session of another suite accepted")
+    except RPCError as e:
+        assert e.data_code == "not-a-baseline", e
+    assert d.call("baseline.show")["baselines"] == []
+    assert d.stop() == 0
+
+
+@test
+def different_suites_are_incomparable_unless_forced():
+    d = Daemon({"x": {"command": DEMO + " --sleep 5", "warmup": "0",
+                      "runs": "3"},
+                "y": {"command": DEMO + " --sleep 6", "warmup": "0",
+                      "runs": "3"}}).start()
+    a, b = run(d, "x"), run(d, "y")
+    try:
+        d.call("session.compare", {"a": a, "b": b})
+        raise AssertionError("compared across suites")
+    except RPCError as e:
+        assert e.data_code == "incomparable", e
+    c = d.call("session.compare", {"a": a, "b": b, "force": True})
+    assert "different suites" in c["flags"], c["flags"]
+    assert "different suite definitions" in c["flags"]
+    s = d.session(a, runs=False)["session"]
+    fp = s["fingerprint"]
+    assert fp["cpus"] == os.cpu_count() and fp["benchd"], fp
+    assert s["command"].endswith("benchd-demo --sleep 5"), s["command"]
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    main(limit=120)

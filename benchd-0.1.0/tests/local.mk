@@ -1,0 +1,81 @@
+## tests/: unit tests (cmocka, TAP), integration tests (python3, TAP) on
+## the real daemon, the demo workload, and benchmarks (make bench).
+
+# The demo workload is built by plain `make`: the README's demo runs it.
+noinst_PROGRAMS += tests/demo/benchd-demo
+tests_demo_benchd_demo_SOURCES = %reldir%/demo/benchd-demo.c
+tests_demo_benchd_demo_LDADD = -lm
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBEVENT_CFLAGS) \
+	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS)
+UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS = \
+	%reldir%/unit/test-argv \
+	%reldir%/unit/test-conditions \
+	%reldir%/unit/test-conf \
+	%reldir%/unit/test-stats \
+	%reldir%/unit/test-store \
+	%reldir%/unit/test-timing
+check_PROGRAMS += $(UNIT_TESTS)
+
+tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
+tests_unit_test_argv_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_argv_LDADD = $(UNIT_LDADD)
+tests_unit_test_conditions_SOURCES = %reldir%/unit/test-conditions.c
+tests_unit_test_conditions_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conditions_LDADD = $(UNIT_LDADD)
+tests_unit_test_conf_SOURCES = %reldir%/unit/test-conf.c
+tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conf_LDADD = $(UNIT_LDADD)
+tests_unit_test_stats_SOURCES = %reldir%/unit/test-stats.c
+tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stats_LDADD = $(UNIT_LDADD)
+tests_unit_test_store_SOURCES = %reldir%/unit/test-store.c
+tests_unit_test_store_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_store_LDADD = $(UNIT_LDADD)
+tests_unit_test_timing_SOURCES = %reldir%/unit/test-timing.c
+tests_unit_test_timing_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_timing_LDADD = $(UNIT_LDADD)
+
+INTEGRATION_TESTS = \
+	%reldir%/integration/test-compare.py \
+	%reldir%/integration/test-conditions.py \
+	%reldir%/integration/test-phases.py \
+	%reldir%/integration/test-protocol.py \
+	%reldir%/integration/test-restart.py \
+	%reldir%/integration/test-service.py \
+	%reldir%/integration/test-systemd.py \
+	%reldir%/integration/test-sessions.py
+
+TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
+	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h
+
+TEST_EXTENSIONS = .py
+TAP_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+LOG_DRIVER = $(TAP_DRIVER)
+PY_LOG_DRIVER = $(TAP_DRIVER)
+PY_LOG_COMPILER = $(PYTHON3)
+AM_TESTS_ENVIRONMENT = \
+	BENCHD='$(abs_top_builddir)/daemon/benchd'; \
+	BENCHCTL='$(abs_top_builddir)/client/benchctl'; \
+	BENCHD_DEMO='$(abs_top_builddir)/tests/demo/benchd-demo'; \
+	BENCHD_TEST_DATA='$(abs_top_srcdir)/tests/data'; \
+	srcdir='$(abs_top_srcdir)'; \
+	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1'; \
+	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'; \
+	export BENCHD BENCHCTL BENCHD_DEMO BENCHD_TEST_DATA srcdir \
+	    ASAN_OPTIONS UBSAN_OPTIONS;
+
+# make bench: benchmarks print figures; they never pass or fail a build.
+BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py
+noinst_PROGRAMS += tests/bench/bench-spawn
+tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
+EXTRA_DIST += $(BENCHMARKS)
+bench: all
+	@for b in $(BENCHMARKS); do \
+	    echo "== $$b"; \
+	    $(AM_TESTS_ENVIRONMENT) $(PYTHON3) $(srcdir)/$$b || exit 1; \
+	done
+.PHONY: bench
