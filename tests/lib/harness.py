@@ -297,6 +297,23 @@ class Daemon:
         return wait_for(done, timeout=timeout,
                         what="session %d to reach %s" % (sid, states))
 
+    def run_quietly(self, suite, timeout=600):
+        """Queue a session and wait for its end on a subscription, so the
+        wait sends benchd nothing while it measures (benchmarks use it)."""
+        c = Conn(self.socket, timeout=timeout)
+        try:
+            c.call("session.subscribe")
+            sid = c.call("session.queue", {"suite": suite})["sessions"][0]["id"]
+            while True:
+                n = c.notification(timeout=timeout)
+                if n is None:
+                    raise ConnectionError("benchd closed the connection")
+                if (n["method"] == "session.finished" and
+                        n["params"]["id"] == sid):
+                    return sid
+        finally:
+            c.close()
+
     def children(self):
         """Pids whose parent is benchd."""
         out = []
