@@ -116,6 +116,19 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	sched_kick();
 }
 
+/* Clients are descriptors: allow as many as the hard limit lets us. */
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("setrlimit(RLIMIT_NOFILE)");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -176,6 +189,7 @@ main(int argc, char **argv)
 	db_path = xstrdup(cfg->database);
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 	/* Orphans of a workload come to us, so nothing escapes unreaped. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("prctl(PR_SET_CHILD_SUBREAPER)");

@@ -332,7 +332,7 @@ static int
 server_start(int fd, char **cause)
 {
 	listener = evconnlistener_new(ev_base, server_accept_cb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (listener == NULL) {
 		xasprintf(cause, "cannot listen: %s", strerror(errno));
 		close(fd);
@@ -402,7 +402,7 @@ server_listen(const char *path, const char *group, char **cause)
 	if (group != NULL && (gr = getgrnam(group)) != NULL &&
 	    chown(path, (uid_t)-1, gr->gr_gid) == -1)
 		log_warn("%s: chown to group %s", path, group);
-	if (listen(fd, 128) == -1) {
+	if (listen(fd, SOMAXCONN) == -1) {
 		xasprintf(cause, "listen %s: %s", path, strerror(errno));
 		close(fd);
 		return (-1);
