@@ -76,8 +76,8 @@ leftover_kill(const int64_t *ids, size_t n)
 		if (pid == self || !environ_matches(de->d_name, ids, n))
 			continue;
 		pgid = getpgid(pid);
-		log_warnx("killing leftover workload process %ld (group %ld) "
-		    "of an interrupted session", (long)pid, (long)pgid);
+		log_warnx("killing leftover workload process %ld (group %ld)",
+		    (long)pid, (long)pgid);
 		if (pgid > 1 && pgid != getpgrp())
 			kill(-pgid, SIGKILL);
 		kill(pid, SIGKILL);

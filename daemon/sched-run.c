@@ -16,6 +16,7 @@
 #include "benchd.h"
 #include "conditions.h"
 #include "conf.h"
+#include "leftover.h"
 #include "log.h"
 #include "runner.h"
 #include "sched-int.h"
@@ -88,12 +89,27 @@ run_output(void *arg, int stream, const char *buf, size_t len)
 	    buf, len);
 }
 
+/*
+ * Whatever the run started that left its process group (setsid, a
+ * daemonising test) still carries BENCHD_SESSION: nothing outlives a run.
+ */
+static void
+run_cleanup(struct srun *s)
+{
+	int	n;
+
+	if ((n = leftover_kill(&s->id, 1)) > 0)
+		log_info("session %lld: killed %d process(es) the run left "
+		    "behind", (long long)s->id, n);
+}
+
 static void
 build_done(void *arg, const struct run_result *rr)
 {
 	struct srun	*s = arg;
 	char		*why, *err, *reason;
 
+	run_cleanup(s);
 	if (sched_stopped(s))
 		return;
 	if (run_failed(rr)) {
@@ -177,6 +193,7 @@ run_done(void *arg, const struct run_result *rr)
 	char		*out = NULL, *err = NULL, *why, *reason;
 	int		 failed;
 
+	run_cleanup(s);
 	if (sched_stopped(s))
 		return;
 	failed = run_failed(rr);

@@ -47,6 +47,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-restart.py \
 	%reldir%/integration/test-service.py \
 	%reldir%/integration/test-systemd.py \
+	%reldir%/integration/test-workloads.py \
 	%reldir%/integration/test-sessions.py
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)

@@ -46,7 +46,7 @@ def sigkill_then_restart_marks_interrupted():
     d.start()
     wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5,
              what="the leftover workload to be killed")
-    assert "leftover workload" in d.read_log()
+    assert "killing leftover workload process" in d.read_log()
     s = d.session(a)["session"]
     assert s["state"] == "interrupted", s
     assert s["measured"] >= 1

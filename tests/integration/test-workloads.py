@@ -1,0 +1,95 @@
+"""Misbehaving workloads on a real benchd: each is recorded with the right
+status, nothing it started outlives its run, and benchd carries on."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
+from harness import DEMO, Daemon, main, test, wait_for  # noqa
+
+
+def session_processes(sid):
+    """Pids whose environment says they belong to this session."""
+    want = ("BENCHD_SESSION=%d" % sid).encode()
+    out = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open("/proc/%s/environ" % p, "rb") as f:
+                env = f.read().split(b"\0")
+            with open("/proc/%s/stat" % p) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    continue
+        except OSError:
+            continue
+        if want in env:
+            out.append(int(p))
+    return out
+
+
+def one(d, suite, timeout=60):
+    sid = d.queue(suite)
+    return sid, d.wait_state(sid, timeout=timeout), d.session(sid)["runs"]
+
+
+@test
+def a_grandchild_left_in_the_group_is_killed():
+    d = Daemon({"g": {"command": DEMO + " --grandchild 30000",
+                      "warmup": "0", "runs": "2"}}).start()
+    sid, s, runs = one(d, "g")
+    assert s["state"] == "completed", s
+    assert all(r["wall"] < 5 for r in runs), runs
+    assert session_processes(sid) == []
+    assert d.stop() == 0
+
+
+@test
+def a_grandchild_that_left_the_group_is_killed_too():
+    d = Daemon({"e": {"command": "setsid sleep 30 </dev/null >/dev/null "
+                      "2>&1 & sleep 0.3; exit 0", "shell": "yes", "warmup": "0",
+                      "runs": "2"}}).start()
+    sid, s, runs = one(d, "e")
+    assert s["state"] == "completed", s
+    wait_for(lambda: session_processes(sid) == [], timeout=5,
+             what="the escaped grandchild to die")
+    assert "left behind" in d.read_log()
+    assert d.stop() == 0
+
+
+@test
+def closing_stdout_early_is_fine():
+    d = Daemon({"c": {"command": DEMO + " --close-stdout --sleep 200 "
+                      "--timing 10", "warmup": "0", "runs": "1"}}).start()
+    sid, s, runs = one(d, "c")
+    assert s["state"] == "completed", s
+    assert 0.2 <= runs[0]["wall"] < 3, runs
+    assert d.stop() == 0
+
+
+@test
+def a_gigabyte_of_output_is_drained_not_kept():
+    d = Daemon({"f": {"command": DEMO + " --flood 1G --exit 4",
+                      "warmup": "0", "runs": "1"}}).start()
+    sid, s, runs = one(d, "f", timeout=120)
+    assert s["state"] == "failed" and "status 4" in s["reason"], s
+    assert len(runs[0]["stdout_tail"]) == 64 * 1024, len(runs[0]["stdout_tail"])
+    assert d.call("status")["protocol"] == 1
+    assert d.stop() == 0
+
+
+@test
+def hang_until_timeout_then_benchd_carries_on():
+    d = Daemon({"h": {"command": DEMO + " --hang", "timeout": "1",
+                      "warmup": "0", "runs": "1"},
+                "ok": {"command": DEMO, "warmup": "0", "runs": "1"}}).start()
+    sid, s, runs = one(d, "h")
+    assert s["state"] == "failed" and "timed out after 1 s" in s["reason"]
+    assert runs[0]["timed_out"] is True and runs[0]["signal"] == 15, runs
+    sid2, s2, _ = one(d, "ok")
+    assert s2["state"] == "completed"
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    main(limit=150)
