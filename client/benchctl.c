@@ -10,8 +10,9 @@
  *
  * Exit status (see client.h and benchctl(1)):
  *   0  ok
- *   1  a finding: the session failed, is unstable, cancelled or interrupted
- *   2  not canonical (reserved for "conditions")
+ *   1  a finding: the session failed, is unstable, cancelled or
+ *      interrupted; or (variance) the last two sessions disagree
+ *   2  not canonical (conditions)
  *   3  benchd reported an error, or sent a reply benchctl cannot read
  *  64  usage error (EX_USAGE)
  *  69  benchd unreachable (EX_UNAVAILABLE)

@@ -20,8 +20,9 @@
 /*
  * Exit statuses, documented in benchctl(1):
  *   0  ok
- *   1  a finding: a failed, unstable, cancelled or interrupted session
- *   2  not canonical (reserved for the conditions command)
+ *   1  a finding: a failed, unstable, cancelled or interrupted session,
+ *      or (variance) the last two sessions disagree
+ *   2  not canonical (conditions)
  *   3  benchd answered with an error, or with a reply benchctl cannot read
  *  64  usage error: unknown command or option, bad number (EX_USAGE)
  *  69  benchd unreachable: cannot connect, or it hung up (EX_UNAVAILABLE)
@@ -68,6 +69,8 @@ const char	*output_seconds(char *, size_t, double, double);
 const char	*output_seconds_pm(char *, size_t, double, const double *);
 const char	*output_kib(char *, size_t, double, double);
 const char	*output_percent(char *, size_t, double);
+const char	*output_share(char *, size_t, double);
+const char	*output_change(char *, size_t, double);
 const char	*output_duration(char *, size_t, double);
 int		 output_elapsed(const char *, const char *, double *);
 const char	*output_stats_pm(char *, size_t, const cJSON *);
@@ -81,6 +84,8 @@ struct table	*table_create(void);
 void		 table_column(struct table *, const char *, int);
 void		 table_cell(struct table *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
+void		 table_note(struct table *, int, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
 void		 table_print(struct table *);
 void		 table_free(struct table *);
 
@@ -138,6 +143,9 @@ extern const struct cmd_entry	*cmd_table[];
 /* cmd-status.c */
 extern const struct cmd_entry	 cmd_status_entry;
 
+/* cmd-conditions.c */
+extern const struct cmd_entry	 cmd_conditions_entry;
+
 /* cmd-suites.c */
 extern const struct cmd_entry	 cmd_suites_entry;
 
@@ -152,10 +160,21 @@ extern const struct cmd_entry	 cmd_sessions_entry;
 
 /* cmd-show.c */
 extern const struct cmd_entry	 cmd_show_entry;
-void		 cmd_show_print(const cJSON *);
+int		 cmd_show_phases(struct rpc *, const cJSON *, cJSON **);
+void		 cmd_show_print(const cJSON *, const cJSON *);
 int		 cmd_show_exit(const cJSON *);
 
 /* cmd-runs.c */
 extern const struct cmd_entry	 cmd_runs_entry;
+
+/* cmd-phases.c */
+extern const struct cmd_entry	 cmd_phases_entry;
+int		 cmd_phases_multi(const cJSON *);
+
+/* cmd-variance.c */
+extern const struct cmd_entry	 cmd_variance_entry;
+
+/* cmd-history.c */
+extern const struct cmd_entry	 cmd_history_entry;
 
 #endif

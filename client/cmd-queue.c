@@ -89,7 +89,8 @@ cmd_queue_params(struct cmd *cmd, int *rcp)
 		cJSON_AddNumberToObject(params, "warmup",
 		    (double)cmd_number(cmd, "warmup", 0));
 	if (cmd_value(cmd, "label") != NULL)
-		cJSON_AddStringToObject(params, "label", cmd_value(cmd, "label"));
+		cJSON_AddStringToObject(params, "label",
+		    cmd_value(cmd, "label"));
 	if (cmd_value(cmd, "rev") != NULL)
 		cJSON_AddStringToObject(params, "rev", cmd_value(cmd, "rev"));
 	return (params);
@@ -161,16 +162,20 @@ cmd_queue_wait(struct rpc *rpc, struct follow *f)
 	return (0);
 }
 
-/* Follow one session to its end; its session.get result goes to *resultp. */
+/*
+ * Follow one session to its end; its session.get result goes to *resultp
+ * and, for the text summary, its session.phases result to *phasesp.
+ */
 static int
-cmd_queue_follow(struct cmd *cmd, struct follow *f, cJSON **resultp)
+cmd_queue_follow(struct cmd *cmd, struct follow *f, cJSON **resultp,
+    cJSON **phasesp)
 {
 	struct rpc	*rpc;
 	cJSON		*params, *result;
 	const cJSON	*session;
 	int		 rc, ended;
 
-	*resultp = NULL;
+	*resultp = *phasesp = NULL;
 	rpc = rpc_create(cmd->socket);
 	if ((params = cJSON_CreateObject()) == NULL)
 		fatalx("out of memory");
@@ -188,6 +193,9 @@ cmd_queue_follow(struct cmd *cmd, struct follow *f, cJSON **resultp)
 	if (!ended && (rc = cmd_queue_wait(rpc, f)) != 0)
 		goto out;
 	rc = cmd_queue_get(rpc, f->id, 1, resultp);
+	/* As for show: without the phases the summary still stands. */
+	if (rc == 0 && !benchctl_json)
+		(void)cmd_show_phases(rpc, *resultp, phasesp);
 out:
 	if (f->tty && f->width != 0 && !benchctl_json)
 		printf("\n");
@@ -200,7 +208,7 @@ static int
 cmd_queue_follow_all(struct cmd *cmd, const cJSON *sessions)
 {
 	const cJSON	*s;
-	cJSON		*all, *result;
+	cJSON		*all, *result, *phases;
 	struct follow	 f;
 	int		 rc = EXIT_OK;
 
@@ -214,14 +222,15 @@ cmd_queue_follow_all(struct cmd *cmd, const cJSON *sessions)
 		f.tty = isatty(STDOUT_FILENO);
 		if (!benchctl_json)
 			output_printf("\n");
-		if ((rc = cmd_queue_follow(cmd, &f, &result)) != 0) {
+		if ((rc = cmd_queue_follow(cmd, &f, &result, &phases)) != 0) {
 			cJSON_Delete(all);
 			return (rc);
 		}
 		if (!benchctl_json) {
 			output_printf("\n");
-			cmd_show_print(result);
+			cmd_show_print(result, phases);
 		}
+		cJSON_Delete(phases);
 		if (cmd_show_exit(json_object(result, "session")) != EXIT_OK)
 			rc = EXIT_FINDING;
 		cJSON_AddItemToArray(all, result);

@@ -1,4 +1,7 @@
-/* cmd-runs.c -- runs ID: one row per run of a session, warmups marked. */
+/*
+ * cmd-runs.c -- runs ID: one row per run of a session, warmups marked,
+ * with the conditions each ran under and its outlier flag.
+ */
 #include "config.h"
 
 #include <math.h>
@@ -64,6 +67,7 @@ cmd_runs_exit(struct table *t, const cJSON *r)
 		table_cell(t, "-");
 }
 
+/* Tukey's fences; a severe outlier in capitals, to stand out. */
 static const char *
 cmd_runs_outlier(const cJSON *r)
 {
@@ -73,15 +77,58 @@ cmd_runs_outlier(const cJSON *r)
 		return ("");
 	switch (o) {
 	case -2:
-		return ("severe low");
+		return ("SEVERE low");
 	case -1:
 		return ("mild low");
 	case 1:
 		return ("mild high");
 	case 2:
-		return ("severe high");
+		return ("SEVERE high");
 	}
 	return ("");
+}
+
+/* "yes" when the run's conditions were canonical, "no" when not. */
+static void
+cmd_runs_canonical(struct table *t, const cJSON *r)
+{
+	const cJSON	*c = cJSON_GetObjectItemCaseSensitive(r, "canonical");
+
+	if (cJSON_IsBool(c))
+		table_cell(t, "%s", cJSON_IsTrue(c) ? "yes" : "no");
+	else
+		table_cell(t, "-");
+}
+
+/* What the table's markers mean, said once under it. */
+static void
+cmd_runs_legend(const cJSON *runs)
+{
+	const cJSON	*r;
+	const char	*kind;
+	int		 warmups = 0, outliers = 0, notcanon = 0;
+
+	cJSON_ArrayForEach(r, runs) {
+		kind = json_string(r, "kind");
+		if (kind != NULL && strcmp(kind, "warmup") == 0)
+			warmups++;
+		if (*cmd_runs_outlier(r) != '\0')
+			outliers++;
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r,
+		    "canonical")))
+			notcanon++;
+	}
+	if (warmups > 0 || outliers > 0 || notcanon > 0)
+		output_printf("\n");
+	if (warmups > 0)
+		output_printf("%d warmup run%s left out of every statistic.\n",
+		    warmups, warmups == 1 ? " is" : "s are");
+	if (outliers > 0)
+		output_printf("Outliers by Tukey's fences on the measured wall "
+		    "times: mild beyond 1.5 IQR, SEVERE beyond 3.\n");
+	if (notcanon > 0)
+		output_printf("CANON no: the run went ahead (policy warn) "
+		    "while a condition check failed.\n");
 }
 
 static int
@@ -146,6 +193,8 @@ cmd_runs_print(const cJSON *runs)
 	table_column(t, "SYS", TABLE_RIGHT);
 	table_column(t, "MAXRSS", TABLE_RIGHT);
 	table_column(t, "EXIT", TABLE_RIGHT);
+	table_column(t, "CANON", TABLE_LEFT);
+	table_column(t, "THROTTLE", TABLE_RIGHT);
 	table_column(t, "OUTLIER", TABLE_LEFT);
 	cJSON_ArrayForEach(r, runs) {
 		cmd_runs_int(t, r, "seq");
@@ -160,10 +209,13 @@ cmd_runs_print(const cJSON *runs)
 		table_cell(t, "%s", json_number(r, "maxrss_kb", &v) == 0 ?
 		    output_kib(buf, sizeof buf, v, rmax) : "-");
 		cmd_runs_exit(t, r);
+		cmd_runs_canonical(t, r);
+		cmd_runs_int(t, r, "throttle_delta");
 		table_cell(t, "%s", cmd_runs_outlier(r));
 	}
 	table_print(t);
 	table_free(t);
+	cmd_runs_legend(runs);
 	cJSON_ArrayForEach(r, runs) {
 		if (cmd_runs_failed(r))
 			cmd_runs_tail(r);

@@ -1,9 +1,10 @@
 /*
  * cmd-sessions.c -- sessions [SUITE] [--last N]: one row per session.
  *
- * session.list carries no statistics, so the WALL column comes from one
- * session.get per session that has measured runs, pipelined a window at a
- * time (benchd answers in order). --json prints session.list's result only.
+ * The WALL column comes from each Session's "wall" member. A daemon older
+ * than that member sends none: then one session.get per session that has
+ * measured runs fills it in, pipelined a window at a time (benchd answers
+ * in order). --json prints session.list's result only.
  */
 #include "config.h"
 
@@ -41,7 +42,10 @@ cmd_sessions_get(struct rpc *rpc, int64_t id, int64_t *reqp)
 	return (rpc_send(rpc, "session.get", params, reqp));
 }
 
-/* Fetch session.get for each session with measured runs; NULL for others. */
+/*
+ * Fetch session.get for each session with measured runs but no "wall"
+ * member at all (null means no measured run yet); NULL for the others.
+ */
 static int
 cmd_sessions_fetch(struct rpc *rpc, const cJSON *sessions, cJSON **got)
 {
@@ -54,7 +58,7 @@ cmd_sessions_fetch(struct rpc *rpc, const cJSON *sessions, cJSON **got)
 	reqs = xcalloc((size_t)n + 1, sizeof *reqs);
 	slots = xcalloc((size_t)n + 1, sizeof *slots);
 	cJSON_ArrayForEach(s, sessions) {
-		if (json_object(s, "wall") == NULL &&
+		if (cJSON_GetObjectItemCaseSensitive(s, "wall") == NULL &&
 		    json_int(s, "measured", &measured) == 0 && measured > 0 &&
 		    json_int(s, "id", &ids[k]) == 0)
 			slots[k++] = i;
@@ -75,7 +79,7 @@ cmd_sessions_fetch(struct rpc *rpc, const cJSON *sessions, cJSON **got)
 	return (rc);
 }
 
-/* The table; walls[i] is session i's wall Stats, or NULL. */
+/* The table; got[i] is session i's session.get result, or NULL. */
 static void
 cmd_sessions_print(const cJSON *sessions, cJSON **got)
 {

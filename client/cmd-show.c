@@ -2,7 +2,9 @@
  * cmd-show.c -- show ID: one session, its summary in the seed's format.
  *
  * cmd_show_print is also what "queue --follow" prints when a session ends,
- * so the two never drift apart.
+ * so the two never drift apart. When the measured runs printed timing
+ * lines, both also fetch session.phases (cmd_show_phases) for a one-line
+ * phase summary; --json prints session.get's result alone.
  */
 #include "config.h"
 
@@ -144,6 +146,115 @@ cmd_show_outliers(const cJSON *runs)
 	    total != 0 ? ")" : "");
 }
 
+/* 1 for a measured run. */
+static int
+cmd_show_measured(const cJSON *r)
+{
+	const char	*kind = json_string(r, "kind");
+
+	return (kind != NULL && strcmp(kind, "measured") == 0);
+}
+
+/*
+ * Whether the measured runs ran under canonical conditions, and how much
+ * the CPU throttled during them. Silent for a daemon that sends neither.
+ */
+static void
+cmd_show_canonical(const cJSON *runs)
+{
+	const cJSON	*r, *canon, *throttle;
+	int		 n = 0, flagged = 0, notcanon = 0, known = 0, hit = 0;
+	double		 events = 0;
+
+	cJSON_ArrayForEach(r, runs) {
+		if (!cmd_show_measured(r))
+			continue;
+		n++;
+		canon = cJSON_GetObjectItemCaseSensitive(r, "canonical");
+		if (cJSON_IsBool(canon)) {
+			flagged++;
+			if (cJSON_IsFalse(canon))
+				notcanon++;
+		}
+		throttle = cJSON_GetObjectItemCaseSensitive(r,
+		    "throttle_delta");
+		if (cJSON_IsNumber(throttle)) {
+			known++;
+			events += throttle->valuedouble;
+			if (throttle->valuedouble > 0)
+				hit++;
+		}
+	}
+	if (flagged == 0)
+		return;
+	if (notcanon == 0)
+		output_printf("  " SHOW_LABEL "yes, all %d measured run%s\n",
+		    "Canonical:", n, n == 1 ? "" : "s");
+	else
+		output_printf("  " SHOW_LABEL "NO, %d of %d measured runs ran "
+		    "while a check failed\n", "Canonical:", notcanon, n);
+	if (known == 0)
+		output_printf("  " SHOW_LABEL "unavailable\n", "Throttling:");
+	else if (hit == 0)
+		output_printf("  " SHOW_LABEL "none during the measured runs\n",
+		    "Throttling:");
+	else
+		output_printf("  " SHOW_LABEL "%.0f event%s during %d of %d "
+		    "measured runs\n", "Throttling:", events,
+		    events == 1 ? "" : "s", hit, known);
+}
+
+/*
+ * "Phases: link 41.0%, codegen 30.2%, parse 9.1% … (sum 99.2% of wall)":
+ * the largest shares of a session.phases result, silent without phases.
+ */
+static void
+cmd_show_phase_line(const cJSON *ph)
+{
+	const cJSON	*phases = json_array(ph, "phases"), *p, *top[3];
+	char		 line[512], share[OUTPUT_LEN];
+	size_t		 off = 0;
+	double		 v, best, cov;
+	int		 i, k, ntop, multi, n;
+
+	if ((n = cJSON_GetArraySize(phases)) == 0)
+		return;
+	multi = cmd_phases_multi(phases);
+	ntop = n < 3 ? n : 3;
+	for (k = 0; k < ntop; k++) {
+		top[k] = NULL;
+		best = -INFINITY;
+		cJSON_ArrayForEach(p, phases) {
+			for (i = 0; i < k && top[i] != p; i++)
+				;
+			if (i < k)
+				continue;
+			if (json_number(p, "share", &v) == -1)
+				v = -1;
+			if (top[k] == NULL || v > best) {
+				top[k] = p;
+				best = v;
+			}
+		}
+	}
+	line[0] = '\0';
+	for (k = 0; k < ntop && off < sizeof line; k++) {
+		if (json_number(top[k], "share", &v) == -1)
+			v = NAN;
+		off += (size_t)snprintf(line + off, sizeof line - off,
+		    "%s%s%s%s %s", k == 0 ? "" : ", ",
+		    multi ? json_text(top[k], "prefix") : "", multi ? "/" : "",
+		    json_text(top[k], "phase"),
+		    output_share(share, sizeof share, v));
+	}
+	if (n > ntop && off < sizeof line)
+		off += (size_t)snprintf(line + off, sizeof line - off, " …");
+	if (json_number(ph, "coverage", &cov) == 0 && off < sizeof line)
+		snprintf(line + off, sizeof line - off, " (sum %s of wall)",
+		    output_share(share, sizeof share, cov));
+	output_printf("  " SHOW_LABEL "%s\n", "Phases:", line);
+}
+
 /* n, CV, 95% CI, median, range and memory of the measured runs. */
 static void
 cmd_show_stats(const cJSON *s, const cJSON *summary)
@@ -215,9 +326,35 @@ cmd_show_stats(const cJSON *s, const cJSON *summary)
 	}
 }
 
-/* The text form of a session.get result. */
+/*
+ * The session.phases result for a session.get result whose measured runs
+ * printed timing lines, else NULL. A failure has been reported to the user.
+ */
+int
+cmd_show_phases(struct rpc *rpc, const cJSON *result, cJSON **phasesp)
+{
+	const cJSON	*r;
+	cJSON		*params;
+	int64_t		 id;
+	int		 timed = 0;
+
+	*phasesp = NULL;
+	cJSON_ArrayForEach(r, json_array(result, "runs")) {
+		if (cmd_show_measured(r) &&
+		    cJSON_GetArraySize(json_array(r, "phases")) > 0)
+			timed = 1;
+	}
+	if (!timed || json_int(json_object(result, "session"), "id", &id) == -1)
+		return (0);
+	if ((params = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	cJSON_AddNumberToObject(params, "id", (double)id);
+	return (rpc_call(rpc, "session.phases", params, phasesp));
+}
+
+/* The text form of a session.get result and its phases (or NULL). */
 void
-cmd_show_print(const cJSON *result)
+cmd_show_print(const cJSON *result, const cJSON *phases)
 {
 	const cJSON	*s = json_object(result, "session");
 	const cJSON	*summary = json_object(result, "summary");
@@ -232,6 +369,8 @@ cmd_show_print(const cJSON *result)
 		output_printf("\n");
 		cmd_show_stats(s, summary);
 		cmd_show_outliers(json_array(result, "runs"));
+		cmd_show_canonical(json_array(result, "runs"));
+		cmd_show_phase_line(phases);
 	}
 	if (cJSON_GetArraySize(json_array(result, "warnings")) > 0) {
 		output_printf("\nWarnings:\n");
@@ -245,7 +384,7 @@ cmd_show_print(const cJSON *result)
 static int
 cmd_show_exec(struct cmd *cmd)
 {
-	cJSON	*params, *result;
+	cJSON	*params, *result, *phases;
 	int64_t	 id;
 	int	 rc;
 
@@ -259,8 +398,12 @@ cmd_show_exec(struct cmd *cmd)
 		return (rc);
 	if (benchctl_json)
 		json_print(result);
-	else
-		cmd_show_print(result);
+	else {
+		/* Without the phases the rest still stands: show it. */
+		(void)cmd_show_phases(cmd->rpc, result, &phases);
+		cmd_show_print(result, phases);
+		cJSON_Delete(phases);
+	}
 	rc = cmd_show_exit(json_object(result, "session"));
 	cJSON_Delete(result);
 	return (rc);

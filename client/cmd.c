@@ -42,12 +42,16 @@ static const struct cmd_entry	cmd_commands_entry = {
 /* In the order help lists them; later commands from SPEC go here. */
 const struct cmd_entry	*cmd_table[] = {
 	&cmd_status_entry,
+	&cmd_conditions_entry,
 	&cmd_suites_entry,
 	&cmd_queue_entry,
 	&cmd_cancel_entry,
 	&cmd_sessions_entry,
 	&cmd_show_entry,
 	&cmd_runs_entry,
+	&cmd_phases_entry,
+	&cmd_variance_entry,
+	&cmd_history_entry,
 	&cmd_help_entry,
 	&cmd_commands_entry,
 	NULL
@@ -271,9 +275,10 @@ cmd_print_help(FILE *fp)
 		fprintf(fp, "  %s%s%s\n      %s\n", (*e)->name,
 		    *(*e)->usage == '\0' ? "" : " ", (*e)->usage, (*e)->about);
 	}
-	fprintf(fp, "\nexit status: 0 ok, 1 failed or unstable session, "
-	    "3 error from benchd,\n64 usage error, 69 benchd unreachable; "
-	    "see benchctl(1).\n");
+	fprintf(fp, "\nexit status: 0 ok, 1 a finding (failed or unstable "
+	    "session, sessions that\ndisagree), 2 not canonical, 3 error from "
+	    "benchd, 64 usage error,\n69 benchd unreachable; see benchctl(1)."
+	    "\n");
 }
 
 static int

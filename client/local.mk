@@ -4,12 +4,16 @@ client_benchctl_SOURCES = \
 	%reldir%/benchctl.c %reldir%/client.h \
 	%reldir%/cmd.c \
 	%reldir%/cmd-cancel.c \
+	%reldir%/cmd-conditions.c \
+	%reldir%/cmd-history.c \
+	%reldir%/cmd-phases.c \
 	%reldir%/cmd-queue.c \
 	%reldir%/cmd-runs.c \
 	%reldir%/cmd-sessions.c \
 	%reldir%/cmd-show.c \
 	%reldir%/cmd-status.c \
 	%reldir%/cmd-suites.c \
+	%reldir%/cmd-variance.c \
 	%reldir%/json.c \
 	%reldir%/output.c \
 	%reldir%/rpc.c \

@@ -6,7 +6,9 @@
  *             a value and its spread ("mean ± sd") share the unit of the
  *             value; each time column of "runs" the unit of its largest;
  *   memory    "812 KiB", "793.3 MiB", "1.52 GiB";
- *   ratios    as percentages with two decimals, "0.69%";
+ *   ratios    as percentages with two decimals, "0.69%"; a share of a
+ *             whole (phases) and a change between sessions with one,
+ *             "9.1%", "+1.4%";
  *   durations "42.0s", "2m 06s", "1h 02m", "3d 04h".
  * Text from benchd (labels, messages) is printed with control characters
  * replaced by '?', so a label cannot drive the terminal.
@@ -155,6 +157,28 @@ output_percent(char *buf, size_t len, double ratio)
 	return (buf);
 }
 
+/* A part of a whole, "9.1%". */
+const char *
+output_share(char *buf, size_t len, double ratio)
+{
+	if (!isfinite(ratio))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f%%", ratio * 100.0);
+	return (buf);
+}
+
+/* A relative change with its sign, "+1.4%", "-0.3%". */
+const char *
+output_change(char *buf, size_t len, double ratio)
+{
+	if (!isfinite(ratio))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%+.1f%%", ratio * 100.0);
+	return (buf);
+}
+
 const char *
 output_duration(char *buf, size_t len, double secs)
 {
@@ -238,12 +262,13 @@ output_bar(char *buf, size_t len, int64_t run, int64_t of)
 /*
  * One progress line, "#12 demo  measured  run 3/5  [===>  ]  last 0.512 s",
  * from a Session's progress or a session.progress notification (both carry
- * phase, run, of and last_wall). Caller frees.
+ * phase, run, of and last_wall). A session held by the conditions gate says
+ * since when and why instead. Caller frees.
  */
 char *
 output_progress(int64_t id, const char *suite, const cJSON *p, int bar)
 {
-	const char	*phase;
+	const char	*phase, *since, *why;
 	char		 runs[OUTPUT_LEN], barbuf[OUTPUT_LEN];
 	char		 last[OUTPUT_LEN], secs[OUTPUT_LEN], *line;
 	int64_t		 run, of;
@@ -252,6 +277,16 @@ output_progress(int64_t id, const char *suite, const cJSON *p, int bar)
 	if ((phase = json_string(p, "phase")) == NULL &&
 	    (phase = json_string(p, "state")) == NULL)
 		phase = "-";
+	if (strcmp(phase, "waiting-conditions") == 0) {
+		since = json_string(p, "since");
+		why = json_string(p, "waiting");
+		xasprintf(&line, "#%lld %s  waiting for canonical conditions"
+		    "%s%s%s%s", (long long)id, suite == NULL ? "-" : suite,
+		    since != NULL ? " since " : "", since != NULL ? since : "",
+		    why != NULL ? ": " : "", why != NULL ? why : "");
+		output_clean(line, 0);
+		return (line);
+	}
 	runs[0] = barbuf[0] = last[0] = '\0';
 	if (json_int(p, "run", &run) == 0 && json_int(p, "of", &of) == 0 &&
 	    run >= 0 && of > 0) {

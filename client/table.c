@@ -1,7 +1,8 @@
 /*
  * table.c -- aligned text tables: declare the columns (numbers TABLE_RIGHT),
  * add cells row by row, print. Widths count UTF-8 characters, cells are
- * cleaned of control characters, and no line ends in blanks.
+ * cleaned of control characters, and no line ends in blanks. A note is a
+ * free line under a row (advice, a detail) that takes no part in the widths.
  */
 #include "config.h"
 
@@ -23,12 +24,20 @@ struct table_col {
 	size_t	 width;
 };
 
+struct table_note {
+	size_t	 row;			/* printed after this row */
+	int	 col;			/* starting where this column starts */
+	char	*text;
+};
+
 struct table {
 	struct table_col	 cols[TABLE_MAXCOLS];
 	int			 ncols;
 	char			**cells;
 	size_t			 ncells;
 	size_t			 cap;
+	struct table_note	*notes;
+	size_t			 nnotes;
 };
 
 struct table *
@@ -71,6 +80,45 @@ table_cell(struct table *t, const char *fmt, ...)
 	t->cells[t->ncells++] = s;
 }
 
+/* A line under the last complete row, indented to column col. */
+void
+table_note(struct table *t, int col, const char *fmt, ...)
+{
+	struct table_note	*n;
+	va_list			 ap;
+
+	if (t->ncols == 0 || t->ncells == 0 ||
+	    t->ncells % (size_t)t->ncols != 0 || col < 0 || col >= t->ncols)
+		fatalx("table_note: no complete row or no column %d", col);
+	t->notes = xreallocarray(t->notes, t->nnotes + 1, sizeof *t->notes);
+	n = &t->notes[t->nnotes++];
+	n->row = t->ncells / (size_t)t->ncols - 1;
+	n->col = col;
+	va_start(ap, fmt);
+	n->text = output_vformat(fmt, ap);
+	va_end(ap);
+	output_clean(n->text, 0);
+}
+
+/* The notes of row r, which start at index *next of the notes. */
+static void
+table_notes(struct table *t, size_t r, size_t *next)
+{
+	struct table_note	*n;
+	size_t			 indent;
+	int			 i;
+
+	for (; *next < t->nnotes && t->notes[*next].row == r; (*next)++) {
+		n = &t->notes[*next];
+		indent = 0;
+		for (i = 0; i < n->col; i++)
+			indent += t->cols[i].width + strlen(TABLE_GAP);
+		if (*n->text != '\0')
+			printf("%*s%s", (int)indent, "", n->text);
+		fputc('\n', stdout);
+	}
+}
+
 /* One row; padding is written only before text, so no trailing blanks. */
 static void
 table_row(struct table *t, char *const *cells)
@@ -101,7 +149,7 @@ void
 table_print(struct table *t)
 {
 	char	*headers[TABLE_MAXCOLS];
-	size_t	 r;
+	size_t	 r, next = 0;
 	int	 i;
 
 	if (t->ncols == 0)
@@ -109,8 +157,10 @@ table_print(struct table *t)
 	for (i = 0; i < t->ncols; i++)
 		headers[i] = t->cols[i].header;
 	table_row(t, headers);
-	for (r = 0; r + (size_t)t->ncols <= t->ncells; r += (size_t)t->ncols)
+	for (r = 0; r + (size_t)t->ncols <= t->ncells; r += (size_t)t->ncols) {
 		table_row(t, t->cells + r);
+		table_notes(t, r / (size_t)t->ncols, &next);
+	}
 }
 
 void
@@ -124,6 +174,9 @@ table_free(struct table *t)
 	for (i = 0; i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	for (i = 0; i < t->nnotes; i++)
+		free(t->notes[i].text);
+	free(t->notes);
 	for (c = 0; c < t->ncols; c++)
 		free(t->cols[c].header);
 	free(t);

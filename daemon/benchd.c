@@ -116,6 +116,19 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	sched_kick();
 }
 
+/* A crash left this session's workload running: find it by its workdir. */
+static void
+recover_leftovers(int64_t id)
+{
+	cJSON			*s = store_session_json(db, id);
+	const struct suite	*su;
+
+	if (s != NULL && (su = conf_suite(cfg,
+	    cJSON_GetObjectItem(s, "suite")->valuestring)) != NULL)
+		leftover_kill(id, 0, su->workdir);
+	cJSON_Delete(s);
+}
+
 /* Clients are descriptors: allow as many as the hard limit lets us. */
 static void
 raise_nofile(void)
@@ -137,7 +150,7 @@ main(int argc, char **argv)
 	char		*cause = NULL;
 	int		 ch, foreground = 0, check = 0, verbose = 0;
 	int64_t		*ids = NULL;
-	size_t		 nids = 0;
+	size_t		 nids = 0, i;
 	int		 lfd;
 
 	while ((ch = getopt(argc, argv, "c:D:fnS:v")) != -1) {
@@ -200,7 +213,8 @@ main(int argc, char **argv)
 	if (store_recover(db, &ids, &nids) == 0 && nids > 0) {
 		log_warnx("%zu session(s) left running were marked interrupted",
 		    nids);
-		leftover_kill(ids, nids);
+		for (i = 0; i < nids; i++)
+			recover_leftovers(ids[i]);
 	}
 	free(ids);
 

@@ -1,8 +1,12 @@
 /*
- * leftover.c -- after a crash, the workload of an interrupted session may
- * still be running (its process group outlived benchd).  Every workload
- * process carries BENCHD_SESSION=<id> in its environment, so a restart
- * finds those of the interrupted sessions in /proc and kills their groups.
+ * leftover.c -- kill what a session's workload left running.
+ *
+ * Every workload process carries BENCHD_SESSION=<id> in its environment.
+ * That alone does not say which benchd it belongs to (another instance
+ * has its own session 1), so a process must also be ours: after a run,
+ * a descendant of this benchd (orphans come to us as the subreaper);
+ * after a crash and restart, when nothing is our descendant any more, a
+ * process whose working directory lies in the suite's workdir.
  */
 #include "config.h"
 
@@ -11,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +26,14 @@
 #include "log.h"
 
 #define ENVIRON_MAX	(256 * 1024)
+#define CHAIN_MAX	256
 
-/* Does /proc/PID/environ hold exactly BENCHD_SESSION=<one of ids>? */
+/* Does /proc/PID/environ hold exactly BENCHD_SESSION=<session>? */
 static int
-environ_matches(const char *pid, const int64_t *ids, size_t n)
+environ_matches(const char *pid, int64_t session)
 {
 	char	 path[300], *buf, *p, *end, want[48];
 	ssize_t	 len;
-	size_t	 i;
 	int	 fd, hit = 0;
 
 	snprintf(path, sizeof path, "/proc/%s/environ", pid);
@@ -46,38 +51,86 @@ environ_matches(const char *pid, const int64_t *ids, size_t n)
 	}
 	buf[len] = '\0';
 	end = buf + len;
-	for (p = buf; p < end && !hit; p += strlen(p) + 1) {
-		if (strncmp(p, "BENCHD_SESSION=", 15) != 0)
-			continue;
-		for (i = 0; i < n && !hit; i++) {
-			snprintf(want, sizeof want, "BENCHD_SESSION=%lld",
-			    (long long)ids[i]);
-			hit = strcmp(p, want) == 0;
-		}
-	}
+	snprintf(want, sizeof want, "BENCHD_SESSION=%lld", (long long)session);
+	for (p = buf; p < end && !hit; p += strlen(p) + 1)
+		hit = strcmp(p, want) == 0;
 	free(buf);
 	return (hit);
 }
 
+static pid_t
+parent_of(pid_t pid)
+{
+	char	 path[64], buf[512], *p;
+	ssize_t	 n;
+	int	 fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (0);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return (0);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return (0);
+	return ((pid_t)strtol(p + 4, NULL, 10));	/* ") S PPID" */
+}
+
+static int
+descends_from(pid_t pid, pid_t ancestor)
+{
+	int	i;
+
+	for (i = 0; i < CHAIN_MAX && pid > 1; i++) {
+		if ((pid = parent_of(pid)) == ancestor)
+			return (1);
+	}
+	return (0);
+}
+
+static int
+cwd_within(const char *pid, const char *dir)
+{
+	char	path[300], cwd[PATH_MAX];
+	ssize_t	n;
+	size_t	len = strlen(dir);
+
+	snprintf(path, sizeof path, "/proc/%s/cwd", pid);
+	if ((n = readlink(path, cwd, sizeof cwd - 1)) <= 0)
+		return (0);
+	cwd[n] = '\0';
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return (strncmp(cwd, dir, len) == 0 &&
+	    (cwd[len] == '\0' || cwd[len] == '/'));
+}
+
 int
-leftover_kill(const int64_t *ids, size_t n)
+leftover_kill(int64_t session, pid_t ancestor, const char *workdir)
 {
 	DIR		*d;
 	struct dirent	*de;
 	pid_t		 pid, pgid, self = getpid();
 	int		 killed = 0;
 
-	if (n == 0 || (d = opendir("/proc")) == NULL)
+	if ((ancestor <= 0 && workdir == NULL) ||
+	    (d = opendir("/proc")) == NULL)
 		return (0);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (pid == self || !environ_matches(de->d_name, ids, n))
+		if (pid == self || !environ_matches(de->d_name, session))
+			continue;
+		if (ancestor > 0 ? !descends_from(pid, ancestor) :
+		    !cwd_within(de->d_name, workdir))
 			continue;
 		pgid = getpgid(pid);
-		log_warnx("killing leftover workload process %ld (group %ld)",
-		    (long)pid, (long)pgid);
+		log_warnx("killing leftover workload process %ld (group %ld) "
+		    "of session %lld", (long)pid, (long)pgid,
+		    (long long)session);
 		if (pgid > 1 && pgid != getpgrp())
 			kill(-pgid, SIGKILL);
 		kill(pid, SIGKILL);

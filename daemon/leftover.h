@@ -1,11 +1,15 @@
-/* leftover.h -- kill what an interrupted session left running. */
+/* leftover.h -- kill what a session's workload left running. */
 #ifndef BENCHD_LEFTOVER_H
 #define BENCHD_LEFTOVER_H
 
-#include <stddef.h>
+#include <sys/types.h>
+
 #include <stdint.h>
 
-/* SIGKILL every process (and its group) of these sessions; the count. */
-int	leftover_kill(const int64_t *ids, size_t n);
+/*
+ * SIGKILL every process (and its group) of this session that descends
+ * from ancestor or, when ancestor is 0, works under workdir; the count.
+ */
+int	leftover_kill(int64_t session, pid_t ancestor, const char *workdir);
 
 #endif

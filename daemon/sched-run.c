@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "argv.h"
 #include "benchd.h"
@@ -98,7 +99,7 @@ run_cleanup(struct srun *s)
 {
 	int	n;
 
-	if ((n = leftover_kill(&s->id, 1)) > 0)
+	if ((n = leftover_kill(s->id, getpid(), NULL)) > 0)
 		log_info("session %lld: killed %d process(es) the run left "
 		    "behind", (long long)s->id, n);
 }

@@ -259,6 +259,14 @@ suite_hash(const char *text, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* The gate before the session, re-entered on each recheck, then the build. */
+static void
+sched_begin(struct srun *s)
+{
+	if (sched_gate(s, sched_begin) > 0)
+		sched_build(s);
+}
+
 static void
 sched_start(int64_t id)
 {
@@ -332,8 +340,7 @@ sched_start(int64_t id)
 	cJSON_Delete(row);
 	log_info("session %lld: suite %s started", (long long)id,
 	    s->suite->name);
-	if (sched_gate(s, sched_build) > 0)
-		sched_build(s);
+	sched_begin(s);
 	return;
 fail:
 	cJSON_Delete(row);

@@ -1,0 +1,119 @@
+/*
+ * cmd-history.c -- history SUITE [--last N]: one line per session of a
+ * suite, oldest first, with its wall, user and system time.
+ *
+ * Run after "queue SUITE --all", this is the seed's per-crate table: one
+ * row per parameter value. A session without parameters shows its label
+ * instead.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "xmalloc.h"
+#include "client.h"
+
+static int	cmd_history_exec(struct cmd *);
+
+static const struct cmd_option	cmd_history_options[] = {
+	{ "last", CMD_ARG_NUMBER, 1, 10000 },
+	{ NULL, 0, 0, 0 }
+};
+
+const struct cmd_entry	cmd_history_entry = {
+	"history", "SUITE [--last N]",
+	"one row per session of SUITE (the last N, default 20): per crate",
+	1, 1, cmd_history_options, 0, cmd_history_exec
+};
+
+/* 1 when any session has parameters: the column is then PARAMS. */
+static int
+cmd_history_params(const cJSON *sessions)
+{
+	const cJSON	*s;
+
+	cJSON_ArrayForEach(s, sessions) {
+		if (cJSON_GetArraySize(json_object(s, "params")) > 0)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+cmd_history_print(const cJSON *sessions)
+{
+	const cJSON	*s;
+	struct table	*t;
+	char		*params, buf[OUTPUT_LEN * 2];
+	double		 cv;
+	int64_t		 v;
+	int		 withparams;
+
+	withparams = cmd_history_params(sessions);
+	t = table_create();
+	table_column(t, "ID", TABLE_RIGHT);
+	table_column(t, withparams ? "PARAMS" : "LABEL", TABLE_LEFT);
+	table_column(t, "STATE", TABLE_LEFT);
+	table_column(t, "N", TABLE_RIGHT);
+	table_column(t, "WALL", TABLE_RIGHT);
+	table_column(t, "USER", TABLE_RIGHT);
+	table_column(t, "SYS", TABLE_RIGHT);
+	table_column(t, "CV", TABLE_RIGHT);
+	cJSON_ArrayForEach(s, sessions) {
+		if (json_int(s, "id", &v) == 0)
+			table_cell(t, "%lld", (long long)v);
+		else
+			table_cell(t, "-");
+		if (cJSON_GetArraySize(json_object(s, "params")) > 0) {
+			params = json_params_text(json_object(s, "params"));
+			table_cell(t, "%s", params);
+			free(params);
+		} else
+			table_cell(t, "%s", json_text(s, "label"));
+		table_cell(t, "%s", json_text(s, "state"));
+		if (json_int(s, "n", &v) == 0)
+			table_cell(t, "%lld", (long long)v);
+		else
+			table_cell(t, "-");
+		table_cell(t, "%s", output_stats_pm(buf, sizeof buf,
+		    json_object(s, "wall")));
+		table_cell(t, "%s", output_stats_pm(buf, sizeof buf,
+		    json_object(s, "user")));
+		table_cell(t, "%s", output_stats_pm(buf, sizeof buf,
+		    json_object(s, "sys")));
+		if (json_number(json_object(s, "wall"), "cv", &cv) == -1)
+			cv = NAN;
+		table_cell(t, "%s", output_percent(buf, sizeof buf, cv));
+	}
+	table_print(t);
+	table_free(t);
+}
+
+static int
+cmd_history_exec(struct cmd *cmd)
+{
+	cJSON		*params, *result;
+	const cJSON	*sessions;
+	int		 rc;
+
+	if ((params = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
+	if (cmd_value(cmd, "last") != NULL)
+		cJSON_AddNumberToObject(params, "last",
+		    (double)cmd_number(cmd, "last", 0));
+	if ((rc = rpc_call(cmd->rpc, "session.history", params, &result)) != 0)
+		return (rc);
+	sessions = json_array(result, "sessions");
+	if (benchctl_json)
+		json_print(result);
+	else if (cJSON_GetArraySize(sessions) == 0)
+		output_printf("no sessions of %s\n", cmd->argv[0]);
+	else
+		cmd_history_print(sessions);
+	cJSON_Delete(result);
+	return (EXIT_OK);
+}
