@@ -1,5 +1,0 @@
-## common/: code both programs link.
-noinst_LIBRARIES += common/libcommon.a
-common_libcommon_a_SOURCES = \
-	%reldir%/log.c %reldir%/log.h \
-	%reldir%/xmalloc.c %reldir%/xmalloc.h

@@ -1,6 +1,0 @@
-## schema/: migrations, applied in order; embedded into benchd.
-SCHEMA_FILES = \
-	%reldir%/001-init.sql \
-	%reldir%/002-conditions-phases.sql \
-	%reldir%/003-baselines.sql
-EXTRA_DIST += $(SCHEMA_FILES)
