@@ -199,6 +199,37 @@ def raw_client_and_benchctl_json_agree():
 
 
 @test
+def connections_over_the_cap_get_busy():
+    d = Daemon(suites(), daemon_extra="max_clients = 2").start()
+    a, b = d.conn(), d.conn()
+    assert a.call("status") and b.call("status")
+    c = d.conn()
+    m = c.read_msg()
+    assert m["error"]["data"]["code"] == "busy", m
+    assert c.read_line() is None
+    a.close()
+    import time
+    time.sleep(0.2)
+    assert d.conn().call("status")["protocol"] == 1
+    b.close()
+    assert d.stop() == 0
+
+
+@test
+def follow_prints_progress_then_the_summary():
+    d = Daemon(suites()).start()
+    rc, out = d.ctl("queue", "demo", "--follow", json_out=False)
+    assert rc == 0, out
+    lines = out.splitlines()
+    assert any("warmup" in x for x in lines), out
+    assert any("measured" in x and "run 2/2" in x for x in lines), out
+    assert any(x.strip().startswith("Wall time:") for x in lines), out
+    assert any(x.strip().startswith("User time:") for x in lines), out
+    assert any(x.strip().startswith("System time:") for x in lines), out
+    assert d.stop() == 0
+
+
+@test
 def benchctl_exit_codes():
     d = Daemon(suites()).start()
     rc, out = d.ctl("show", "12345", json_out=False)

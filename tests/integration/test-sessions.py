@@ -66,6 +66,21 @@ def workload_environment_is_exactly_the_suites():
 
 
 @test
+def workload_stdin_is_dev_null_and_its_own_process_group():
+    d = Daemon({"io": {"command": "readlink /proc/self/fd/0; "
+                       "ps -o pgid= -p $$; echo $$; exit 1",
+                       "shell": "yes", "warmup": "0", "runs": "1"}},
+               daemon_extra="path = /usr/bin:/bin").start()
+    sid = d.queue("io")
+    d.wait_state(sid)
+    out = d.session(sid)["runs"][0]["stdout_tail"].split()
+    assert out[0] == "/dev/null", out
+    assert out[1] == out[2], out          # the shell leads its own group
+    assert int(out[1]) != os.getpgrp()
+    assert d.stop() == 0
+
+
+@test
 def failing_workload_fails_the_session_with_its_output():
     d = Daemon({"bad": {"command": DEMO + " --stderr 100 --exit 3",
                         "warmup": "0", "runs": "3"}}).start()

@@ -178,11 +178,12 @@ class Daemon:
         lines = ["[daemon]",
                  "socket = " + self.socket,
                  "database = " + self.database,
-                 "path = " + os.path.dirname(os.path.abspath(DEMO)) +
-                 ":/usr/bin:/bin",
                  "tmpdir = " + self.tmp,
                  "kill_grace = 1",
                  daemon_extra, ""]
+        if not daemon_extra.lstrip().startswith("path"):
+            lines.insert(3, "path = " + os.path.dirname(os.path.abspath(
+                DEMO)) + ":/usr/bin:/bin")
         lines.append("[conditions]")
         for k, v in (conditions or {"policy": "warn"}).items():
             lines.append("%s = %s" % (k, v))
