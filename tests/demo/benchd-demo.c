@@ -431,13 +431,17 @@ filler(struct demo_out *o, const char *tag, uint64_t bytes)
 	}
 }
 
+/*
+ * User CPU time: a burn of N ms is N ms of user time, whatever the
+ * system time around it (page faults, a sanitizer's bookkeeping).
+ */
 static double
-cpu_ms(void)
+user_ms(void)
 {
-	struct timespec	ts;
+	struct rusage	ru;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3);
 }
 
 /* Spin in user space until our CPU clock reaches until (ms). */
@@ -447,7 +451,7 @@ burn_until(double until)
 	static volatile uint64_t	x = 1;
 	int				i;
 
-	while (cpu_ms() < until) {
+	while (user_ms() < until) {
 		for (i = 0; i < 200000; i++)
 			x = x * 6364136223846793005ull + 1442695040888963407ull;
 	}
@@ -540,7 +544,7 @@ timing_lines(void)
 {
 	struct demo_phase	*p;
 	uint64_t		 i, n, us, spent = 0;
-	double			 cpu0 = cpu_ms();
+	double			 cpu0 = user_ms();
 	char			 num[24], *d;
 
 	n = opt.timing_set ? opt.timing : opt.nph;
@@ -703,7 +707,7 @@ main(int argc, char **argv)
 	if (opt.sleep > 0)
 		sleep_ms(opt.sleep * opt.slow * jitter());
 	if (opt.burn > 0)
-		burn_until(cpu_ms() + opt.burn * opt.slow * jitter());
+		burn_until(user_ms() + opt.burn * opt.slow * jitter());
 	if (opt.out_bytes > 0)
 		filler(&out_stdout, "stdout", opt.out_bytes);
 	if (opt.err_bytes > 0)
