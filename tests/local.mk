@@ -46,6 +46,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-conditions.py \
 	%reldir%/integration/test-crash.py \
 	%reldir%/integration/test-docs.py \
+	%reldir%/integration/test-export.py \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-protocol.py \
