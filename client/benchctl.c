@@ -11,7 +11,8 @@
  * Exit status (see client.h and benchctl(1)):
  *   0  ok
  *   1  a finding: the session failed, is unstable, cancelled or
- *      interrupted; or (variance) the last two sessions disagree
+ *      interrupted; (variance) the last two sessions disagree;
+ *      (compare) wall time regressed; (regressions) a session regressed
  *   2  not canonical (conditions)
  *   3  benchd reported an error, or sent a reply benchctl cannot read
  *  64  usage error (EX_USAGE)
@@ -52,6 +53,26 @@ benchctl_usage(const char *fmt, ...)
 	return (EX_USAGE);
 }
 
+/*
+ * argv[0] names a group of subcommands ("baseline") and argv[1] none of
+ * them: their usages, as help with -h, else as a usage error.
+ */
+static int
+benchctl_group(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		cmd_print_group(stdout, argv[0]);
+		return (EXIT_OK);
+	}
+	if (argc > 1)
+		log_warnx("%s: unknown subcommand \"%s\"", argv[0], argv[1]);
+	else
+		log_warnx("%s: missing subcommand", argv[0]);
+	cmd_print_group(stderr, argv[0]);
+	return (EX_USAGE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -64,7 +85,7 @@ main(int argc, char **argv)
 	const struct cmd_entry		*entry;
 	struct cmd			 cmd;
 	const char			*socket;
-	int				 ch, rc;
+	int				 ch, rc, words;
 
 	log_init("benchctl", 0);
 	if ((socket = getenv("BENCHD_SOCKET")) == NULL || *socket == '\0')
@@ -103,9 +124,16 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		return (benchctl_usage("no command given"));
-	if ((entry = cmd_find(argv[0])) == NULL)
-		return (benchctl_usage("unknown command \"%s\"", argv[0]));
+	if ((entry = cmd_lookup(argc, argv, &words)) == NULL) {
+		if (words == 0)
+			return (benchctl_usage("unknown command \"%s\"",
+			    argv[0]));
+		return (benchctl_group(argc, argv));
+	}
 
+	/* cmd_parse wants the last word of the name in argv[0]. */
+	argc -= words - 1;
+	argv += words - 1;
 	memset(&cmd, 0, sizeof cmd);
 	if ((rc = cmd_parse(&cmd, entry, argc, argv)) != 0) {
 		free(cmd.argv);

@@ -20,8 +20,9 @@
 /*
  * Exit statuses, documented in benchctl(1):
  *   0  ok
- *   1  a finding: a failed, unstable, cancelled or interrupted session,
- *      or (variance) the last two sessions disagree
+ *   1  a finding: a failed, unstable, cancelled or interrupted session;
+ *      (variance) the last two sessions disagree; (compare) wall time
+ *      regressed; (regressions) some session regressed
  *   2  not canonical (conditions)
  *   3  benchd answered with an error, or with a reply benchctl cannot read
  *  64  usage error: unknown command or option, bad number (EX_USAGE)
@@ -75,6 +76,12 @@ const char	*output_duration(char *, size_t, double);
 int		 output_elapsed(const char *, const char *, double *);
 const char	*output_stats_pm(char *, size_t, const cJSON *);
 char		*output_progress(int64_t, const char *, const cJSON *, int);
+const char	*output_pvalue(char *, size_t, double);
+const char	*output_change_ci(char *, size_t, double, double, double);
+const char	*output_verdict(const char *);
+char		*output_against(const cJSON *);
+void		 output_append(char **, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
 
 /* table.c */
 #define TABLE_LEFT	0
@@ -127,7 +134,9 @@ struct cmd {
 	struct rpc		*rpc;		/* connects on first call */
 };
 
-const struct cmd_entry	*cmd_find(const char *);
+const struct cmd_entry	*cmd_lookup(int, char **, int *);
+void		 cmd_print_group(FILE *, const char *);
+int		 cmd_params(struct cmd *, int, cJSON *);
 int		 cmd_parse(struct cmd *, const struct cmd_entry *, int,
 		     char **);
 int		 cmd_flag(const struct cmd *, const char *);
@@ -162,6 +171,7 @@ extern const struct cmd_entry	 cmd_sessions_entry;
 extern const struct cmd_entry	 cmd_show_entry;
 int		 cmd_show_phases(struct rpc *, const cJSON *, cJSON **);
 void		 cmd_show_print(const cJSON *, const cJSON *);
+void		 cmd_show_phase_line(const cJSON *);
 int		 cmd_show_exit(const cJSON *);
 
 /* cmd-runs.c */
@@ -176,5 +186,22 @@ extern const struct cmd_entry	 cmd_variance_entry;
 
 /* cmd-history.c */
 extern const struct cmd_entry	 cmd_history_entry;
+
+/* cmd-baseline.c */
+extern const struct cmd_entry	 cmd_baseline_show_entry;
+extern const struct cmd_entry	 cmd_baseline_set_entry;
+
+/* cmd-compare.c */
+extern const struct cmd_entry	 cmd_compare_entry;
+
+/* cmd-regressions.c */
+extern const struct cmd_entry	 cmd_regressions_entry;
+
+/* cmd-export.c */
+extern const struct cmd_entry	 cmd_export_entry;
+
+/* cmd-complete.c */
+extern const struct cmd_entry	 cmd_complete_suites_entry;
+extern const struct cmd_entry	 cmd_complete_params_entry;
 
 #endif

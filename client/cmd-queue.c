@@ -52,33 +52,16 @@ struct follow {
 static cJSON *
 cmd_queue_params(struct cmd *cmd, int *rcp)
 {
-	cJSON		*params, *kv;
-	const char	*eq;
-	char		*key;
-	int		 i;
+	cJSON	*params, *kv;
 
 	if ((params = cJSON_CreateObject()) == NULL ||
 	    (kv = cJSON_CreateObject()) == NULL)
 		fatalx("out of memory");
 	cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
 	cJSON_AddItemToObject(params, "params", kv);
-	for (i = 1; i < cmd->argc; i++) {
-		if ((eq = strchr(cmd->argv[i], '=')) == NULL ||
-		    eq == cmd->argv[i]) {
-			*rcp = cmd_usage_error(cmd, "expected k=v, not \"%s\"",
-			    cmd->argv[i]);
-			cJSON_Delete(params);
-			return (NULL);
-		}
-		key = xstrndup(cmd->argv[i], (size_t)(eq - cmd->argv[i]));
-		if (cJSON_GetObjectItemCaseSensitive(kv, key) != NULL) {
-			*rcp = cmd_usage_error(cmd, "%s given twice", key);
-			free(key);
-			cJSON_Delete(params);
-			return (NULL);
-		}
-		cJSON_AddStringToObject(kv, key, eq + 1);
-		free(key);
+	if ((*rcp = cmd_params(cmd, 1, kv)) != 0) {
+		cJSON_Delete(params);
+		return (NULL);
 	}
 	if (cmd_flag(cmd, "all"))
 		cJSON_AddBoolToObject(params, "all", 1);

@@ -4,7 +4,9 @@
  * The WALL column comes from each Session's "wall" member. A daemon older
  * than that member sends none: then one session.get per session that has
  * measured runs fills it in, pipelined a window at a time (benchd answers
- * in order). --json prints session.list's result only.
+ * in order). VERDICT is the comparison with the suite's baseline made when
+ * the session finished ("-": there was none). --json prints session.list's
+ * result only.
  */
 #include "config.h"
 
@@ -97,6 +99,7 @@ cmd_sessions_print(const cJSON *sessions, cJSON **got)
 	table_column(t, "STATE", TABLE_LEFT);
 	table_column(t, "RUNS", TABLE_RIGHT);
 	table_column(t, "WALL(mean±sd)", TABLE_RIGHT);
+	table_column(t, "VERDICT", TABLE_LEFT);
 	table_column(t, "QUEUED", TABLE_LEFT);
 	cJSON_ArrayForEach(s, sessions) {
 		if (json_int(s, "id", &v) == 0)
@@ -117,6 +120,8 @@ cmd_sessions_print(const cJSON *sessions, cJSON **got)
 			wall = json_object(json_object(got[i], "summary"),
 			    "wall");
 		table_cell(t, "%s", output_stats_pm(buf, sizeof buf, wall));
+		table_cell(t, "%s", json_text(json_object(s, "verdict"),
+		    "verdict"));
 		table_cell(t, "%s", json_text(s, "queued_at"));
 		i++;
 	}

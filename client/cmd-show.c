@@ -4,7 +4,8 @@
  * cmd_show_print is also what "queue --follow" prints when a session ends,
  * so the two never drift apart. When the measured runs printed timing
  * lines, both also fetch session.phases (cmd_show_phases) for a one-line
- * phase summary; --json prints session.get's result alone.
+ * phase summary; --json prints session.get's result alone. A session that
+ * finished while its suite had a baseline also says how it compared.
  */
 #include "config.h"
 
@@ -208,7 +209,7 @@ cmd_show_canonical(const cJSON *runs)
  * "Phases: link 41.0%, codegen 30.2%, parse 9.1% … (sum 99.2% of wall)":
  * the largest shares of a session.phases result, silent without phases.
  */
-static void
+void
 cmd_show_phase_line(const cJSON *ph)
 {
 	const cJSON	*phases = json_array(ph, "phases"), *p, *top[3];
@@ -359,6 +360,7 @@ cmd_show_print(const cJSON *result, const cJSON *phases)
 	const cJSON	*s = json_object(result, "session");
 	const cJSON	*summary = json_object(result, "summary");
 	const cJSON	*w;
+	char		*line;
 
 	cmd_show_header(s);
 	output_printf("\n");
@@ -371,6 +373,10 @@ cmd_show_print(const cJSON *result, const cJSON *phases)
 		cmd_show_outliers(json_array(result, "runs"));
 		cmd_show_canonical(json_array(result, "runs"));
 		cmd_show_phase_line(phases);
+	}
+	if ((line = output_against(json_object(s, "verdict"))) != NULL) {
+		output_printf("\n%s\n", line);
+		free(line);
 	}
 	if (cJSON_GetArraySize(json_array(result, "warnings")) > 0) {
 		output_printf("\nWarnings:\n");

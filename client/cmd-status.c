@@ -1,4 +1,8 @@
-/* cmd-status.c -- status: the daemon, its running session and its queue. */
+/*
+ * cmd-status.c -- status: the daemon, its running session and its queue.
+ * A session's verdict (its comparison with the baseline) is made when it
+ * finishes, so it is printed here only when benchd sends one.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -42,6 +46,23 @@ cmd_status_running(const cJSON *s)
 	    json_text(s, "label"), json_text(s, "started_at"));
 	free(params);
 	free(line);
+	if ((line = output_against(json_object(s, "verdict"))) != NULL) {
+		output_printf("           %s\n", line);
+		free(line);
+	}
+}
+
+/* 1 when some queued session carries a verdict (benchd may add them). */
+static int
+cmd_status_verdicts(const cJSON *queue)
+{
+	const cJSON	*s;
+
+	cJSON_ArrayForEach(s, queue) {
+		if (json_string(json_object(s, "verdict"), "verdict") != NULL)
+			return (1);
+	}
+	return (0);
 }
 
 static void
@@ -51,7 +72,7 @@ cmd_status_queue(const cJSON *queue)
 	struct table	*t;
 	char		*params;
 	int64_t		 id;
-	int		 n;
+	int		 n, verdicts = cmd_status_verdicts(queue);
 
 	if ((n = cJSON_GetArraySize(queue)) == 0) {
 		output_printf("Queue:     empty\n");
@@ -64,6 +85,8 @@ cmd_status_queue(const cJSON *queue)
 	table_column(t, "PARAMS", TABLE_LEFT);
 	table_column(t, "LABEL", TABLE_LEFT);
 	table_column(t, "QUEUED", TABLE_LEFT);
+	if (verdicts)
+		table_column(t, "VERDICT", TABLE_LEFT);
 	cJSON_ArrayForEach(s, queue) {
 		if (json_int(s, "id", &id) == 0)
 			table_cell(t, "%lld", (long long)id);
@@ -75,6 +98,9 @@ cmd_status_queue(const cJSON *queue)
 		free(params);
 		table_cell(t, "%s", json_text(s, "label"));
 		table_cell(t, "%s", json_text(s, "queued_at"));
+		if (verdicts)
+			table_cell(t, "%s", json_text(json_object(s,
+			    "verdict"), "verdict"));
 	}
 	table_print(t);
 	table_free(t);

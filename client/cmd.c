@@ -4,7 +4,9 @@
  * Every command is a struct cmd_entry in its own cmd-*.c file: its name,
  * usage, argument counts and options. help, usage errors and the hidden
  * "commands" listing (read by the bash completion) are all generated from
- * cmd_table, so adding a command is one file plus one line here.
+ * cmd_table, so adding a command is one file plus one line here. A name
+ * of two words ("baseline set") is a subcommand: its first word names a
+ * group that is no command by itself.
  */
 #include "config.h"
 
@@ -30,7 +32,7 @@ static const struct cmd_option	cmd_no_options[] = {
 static const struct cmd_entry	cmd_help_entry = {
 	"help", "[COMMAND]",
 	"list the commands, or show how to use one",
-	0, 1, cmd_no_options, CMD_LOCAL, cmd_help_exec
+	0, 2, cmd_no_options, CMD_LOCAL, cmd_help_exec
 };
 
 static const struct cmd_entry	cmd_commands_entry = {
@@ -50,23 +52,81 @@ const struct cmd_entry	*cmd_table[] = {
 	&cmd_show_entry,
 	&cmd_runs_entry,
 	&cmd_phases_entry,
+	&cmd_baseline_show_entry,
+	&cmd_baseline_set_entry,
+	&cmd_compare_entry,
+	&cmd_regressions_entry,
 	&cmd_variance_entry,
 	&cmd_history_entry,
+	&cmd_export_entry,
 	&cmd_help_entry,
 	&cmd_commands_entry,
+	&cmd_complete_suites_entry,
+	&cmd_complete_params_entry,
 	NULL
 };
 
+/* 1 when entry's name is "word ..." and more words follow. */
+static int
+cmd_in_group(const struct cmd_entry *entry, const char *word)
+{
+	size_t	len = strlen(word);
+
+	return (strncmp(entry->name, word, len) == 0 &&
+	    entry->name[len] == ' ');
+}
+
+/*
+ * The command that argv names, and in *wordsp how many words its name
+ * took (1, or 2 for "baseline set"). NULL when there is none; then
+ * *wordsp is 1 when argv[0] names a group ("baseline" alone, or followed
+ * by no subcommand of it), else 0.
+ */
 const struct cmd_entry *
-cmd_find(const char *name)
+cmd_lookup(int argc, char **argv, int *wordsp)
 {
 	const struct cmd_entry	**e;
+	char			 *name;
+
+	*wordsp = 0;
+	if (argc < 1)
+		return (NULL);
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, argv[0]) == 0) {
+			*wordsp = 1;
+			return (*e);
+		}
+		if (cmd_in_group(*e, argv[0]))
+			*wordsp = 1;
+	}
+	if (*wordsp == 0 || argc < 2)
+		return (NULL);
+	xasprintf(&name, "%s %s", argv[0], argv[1]);
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) == 0) {
+			free(name);
+			*wordsp = 2;
+			return (*e);
+		}
+	}
+	free(name);
+	return (NULL);
+}
+
+/* The usages of every command of the group word ("baseline ..."). */
+void
+cmd_print_group(FILE *fp, const char *word)
+{
+	const struct cmd_entry	**e;
+	int			  first = 1;
 
 	for (e = cmd_table; *e != NULL; e++) {
-		if (strcmp((*e)->name, name) == 0)
-			return (*e);
+		if (!cmd_in_group(*e, word))
+			continue;
+		fprintf(fp, "%s benchctl %s%s%s\n", first ? "usage:" : "      ",
+		    (*e)->name, *(*e)->usage == '\0' ? "" : " ", (*e)->usage);
+		first = 0;
 	}
-	return (NULL);
 }
 
 /* Decimal digits only, no sign or blanks, within [min, max]. */
@@ -276,44 +336,148 @@ cmd_print_help(FILE *fp)
 		    *(*e)->usage == '\0' ? "" : " ", (*e)->usage, (*e)->about);
 	}
 	fprintf(fp, "\nexit status: 0 ok, 1 a finding (failed or unstable "
-	    "session, sessions that\ndisagree), 2 not canonical, 3 error from "
-	    "benchd, 64 usage error,\n69 benchd unreachable; see benchctl(1)."
-	    "\n");
+	    "session, sessions that\ndisagree, a regression), 2 not canonical, "
+	    "3 error from benchd, 64 usage\nerror, 69 benchd unreachable; see "
+	    "benchctl(1).\n");
 }
 
 static int
 cmd_help_exec(struct cmd *cmd)
 {
 	const struct cmd_entry	*entry;
+	int			 words;
 
 	if (cmd->argc == 0) {
 		cmd_print_help(stdout);
 		return (EXIT_OK);
 	}
-	if ((entry = cmd_find(cmd->argv[0])) == NULL)
-		return (cmd_usage_error(cmd, "unknown command \"%s\"",
-		    cmd->argv[0]));
+	entry = cmd_lookup(cmd->argc, cmd->argv, &words);
+	if (entry == NULL && words == 1 && cmd->argc == 1) {
+		cmd_print_group(stdout, cmd->argv[0]);
+		return (EXIT_OK);
+	}
+	if (entry == NULL || words != cmd->argc)
+		return (cmd_usage_error(cmd, "unknown command \"%s%s%s\"",
+		    cmd->argv[0], cmd->argc > 1 ? " " : "",
+		    cmd->argc > 1 ? cmd->argv[1] : ""));
 	cmd_print_usage(stdout, entry);
 	printf("%s\n", entry->about);
 	return (EXIT_OK);
 }
 
-/* "queue --all --follow --label= ...": "=" marks an option with a value. */
+/* The option that the usage word w ("--format") names, or NULL. */
+static const struct cmd_option *
+cmd_usage_option(const struct cmd_entry *entry, const char *w, size_t len)
+{
+	int	idx;
+
+	if (len < 3 || strncmp(w, "--", 2) != 0 ||
+	    (idx = cmd_option_index(entry, w + 2, len - 2)) == -1)
+		return (NULL);
+	return (&entry->options[idx]);
+}
+
+/*
+ * What the usage says of the arguments, for "commands": each positional
+ * placeholder as ":SUITE", ":ID|latest", ":k=v..." (repeated), and the
+ * choices an option's value is written with ("--format json|csv") as
+ * "--format=json|csv". choices[i] is set for option i.
+ */
+static char *
+cmd_usage_args(const struct cmd_entry *entry, char **choices)
+{
+	const struct cmd_option	*opt;
+	const char		*u = entry->usage, *w;
+	char			*out = NULL;
+	size_t			 len;
+
+	while (*u != '\0') {
+		while (*u == ' ' || *u == '[' || *u == ']')
+			u++;
+		w = u;
+		while (*u != '\0' && *u != ' ' && *u != ']')
+			u++;
+		if ((len = (size_t)(u - w)) == 0 || (len == 1 && *w == '|'))
+			continue;
+		if ((opt = cmd_usage_option(entry, w, len)) != NULL) {
+			if (opt->arg == CMD_ARG_NONE)
+				continue;
+			while (*u == ' ')
+				u++;
+			w = u;
+			while (*u != '\0' && *u != ' ' && *u != ']')
+				u++;
+			if (memchr(w, '|', (size_t)(u - w)) != NULL &&
+			    choices[opt - entry->options] == NULL)
+				choices[opt - entry->options] =
+				    xstrndup(w, (size_t)(u - w));
+		} else if (len == 3 && strncmp(w, "...", 3) == 0)
+			output_append(&out, "...");
+		else
+			output_append(&out, " :%.*s", (int)len, w);
+	}
+	return (out);
+}
+
+/*
+ * One line per command: its name (two words for a subcommand), its
+ * options ("--all", "--label=" when it takes a value, "--format=json|csv"
+ * with the choices the usage lists) and its positional arguments as the
+ * usage names them, each after a colon (":SUITE", ":k=v...": "..." means
+ * it repeats). The bash completion reads this, so it follows the table.
+ */
 static int
 cmd_commands_exec(struct cmd *cmd)
 {
 	const struct cmd_entry	**e;
 	const struct cmd_option	 *opt;
+	char			 *choices[CMD_MAXOPTS], *args;
+	int			  i;
 
 	for (e = cmd_table; *e != NULL; e++) {
 		if ((*e)->flags & CMD_HIDDEN)
 			continue;
+		memset(choices, 0, sizeof choices);
+		args = cmd_usage_args(*e, choices);
 		printf("%s", (*e)->name);
-		for (opt = (*e)->options; opt->name != NULL; opt++) {
-			printf(" --%s%s", opt->name,
-			    opt->arg == CMD_ARG_NONE ? "" : "=");
+		for (i = 0; (*e)->options[i].name != NULL; i++) {
+			opt = &(*e)->options[i];
+			printf(" --%s%s%s", opt->name,
+			    opt->arg == CMD_ARG_NONE ? "" : "=",
+			    choices[i] != NULL ? choices[i] : "");
+			free(choices[i]);
 		}
-		printf("\n");
+		printf("%s\n", args != NULL ? args : "");
+		free(args);
 	}
 	return (EXIT_OK);
+}
+
+/*
+ * Arguments first .. argc-1 as "k=v" into the object kv (suite parameter
+ * values). EX_USAGE after a malformed or repeated one.
+ */
+int
+cmd_params(struct cmd *cmd, int first, cJSON *kv)
+{
+	const char	*eq;
+	char		*key;
+	int		 i;
+
+	for (i = first; i < cmd->argc; i++) {
+		if ((eq = strchr(cmd->argv[i], '=')) == NULL ||
+		    eq == cmd->argv[i])
+			return (cmd_usage_error(cmd, "expected k=v, not \"%s\"",
+			    cmd->argv[i]));
+		key = xstrndup(cmd->argv[i], (size_t)(eq - cmd->argv[i]));
+		if (cJSON_GetObjectItemCaseSensitive(kv, key) != NULL) {
+			free(key);
+			return (cmd_usage_error(cmd, "%.*s given twice",
+			    (int)(eq - cmd->argv[i]), cmd->argv[i]));
+		}
+		if (cJSON_AddStringToObject(kv, key, eq + 1) == NULL)
+			fatalx("out of memory");
+		free(key);
+	}
+	return (0);
 }

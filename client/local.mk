@@ -3,11 +3,16 @@ bin_PROGRAMS += client/benchctl
 client_benchctl_SOURCES = \
 	%reldir%/benchctl.c %reldir%/client.h \
 	%reldir%/cmd.c \
+	%reldir%/cmd-baseline.c \
 	%reldir%/cmd-cancel.c \
+	%reldir%/cmd-compare.c \
+	%reldir%/cmd-complete.c \
 	%reldir%/cmd-conditions.c \
+	%reldir%/cmd-export.c \
 	%reldir%/cmd-history.c \
 	%reldir%/cmd-phases.c \
 	%reldir%/cmd-queue.c \
+	%reldir%/cmd-regressions.c \
 	%reldir%/cmd-runs.c \
 	%reldir%/cmd-sessions.c \
 	%reldir%/cmd-show.c \
@@ -22,3 +27,12 @@ client_benchctl_CPPFLAGS = -I$(top_srcdir)/common -I$(top_srcdir)/client
 client_benchctl_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 client_benchctl_LDADD = common/libcommon.a $(CJSON_LIBS) -lm
 dist_man_MANS += docs/benchctl.1
+
+# Loaded on demand by bash-completion, so it must be named for the command.
+bashcompletiondir = $(datadir)/bash-completion/completions
+bashcompletion_DATA = %reldir%/completion/benchctl
+EXTRA_DIST += %reldir%/benchctl.bash-completion
+CLEANFILES += %reldir%/completion/benchctl
+%reldir%/completion/benchctl: %reldir%/benchctl.bash-completion
+	$(AM_V_GEN)$(MKDIR_P) %reldir%/completion && \
+	    cp $(srcdir)/%reldir%/benchctl.bash-completion $@

@@ -305,3 +305,95 @@ output_progress(int64_t id, const char *suite, const cJSON *p, int bar)
 	output_clean(line, 0);
 	return (line);
 }
+
+/* A p-value: four decimals, "<0.0001" below that. */
+const char *
+output_pvalue(char *buf, size_t len, double p)
+{
+	if (!isfinite(p))
+		snprintf(buf, len, "-");
+	else if (p < 0.0001)
+		snprintf(buf, len, "<0.0001");
+	else
+		snprintf(buf, len, "%.4f", p);
+	return (buf);
+}
+
+/* A change with its 95% CI, "+3.1% [+1.8%, +4.4%]"; lo or hi may be NaN. */
+const char *
+output_change_ci(char *buf, size_t len, double change, double lo, double hi)
+{
+	char	a[OUTPUT_LEN], b[OUTPUT_LEN], c[OUTPUT_LEN];
+
+	output_change(a, sizeof a, change);
+	if (!isfinite(change) || !isfinite(lo) || !isfinite(hi))
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s [%s, %s]", a,
+		    output_change(b, sizeof b, lo),
+		    output_change(c, sizeof c, hi));
+	return (buf);
+}
+
+/* A verdict for people: "inconclusive" asks for more runs. */
+const char *
+output_verdict(const char *verdict)
+{
+	if (verdict == NULL || *verdict == '\0')
+		return ("-");
+	if (strcmp(verdict, "inconclusive") == 0)
+		return ("inconclusive — queue more runs");
+	return (verdict);
+}
+
+/*
+ * A Session's verdict object (the comparison with its baseline when it
+ * finished) as "Against baseline #9: regressed, wall +3.1% [+1.8%,
+ * +4.4%]"; NULL when there is none. Caller frees.
+ */
+char *
+output_against(const cJSON *v)
+{
+	const char	*verdict;
+	char		 change[OUTPUT_LEN * 3], *line;
+	double		 c, lo, hi;
+	int64_t		 base;
+
+	if ((verdict = json_string(v, "verdict")) == NULL)
+		return (NULL);
+	if (json_number(v, "change", &c) == -1)
+		c = NAN;
+	if (json_number(v, "ci_low", &lo) == -1)
+		lo = NAN;
+	if (json_number(v, "ci_high", &hi) == -1)
+		hi = NAN;
+	output_change_ci(change, sizeof change, c, lo, hi);
+	if (json_int(v, "baseline", &base) == 0)
+		xasprintf(&line, "Against baseline #%lld: %s", (long long)base,
+		    verdict);
+	else
+		xasprintf(&line, "Against the baseline: %s", verdict);
+	if (isfinite(c)) {
+		output_append(&line, ", wall %s", change);
+		if (strcmp(verdict, "inconclusive") == 0)
+			output_append(&line, " — queue more runs");
+	}
+	output_clean(line, 0);
+	return (line);
+}
+
+/* Append to a string made by xasprintf. */
+void
+output_append(char **sp, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*more, *s;
+
+	va_start(ap, fmt);
+	more = output_vformat(fmt, ap);
+	va_end(ap);
+	xasprintf(&s, "%s%s", *sp == NULL ? "" : *sp, more);
+	free(more);
+	free(*sp);
+	*sp = s;
+}

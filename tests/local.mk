@@ -43,6 +43,7 @@ tests_unit_test_timing_LDADD = $(UNIT_LDADD)
 
 INTEGRATION_TESTS = \
 	%reldir%/integration/test-compare.py \
+	%reldir%/integration/test-completion.py \
 	%reldir%/integration/test-conditions.py \
 	%reldir%/integration/test-crash.py \
 	%reldir%/integration/test-docs.py \

