@@ -32,15 +32,24 @@ const struct cmd_entry	cmd_show_entry = {
 	1, 1, cmd_show_options, 0, cmd_show_exec
 };
 
-/* 1 for the states that are findings, 0 for the rest. */
+/*
+ * 1 for a finding: a session that failed, was unstable, cancelled or
+ * interrupted, or that regressed against its baseline; 0 for the rest.
+ */
 int
 cmd_show_exit(const cJSON *session)
 {
 	static const char	*bad[] = {
 		"failed", "unstable", "cancelled", "interrupted", NULL
 	};
-	const char		*state, **s;
+	const char		*state, **s, *v;
+	const cJSON		*verdict;
 
+	verdict = cJSON_GetObjectItemCaseSensitive(session, "verdict");
+	if (cJSON_IsObject(verdict) &&
+	    (v = json_string(verdict, "verdict")) != NULL &&
+	    strcmp(v, "regressed") == 0)
+		return (EXIT_FINDING);
 	if ((state = json_string(session, "state")) == NULL)
 		return (EXIT_OK);
 	for (s = bad; *s != NULL; s++) {
