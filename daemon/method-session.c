@@ -47,7 +47,18 @@ session_param(const cJSON *params, int64_t *id, struct rpc_error *e)
 	return (s);
 }
 
-/* Mark each measured run with its Tukey outlier flag on wall time. */
+/* A measured run that succeeded: one the statistics count. */
+static int
+counted(const cJSON *r)
+{
+	const cJSON	*ec = cJSON_GetObjectItem(r, "exit_code");
+
+	return (strcmp(cJSON_GetObjectItem(r, "kind")->valuestring,
+	    "measured") == 0 && cJSON_IsNumber(ec) && ec->valueint == 0 &&
+	    !cJSON_IsTrue(cJSON_GetObjectItem(r, "timed_out")));
+}
+
+/* Mark each counted run with its Tukey outlier flag on wall time. */
 static void
 mark_outliers(cJSON *runs)
 {
@@ -57,8 +68,7 @@ mark_outliers(cJSON *runs)
 	size_t	 n = 0, i = 0;
 
 	cJSON_ArrayForEach(r, runs) {
-		if (strcmp(cJSON_GetObjectItem(r, "kind")->valuestring,
-		    "measured") != 0)
+		if (!counted(r))
 			continue;
 		x = xreallocarray(x, n + 1, sizeof *x);
 		x[n++] = cJSON_GetObjectItem(r, "wall")->valuedouble;
@@ -67,8 +77,7 @@ mark_outliers(cJSON *runs)
 	if (n > 0)
 		stats_outliers(x, n, flags);
 	cJSON_ArrayForEach(r, runs) {
-		if (strcmp(cJSON_GetObjectItem(r, "kind")->valuestring,
-		    "measured") == 0)
+		if (counted(r))
 			cJSON_AddNumberToObject(r, "outlier", flags[i++]);
 		else
 			cJSON_AddNumberToObject(r, "outlier", 0);

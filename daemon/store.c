@@ -43,8 +43,6 @@ static const char *stmt_sql[S_COUNT] = {
 	    "UPDATE sessions SET state = 'running', started_at = :now, "
 	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
 	    "dirty = :dirty, cpus = :cpus, nice = :nice WHERE id = :id",
-	[S_SESSION_PGID] =
-	    "UPDATE sessions SET pgid = :pgid WHERE id = :id",
 	[S_SESSION_FINISH] =
 	    "UPDATE sessions SET state = :state, reason = :reason, "
 	    "finished_at = :now, pgid = NULL WHERE id = :id",
@@ -389,17 +387,6 @@ store_session_start(struct store *st, int64_t id, const struct session_start *ss
 		sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, ":dirty"));
 	else
 		bind_int(s, ":dirty", dirty);
-	return (store_step_done(st, s));
-}
-
-int
-store_session_set_pgid(struct store *st, int64_t id, int pgid)
-{
-	sqlite3_stmt	*s = store_stmt(st, S_SESSION_PGID);
-
-	bind_int(s, ":id", id);
-	if (pgid > 0)
-		bind_int(s, ":pgid", pgid);
 	return (store_step_done(st, s));
 }
 

@@ -82,7 +82,6 @@ int		 store_recover(struct store *, int64_t **ids, size_t *n);
 int64_t		 store_session_insert(struct store *, const struct session_new *);
 int		 store_session_start(struct store *, int64_t id,
 		     const struct session_start *);
-int		 store_session_set_pgid(struct store *, int64_t id, int pgid);
 int		 store_session_finish(struct store *, int64_t id,
 		     const char *state, const char *reason);
 int		 store_session_state(struct store *, int64_t id, char *state,
