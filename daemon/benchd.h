@@ -71,6 +71,7 @@ int		 rpc_param_string(const cJSON *, const char *, size_t maxlen,
 int		 rpc_param_bool(const cJSON *, const char *, int *,
 		     struct rpc_error *);
 const struct rpc_method *const *rpc_methods(size_t *);
+int		 rpc_clip(const char *, size_t);
 
 /* method-*.c: one protocol method or family per file. */
 extern const struct rpc_method	method_status;

@@ -291,6 +291,9 @@ conf_long_line(struct parse *ps, char *p)
 	char		*v, *c;
 	size_t		 keylen;
 
+	/* A comment is one at any length, even indented after a key. */
+	if (p[strspn(p, " \t")] == ';' || p[strspn(p, " \t")] == '#')
+		return (";");
 	if (*p == ' ' || *p == '\t') {
 		v = p + strspn(p, " \t");
 		keylen = 0;

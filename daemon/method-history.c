@@ -163,8 +163,10 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 		add_num(*result, "between_cv", ss.cv);
 	else
 		cJSON_AddNullToObject(*result, "between_cv");
-	cJSON_AddItemToObject(*result, "reproducible",
-	    reproducible_json(means + first, ids + first, n - first));
+	/* With no session both arrays are NULL: no offset into them. */
+	cJSON_AddItemToObject(*result, "reproducible", n - first >= 2 ?
+	    reproducible_json(means + first, ids + first, n - first) :
+	    cJSON_CreateNull());
 	/* The threshold learns from the whole history, not just the last N. */
 	rel = xcalloc(n + 1, sizeof *rel);
 	nrel = n > 1 ? stats_rel_changes(means, n, rel) : 0;

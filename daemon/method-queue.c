@@ -40,17 +40,19 @@ queue_check_params(struct queue_req *q, struct rpc_error *e)
 {
 	const struct suite_param	*p;
 	const cJSON			*v;
+	const char			*val;
 	size_t				 i;
 
 	cJSON_ArrayForEach(v, q->given) {
 		if ((p = suite_param(q->suite, v->string)) == NULL)
 			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
-			    "suite %s has no parameter \"%.64s\"",
-			    q->suite->name, v->string));
-		if (!cJSON_IsString(v) || !value_listed(p, v->valuestring))
+			    "suite %s has no parameter \"%.*s\"",
+			    q->suite->name, rpc_clip(v->string, 64), v->string));
+		val = cJSON_IsString(v) ? v->valuestring : "?";
+		if (!cJSON_IsString(v) || !value_listed(p, val))
 			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
-			    "%s: \"%.64s\" is not one of the listed values",
-			    p->name, cJSON_IsString(v) ? v->valuestring : "?"));
+			    "%s: \"%.*s\" is not one of the listed values",
+			    p->name, rpc_clip(val, 64), val));
 	}
 	for (i = 0; i < q->suite->nparams && !q->all; i++) {
 		p = &q->suite->params[i];

@@ -94,7 +94,9 @@ rpc_param_int(const cJSON *params, const char *name, int64_t min,
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "%s must be an integer", name));
 	d = v->valuedouble;
-	if (d != (double)(int64_t)d || d < (double)min || d > (double)max)
+	/* Range before the cast: a double beyond int64_t does not convert. */
+	if (!(d >= -0x1p63 && d < 0x1p63) || d != (double)(int64_t)d ||
+	    (int64_t)d < min || (int64_t)d > max)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "%s must be an integer from %lld to %lld", name,
 		    (long long)min, (long long)max));
@@ -173,6 +175,23 @@ utf8_valid(const unsigned char *p, size_t len)
 	return (1);
 }
 
+/*
+ * Bytes of s to quote in a message, at most max, never ending inside a
+ * UTF-8 character: "%.*s" cut by bytes would send invalid UTF-8.
+ */
+int
+rpc_clip(const char *s, size_t max)
+{
+	size_t	n = strlen(s);
+
+	if (n <= max)
+		return ((int)n);
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return ((int)n);
+}
+
 static const struct rpc_method *
 rpc_find(const char *name)
 {
@@ -219,8 +238,8 @@ rpc_call(struct client *c, const cJSON *req)
 	if ((m = rpc_find(method->valuestring)) == NULL) {
 		if (notification)
 			return (NULL);
-		xasprintf(&e.message, "no method named \"%.100s\"",
-		    method->valuestring);
+		xasprintf(&e.message, "no method named \"%.*s\"",
+		    rpc_clip(method->valuestring, 100), method->valuestring);
 		resp = rpc_error_response(id, RPC_METHOD_NOT_FOUND, NULL,
 		    e.message);
 		free(e.message);
