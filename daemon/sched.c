@@ -26,6 +26,7 @@
 #include "benchd.h"
 #include "conf.h"
 #include "log.h"
+#include "notify.h"
 #include "rev.h"
 #include "runner.h"
 #include "sched-int.h"
@@ -112,6 +113,15 @@ sched_notify_progress(struct srun *s)
 	cJSON_AddNumberToObject(p, "id", (double)s->id);
 	cJSON_AddStringToObject(p, "state", "running");
 	server_notify(s->id, "session.progress", p);
+	/* systemctl status shows what the box is doing. */
+	if (s->waiting)
+		notify_status("Session #%lld (%s) waiting for canonical "
+		    "conditions: %s", (long long)s->id, s->suite->name,
+		    s->wait_reason);
+	else
+		notify_status("Session #%lld (%s): %s run %d of %d",
+		    (long long)s->id, s->suite->name, phase_names[s->phase],
+		    srun_index(s), srun_total(s));
 }
 
 static void
@@ -165,6 +175,7 @@ sched_finish(struct srun *s, const char *state, const char *reason)
 	server_notify(s->id, "session.finished", p);
 	if (cur == s)
 		cur = NULL;
+	notify_status("Idle; session #%lld %s", (long long)s->id, state);
 	srun_free(s);
 	sched_kick();
 }

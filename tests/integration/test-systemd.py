@@ -173,6 +173,15 @@ def notify_ready_watchdog_status_stopping():
     msgs = n.collect(2.0)
     pings = sum(1 for m in msgs if m.get("WATCHDOG") == "1")
     assert 6 <= pings <= 14, msgs
+    # STATUS= follows the session in flight, then says the box is idle.
+    d.queue("demo")
+    statuses = []
+    while not any(x.startswith("Idle; session #1") for x in statuses):
+        statuses += [m["STATUS"] for m in n.until("STATUS", timeout=10)
+                     if "STATUS" in m]
+    assert any(x.startswith("Session #1 (demo): measured run")
+               for x in statuses), statuses
+    assert statuses[-1] == "Idle; session #1 completed", statuses
     d.proc.send_signal(signal.SIGHUP)
     seen = n.until("STATUS", timeout=5)
     assert seen[-1]["STATUS"] == "Configuration reloaded from " + d.config
