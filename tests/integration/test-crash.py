@@ -77,8 +77,6 @@ def twenty_kills_lose_nothing_finished():
         # Finished runs are stored once, in order, with nothing missing.
         seqs = [r["seq"] for r in s["runs"]]
         assert seqs == list(range(1, len(seqs) + 1)), seqs
-        assert runs_table(d.database) == sorted(
-            r for r in runs_table(d.database))
         # The queued session carries on; cancel it to keep the test short
         # once it has started.
         # (It may itself have been running, and interrupted, at the kill.)
