@@ -280,6 +280,8 @@ conf_section(struct parse *ps, const char *hdr)
 	free(name);
 }
 
+#define INI_BLANKS	" \t\f\v\r"
+
 /*
  * A line longer than inih's buffer: keep its value (comment stripped as
  * inih would) and give inih "key = \001" or an indented "\001" instead.
@@ -295,7 +297,7 @@ conf_long_line(struct parse *ps, char *p)
 	if (p[strspn(p, " \t")] == ';' || p[strspn(p, " \t")] == '#')
 		return (";");
 	if (*p == ' ' || *p == '\t') {
-		v = p + strspn(p, " \t");
+		v = p + strspn(p, INI_BLANKS);
 		keylen = 0;
 	} else {
 		keylen = strcspn(p, "=:");
@@ -305,7 +307,7 @@ conf_long_line(struct parse *ps, char *p)
 			return ("");
 		}
 		v = p + keylen + 1;
-		v += strspn(v, " \t");
+		v += strspn(v, INI_BLANKS);
 	}
 	for (c = v; (c = strchr(c, ';')) != NULL; c++) {
 		if (c > v && (c[-1] == ' ' || c[-1] == '\t')) {
@@ -313,8 +315,9 @@ conf_long_line(struct parse *ps, char *p)
 			break;
 		}
 	}
+	/* inih strips with isspace(): so do we, or a value would differ. */
 	c = v + strlen(v);
-	while (c > v && (c[-1] == ' ' || c[-1] == '\t'))
+	while (c > v && strchr(INI_BLANKS, c[-1]) != NULL)
 		*--c = '\0';
 	free(ps->longval);
 	ps->longval = xstrdup(v);
