@@ -172,6 +172,7 @@ runner_terminate(struct runner *r)
 	if (r->reaped || r->grace != NULL)
 		return;
 	runner_signal_group(r, SIGTERM);
+	event_base_update_cache_time(r->base);
 	r->grace = evtimer_new(r->base, runner_grace_cb, r);
 	evtimer_add(r->grace, &tv);
 }
@@ -425,6 +426,8 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 		event_add(r->ev[i], NULL);
 	}
 	if (rs->timeout > 0) {
+		/* libevent's cached "now" predates the spawn: refresh it. */
+		event_base_update_cache_time(base);
 		tv.tv_sec = rs->timeout;
 		tv.tv_usec = 0;
 		r->timeout = evtimer_new(base, runner_timeout_cb, r);

@@ -82,6 +82,11 @@ BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py
 noinst_PROGRAMS += tests/bench/bench-spawn
 tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 EXTRA_DIST += $(BENCHMARKS)
+
+# Fuzzing (clang, libFuzzer) and valgrind run from .ci/run, outside check.
+EXTRA_DIST += %reldir%/fuzz/run-fuzz.sh %reldir%/fuzz/fuzz.h \
+	%reldir%/fuzz/fuzz-conf.c %reldir%/fuzz/fuzz-rpc.c \
+	%reldir%/fuzz/fuzz-timing.c %reldir%/valgrind/run-valgrind.sh
 bench: all
 	@for b in $(BENCHMARKS); do \
 	    echo "== $$b"; \
