@@ -102,6 +102,8 @@ int		 sched_config_in_use(const struct config *);
 /* session.c: what a finished session's numbers say. */
 cJSON		*session_summary(int64_t id, cJSON **warnings);
 void		 session_add_brief(cJSON *session, int cpu, double *mean);
+struct suite;
+char		*session_params_text(const struct suite *, const cJSON *);
 
 struct phase_series {
 	char		*prefix;

@@ -8,26 +8,6 @@
 #include "conf.h"
 #include "store.h"
 
-/* The params object as sessions store it: in the suite's order. */
-static char *
-params_text(const char *suite, const cJSON *given)
-{
-	const struct suite	*su = conf_suite(cfg, suite);
-	const cJSON		*v;
-	cJSON			*p = cJSON_CreateObject();
-	char			*s;
-	size_t			 i;
-
-	for (i = 0; su != NULL && i < su->nparams; i++) {
-		v = cJSON_GetObjectItemCaseSensitive(given, su->params[i].name);
-		if (cJSON_IsString(v))
-			cJSON_AddStringToObject(p, v->string, v->valuestring);
-	}
-	s = cJSON_PrintUnformatted(p);
-	cJSON_Delete(p);
-	return (s);
-}
-
 static int
 baseline_set_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
@@ -50,7 +30,7 @@ baseline_set_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "params must be an object"));
 	if (cJSON_IsString(idv) && strcmp(idv->valuestring, "latest") == 0) {
-		ptext = params_text(suite, pv);
+		ptext = session_params_text(conf_suite(cfg, suite), pv);
 		id = store_latest_completed(db, suite, ptext);
 		free(ptext);
 		if (id == 0)

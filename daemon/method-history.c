@@ -87,29 +87,16 @@ static char *
 variance_params(const struct suite *su, const cJSON *params)
 {
 	const cJSON	*given = cJSON_GetObjectItemCaseSensitive(params,
-			    "params"), *v;
-	cJSON		*p, *list, *newest;
+			    "params");
+	cJSON		*list;
 	char		*text;
-	size_t		 i;
 
-	if (cJSON_IsObject(given)) {
-		p = cJSON_CreateObject();
-		for (i = 0; i < su->nparams; i++) {
-			v = cJSON_GetObjectItemCaseSensitive(given,
-			    su->params[i].name);
-			if (cJSON_IsString(v))
-				cJSON_AddStringToObject(p, v->string,
-				    v->valuestring);
-		}
-	} else {
-		list = store_session_list(db, su->name, 1);
-		newest = cJSON_GetArrayItem(list, 0);
-		p = newest != NULL ? cJSON_Duplicate(cJSON_GetObjectItem(newest,
-		    "params"), 1) : cJSON_CreateObject();
-		cJSON_Delete(list);
-	}
-	text = cJSON_PrintUnformatted(p);
-	cJSON_Delete(p);
+	if (cJSON_IsObject(given))
+		return (session_params_text(su, given));
+	list = store_session_list(db, su->name, 1);
+	text = session_params_text(su, cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(list, 0), "params"));
+	cJSON_Delete(list);
 	return (text);
 }
 

@@ -64,25 +64,6 @@ queue_check_params(struct queue_req *q, struct rpc_error *e)
 	return (0);
 }
 
-/* The values in the suite's order, so equal values give equal text. */
-static char *
-params_text(const struct suite *su, const cJSON *params)
-{
-	const cJSON	*v;
-	cJSON		*p = cJSON_CreateObject();
-	char		*s;
-	size_t		 i;
-
-	for (i = 0; i < su->nparams; i++) {
-		v = cJSON_GetObjectItemCaseSensitive(params, su->params[i].name);
-		if (cJSON_IsString(v))
-			cJSON_AddStringToObject(p, v->string, v->valuestring);
-	}
-	s = cJSON_PrintUnformatted(p);
-	cJSON_Delete(p);
-	return (s);
-}
-
 /* "crate=ori_arc", optionally after the client's label. */
 static char *
 queue_label(const struct queue_req *q, const cJSON *params)
@@ -114,7 +95,7 @@ queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 	int64_t			 id;
 	cJSON			*row;
 
-	ptext = params_text(q->suite, params);
+	ptext = session_params_text(q->suite, params);
 	label = queue_label(q, params);
 	memset(&sn, 0, sizeof sn);
 	sn.suite = q->suite->name;

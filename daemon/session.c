@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "benchd.h"
+#include "conf.h"
 #include "stats.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -202,4 +203,27 @@ session_phase_series_free(struct phase_series *v, size_t n)
 		free(v[i].x);
 	}
 	free(v);
+}
+
+/*
+ * A session's parameter values as stored: JSON text with the suite's
+ * parameters in the suite's order, whatever order they were given in, so
+ * one set of values always has one text (and one history).
+ */
+char *
+session_params_text(const struct suite *su, const cJSON *given)
+{
+	const cJSON	*v;
+	cJSON		*p = cJSON_CreateObject();
+	char		*s;
+	size_t		 i;
+
+	for (i = 0; su != NULL && i < su->nparams; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(given, su->params[i].name);
+		if (cJSON_IsString(v))
+			cJSON_AddStringToObject(p, v->string, v->valuestring);
+	}
+	s = cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	return (s);
 }
