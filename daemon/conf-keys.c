@@ -406,6 +406,25 @@ conf_param_set(struct suite *s, const char *name, const char *value,
 	return (0);
 }
 
+/*
+ * A number as the fewest digits that read back as the same double: "%g"
+ * alone keeps six, so cv_target = 0.0533333333 and 0.0533333 would give
+ * one text, and one suite hash, for two definitions.
+ */
+static void
+text_number(FILE *f, double v)
+{
+	char	buf[32];
+	int	prec;
+
+	for (prec = 6; prec < 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fprintf(f, " %.*g", prec, v);
+}
+
 /* Words quoted so that the text reads back as the same list. */
 static void
 text_words(FILE *f, char *const *words, size_t n)
@@ -440,7 +459,7 @@ conf_suite_text(const struct suite *s)
 			fprintf(f, " %d", *(const int *)(base + k->off));
 			break;
 		case T_FRAC:
-			fprintf(f, " %g", *(const double *)(base + k->off));
+			text_number(f, *(const double *)(base + k->off));
 			break;
 		case T_BOOL:
 			fprintf(f, " %s", *(const int *)(base + k->off) ?

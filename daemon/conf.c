@@ -283,6 +283,24 @@ conf_section(struct parse *ps, const char *hdr)
 #define INI_BLANKS	" \t\f\v\r"
 
 /*
+ * Cut " ;comment" (a ';' after a blank) as inih does on a key's own line.
+ * libinih 55 leaves it on an indented continuation line, and this also
+ * serves the long lines inih never sees.
+ */
+static void
+conf_cut_comment(char *v)
+{
+	char	*c;
+
+	for (c = v; (c = strchr(c, ';')) != NULL; c++) {
+		if (c > v && strchr(INI_BLANKS, c[-1]) != NULL) {
+			*c = '\0';
+			return;
+		}
+	}
+}
+
+/*
  * A line longer than inih's buffer: keep its value (comment stripped as
  * inih would) and give inih "key = \001" or an indented "\001" instead.
  */
@@ -309,12 +327,7 @@ conf_long_line(struct parse *ps, char *p)
 		v = p + keylen + 1;
 		v += strspn(v, INI_BLANKS);
 	}
-	for (c = v; (c = strchr(c, ';')) != NULL; c++) {
-		if (c > v && (c[-1] == ' ' || c[-1] == '\t')) {
-			*c = '\0';
-			break;
-		}
-	}
+	conf_cut_comment(v);
 	/* inih strips with isspace(): so do we, or a value would differ. */
 	c = v + strlen(v);
 	while (c > v && strchr(INI_BLANKS, c[-1]) != NULL)
@@ -354,6 +367,8 @@ conf_reader(char *str, int num, void *arg)
 		p = "";
 	} else if (len + 3 > (size_t)num)
 		p = conf_long_line(ps, p);
+	else if ((*p == ' ' || *p == '\t') && ps->prevkey != NULL)
+		conf_cut_comment(p);
 	/* As inih: an indented line after a key continues it, even "[x]". */
 	ps->indented = *p == ' ' || *p == '\t';
 	if (p[strspn(p, " \t")] == '[' &&
