@@ -11,6 +11,9 @@
 # FUZZ_ARGS (more libFuzzer flags).  Needs clang with libFuzzer
 # (Debian: clang and libclang-rt-dev) and the pkg-config modules the
 # daemon uses; runs from any directory.
+
+# Flag lists ($cflags, $objs, ...) are split into words on purpose.
+# shellcheck disable=SC2086,SC2046,SC2012
 set -eu
 
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,7 +41,6 @@ if [ -z "$schema" ]; then
 	echo "run-fuzz: no schema files in schema/local.mk" >&2
 	exit 1
 fi
-# shellcheck disable=SC2086
 sh "$srcdir/build-aux/sql2c.sh" "$build/obj/schema.c" "$srcdir" $schema
 
 pkgs="libevent sqlite3 libcjson inih gsl"
@@ -59,7 +61,6 @@ for f in "$srcdir"/common/*.c "$srcdir"/daemon/*.c "$build/obj/schema.c"; do
 		continue ;;
 	esac
 	o=$build/obj/$(basename "$(dirname "$f")")-$(basename "$f" .c).o
-	# shellcheck disable=SC2086
 	$CC $cflags $warn -fsanitize=fuzzer-no-link -c "$f" -o "$o"
 	objs="$objs $o"
 done
@@ -78,7 +79,6 @@ deps() {
 }
 
 for t in $targets; do
-	# shellcheck disable=SC2086
 	$CC $cflags $warn -Werror -fsanitize=fuzzer \
 	    "$srcdir/tests/fuzz/fuzz-$t.c" $(deps "$t") $pkg_libs -lm \
 	    -o "$build/fuzz-$t"
@@ -123,7 +123,6 @@ for t in $targets; do
 	mkdir -p "$corpus" "$build/out/$t"
 	cp "$srcdir/tests/fuzz/corpus-$t"/* "$corpus/"
 	log=$build/out/$t/fuzz.log
-	# shellcheck disable=SC2086
 	if (cd "$build/out/$t" && "$build/fuzz-$t" $common \
 	    -max_total_time="$seconds" -max_len="$(max_len "$t")" \
 	    -dict="$srcdir/tests/fuzz/$t.dict" \
