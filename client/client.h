@@ -95,6 +95,8 @@ void		 table_note(struct table *, int, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 void		 table_print(struct table *);
 void		 table_free(struct table *);
+void		 table_cell_int(struct table *, const cJSON *, const char *);
+void		 table_cell_params(struct table *, const cJSON *);
 
 /* cmd.c */
 #define CMD_ARG_NONE	0		/* a flag: --all */

@@ -47,9 +47,8 @@ cmd_history_print(const cJSON *sessions)
 {
 	const cJSON	*s;
 	struct table	*t;
-	char		*params, buf[OUTPUT_LEN * 2];
+	char		 buf[OUTPUT_LEN * 2];
 	double		 cv;
-	int64_t		 v;
 	int		 withparams;
 
 	withparams = cmd_history_params(sessions);
@@ -63,21 +62,10 @@ cmd_history_print(const cJSON *sessions)
 	table_column(t, "SYS", TABLE_RIGHT);
 	table_column(t, "CV", TABLE_RIGHT);
 	cJSON_ArrayForEach(s, sessions) {
-		if (json_int(s, "id", &v) == 0)
-			table_cell(t, "%lld", (long long)v);
-		else
-			table_cell(t, "-");
-		if (cJSON_GetArraySize(json_object(s, "params")) > 0) {
-			params = json_params_text(json_object(s, "params"));
-			table_cell(t, "%s", params);
-			free(params);
-		} else
-			table_cell(t, "%s", json_text(s, "label"));
+		table_cell_int(t, s, "id");
+		table_cell_params(t, s);
 		table_cell(t, "%s", json_text(s, "state"));
-		if (json_int(s, "n", &v) == 0)
-			table_cell(t, "%lld", (long long)v);
-		else
-			table_cell(t, "-");
+		table_cell_int(t, s, "n");
 		table_cell(t, "%s", output_stats_pm(buf, sizeof buf,
 		    json_object(s, "wall")));
 		table_cell(t, "%s", output_stats_pm(buf, sizeof buf,

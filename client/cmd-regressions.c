@@ -43,7 +43,7 @@ cmd_regressions_table(const cJSON *sessions)
 {
 	const cJSON	*s, *v;
 	struct table	*t;
-	char		*params, buf[OUTPUT_LEN * 3];
+	char		 buf[OUTPUT_LEN * 3];
 	int64_t		 id;
 
 	t = table_create();
@@ -60,12 +60,7 @@ cmd_regressions_table(const cJSON *sessions)
 		else
 			table_cell(t, "-");
 		table_cell(t, "%s", json_text(s, "suite"));
-		if (cJSON_GetArraySize(json_object(s, "params")) > 0) {
-			params = json_params_text(json_object(s, "params"));
-			table_cell(t, "%s", params);
-			free(params);
-		} else
-			table_cell(t, "%s", json_text(s, "label"));
+		table_cell_params(t, s);
 		if (json_int(v, "baseline", &id) == 0)
 			table_cell(t, "#%lld", (long long)id);
 		else

@@ -88,7 +88,6 @@ cmd_sessions_print(const cJSON *sessions, cJSON **got)
 	const cJSON	*s, *wall;
 	struct table	*t;
 	char		*params, buf[OUTPUT_LEN * 2];
-	int64_t		 v;
 	int		 i = 0;
 
 	t = table_create();
@@ -102,20 +101,14 @@ cmd_sessions_print(const cJSON *sessions, cJSON **got)
 	table_column(t, "VERDICT", TABLE_LEFT);
 	table_column(t, "QUEUED", TABLE_LEFT);
 	cJSON_ArrayForEach(s, sessions) {
-		if (json_int(s, "id", &v) == 0)
-			table_cell(t, "%lld", (long long)v);
-		else
-			table_cell(t, "-");
+		table_cell_int(t, s, "id");
 		table_cell(t, "%s", json_text(s, "suite"));
 		params = json_params_text(json_object(s, "params"));
 		table_cell(t, "%s", params);
 		free(params);
 		table_cell(t, "%s", json_text(s, "label"));
 		table_cell(t, "%s", json_text(s, "state"));
-		if (json_int(s, "measured", &v) == 0)
-			table_cell(t, "%lld", (long long)v);
-		else
-			table_cell(t, "-");
+		table_cell_int(t, s, "measured");
 		if ((wall = json_object(s, "wall")) == NULL)
 			wall = json_object(json_object(got[i], "summary"),
 			    "wall");

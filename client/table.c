@@ -181,3 +181,29 @@ table_free(struct table *t)
 		free(t->cols[c].header);
 	free(t);
 }
+
+/* A cell for an integer member of obj, "-" when it is absent. */
+void
+table_cell_int(struct table *t, const cJSON *obj, const char *key)
+{
+	int64_t	v;
+
+	if (json_int(obj, key, &v) == 0)
+		table_cell(t, "%lld", (long long)v);
+	else
+		table_cell(t, "-");
+}
+
+/* A session's parameter values ("crate=ori_arc"), else its label. */
+void
+table_cell_params(struct table *t, const cJSON *s)
+{
+	char	*params;
+
+	if (cJSON_GetArraySize(json_object(s, "params")) > 0) {
+		params = json_params_text(json_object(s, "params"));
+		table_cell(t, "%s", params);
+		free(params);
+	} else
+		table_cell(t, "%s", json_text(s, "label"));
+}
