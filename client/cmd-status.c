@@ -106,6 +106,21 @@ cmd_status_queue(const cJSON *queue)
 	table_free(t);
 }
 
+/* A write the database refused, held by benchd until it takes it. */
+static void
+cmd_status_storage(const cJSON *st)
+{
+	int64_t	retry = 0;
+
+	if (st == NULL || cJSON_IsTrue(cJSON_GetObjectItem(st, "ok")))
+		return;
+	(void)json_int(st, "retry", &retry);
+	output_printf("Storage:   FAULT since %s: %s\n", json_text(st, "since"),
+	    json_text(st, "error"));
+	output_printf("           holding %s, retrying every %lld s\n",
+	    json_text(st, "held"), (long long)retry);
+}
+
 static int
 cmd_status_exec(struct cmd *cmd)
 {
@@ -139,6 +154,7 @@ cmd_status_exec(struct cmd *cmd)
 	    output_duration(up, sizeof up, uptime));
 	output_printf("Socket:    %s\n", json_text(result, "socket"));
 	output_printf("Database:  %s\n", json_text(result, "database"));
+	cmd_status_storage(json_object(result, "storage"));
 	running = json_object(result, "running");
 	cmd_status_running(running);
 	cmd_status_queue(json_array(result, "queue"));

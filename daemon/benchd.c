@@ -202,6 +202,8 @@ main(int argc, char **argv)
 	db_path = xstrdup(cfg->database);
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit reached is a failed write, held and retried. */
+	signal(SIGXFSZ, SIG_IGN);
 	raise_nofile();
 	/* Orphans of a workload come to us, so nothing escapes unreaped. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
@@ -253,6 +255,7 @@ main(int argc, char **argv)
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
+	sched_hold_free();
 	store_close(db);
 	conf_free(cfg);
 	event_base_free(ev_base);

@@ -62,6 +62,7 @@ struct rpc_method {
 void		 rpc_line(struct client *, const char *, size_t);
 cJSON		*rpc_error_response(const cJSON *id, int code,
 		     const char *data_code, const char *message);
+int		 rpc_storage(struct rpc_error *);
 int		 rpc_fail(struct rpc_error *, int code, const char *data_code,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int		 rpc_param_int(const cJSON *, const char *, int64_t min,
@@ -94,6 +95,9 @@ extern const struct rpc_method	method_regressions_list;
 void		 sched_init(void);
 void		 sched_kick(void);
 int64_t		 sched_running(void);
+int		 sched_holding(void);
+cJSON		*sched_hold_json(void);
+void		 sched_hold_free(void);
 cJSON		*sched_progress(void);
 int		 sched_cancel(int64_t, uid_t, struct rpc_error *);
 void		 sched_shutdown(const char *reason);

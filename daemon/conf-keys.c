@@ -68,6 +68,7 @@ static const struct key daemon_keys[] = {
 	{ "tmpdir", T_PATH, D(env_tmpdir), 0, "/tmp", 0, 0 },
 	{ "max_clients", T_INT, D(max_clients), 0, "256", 1, 65536 },
 	{ "kill_grace", T_INT, D(kill_grace), 0, "5", 0, 3600 },
+	{ "storage_retry", T_INT, D(storage_retry), 0, "5", 1, 3600 },
 };
 
 static const struct key cond_keys[] = {

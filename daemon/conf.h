@@ -73,6 +73,7 @@ struct config {
 	char			 *env_tmpdir;
 	int			  max_clients;
 	int			  kill_grace;	/* seconds between TERM and KILL */
+	int			  storage_retry;/* seconds between write retries */
 	struct config_conditions  cond;
 	struct suite		 *suites;
 	size_t			  nsuites;

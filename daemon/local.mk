@@ -40,6 +40,7 @@ daemon_benchd_SOURCES = \
 	%reldir%/rpc.c \
 	%reldir%/sched.c %reldir%/sched-int.h \
 	%reldir%/sched-gate.c \
+	%reldir%/sched-hold.c \
 	%reldir%/sched-run.c \
 	%reldir%/server.c \
 	%reldir%/session.c

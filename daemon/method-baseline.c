@@ -53,11 +53,11 @@ baseline_set_exec(struct client *c, const cJSON *params, cJSON **result,
 		store_session_meta_free(&m);
 		return (-1);
 	}
+	store_refresh(db);
 	rc = store_baseline_set(db, suite, m.params, id, client_uid(c));
 	store_session_meta_free(&m);
 	if (rc != 0)
-		return (rpc_fail(e, RPC_APP_ERROR, "storage", "storage: %s",
-		    store_errmsg(db)));
+		return (rpc_storage(e));
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "suite", suite);
 	cJSON_AddNumberToObject(*result, "session", (double)id);

@@ -112,8 +112,7 @@ queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 	free(ptext);
 	free(label);
 	if (id < 0)
-		return (rpc_fail(e, RPC_APP_ERROR, "storage", "storage: %s",
-		    store_errmsg(db)));
+		return (rpc_storage(e));
 	if ((row = store_session_json(db, id)) != NULL)
 		cJSON_AddItemToArray(q->out, row);
 	return (0);
@@ -186,14 +185,20 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 		if (v != NULL)
 			cJSON_AddStringToObject(p, v->string, v->valuestring);
 	}
-	rc = queue_expand(&q, p, 0, e);
+	/* All the sessions of a request, or none of them. */
+	store_refresh(db);
+	if (store_begin(db) != 0)
+		rc = rpc_storage(e);
+	else if ((rc = queue_expand(&q, p, 0, e)) == 0 && store_commit(db) != 0)
+		rc = rpc_storage(e);
+	else if (rc != 0)
+		store_rollback(db);
 	cJSON_Delete(p);
-	if (cJSON_GetArraySize(q.out) > 0)
-		sched_kick();
 	if (rc != 0) {
 		cJSON_Delete(q.out);
 		return (-1);
 	}
+	sched_kick();
 	*result = cJSON_CreateObject();
 	cJSON_AddItemToObject(*result, "sessions", q.out);
 	return (0);

@@ -32,6 +32,7 @@ status_exec(struct client *c, const cJSON *params, cJSON **result,
 	} else
 		cJSON_AddNullToObject(r, "running");
 	cJSON_AddItemToObject(r, "queue", store_queue_list(db));
+	cJSON_AddItemToObject(r, "storage", sched_hold_json());
 	*result = r;
 	return (0);
 }

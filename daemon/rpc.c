@@ -16,6 +16,7 @@
 #include "benchd.h"
 #include "conf.h"
 #include "log.h"
+#include "store.h"
 #include "xmalloc.h"
 
 static const struct rpc_method *methods[] = {
@@ -59,6 +60,14 @@ rpc_fail(struct rpc_error *e, int code, const char *data_code,
 		fatalx("vasprintf");
 	va_end(ap);
 	return (-1);
+}
+
+/* The database refused a client's write: say so, and that nothing changed. */
+int
+rpc_storage(struct rpc_error *e)
+{
+	return (rpc_fail(e, RPC_APP_ERROR, "storage", "storage: the database "
+	    "refused the write (%s); nothing was recorded", store_errmsg(db)));
 }
 
 cJSON *

@@ -7,6 +7,8 @@
 
 #include <event2/event.h>
 
+#include "runner.h"
+
 enum phase {
 	PH_BUILD,
 	PH_WARMUP,
@@ -55,6 +57,12 @@ struct srun {
 	char		*wait_reason;
 	struct event	*recheck;
 	void		(*resume)(struct srun *);
+
+	/* Writes the database refused, held until it takes them. */
+	int		 held;		/* the run that ended, in held_rr */
+	struct run_result held_rr;
+	char		*fin_state;	/* the end of the session */
+	char		*fin_reason;
 };
 
 /* sched.c */
@@ -64,6 +72,12 @@ void	sched_notify_progress(struct srun *);
 /* sched-run.c */
 void	sched_build(struct srun *);
 void	sched_next_run(struct srun *);
+
+/* sched-hold.c */
+void	sched_hold(struct srun *, const char *,
+	    void (*)(struct srun *));
+void	sched_hold_clear(void);
+void	sched_hold_forget(struct srun *);
 
 /* sched-gate.c */
 int	sched_gate(struct srun *, void (*resume)(struct srun *));

@@ -185,18 +185,19 @@ run_row_fill(struct srun *s, const struct run_result *rr, struct run_row *row)
 	}
 }
 
+/*
+ * Record the run that ended (s->held_rr), then go on.  When the database
+ * refuses it, the run waits in memory and this is called again.
+ */
 static void
-run_done(void *arg, const struct run_result *rr)
+run_record(struct srun *s)
 {
-	struct srun	*s = arg;
-	struct run_row	 row;
-	struct run_phase *phases;
-	char		*out = NULL, *err = NULL, *why, *reason;
-	int		 failed;
+	const struct run_result	*rr = &s->held_rr;
+	struct run_row		 row;
+	struct run_phase	*phases;
+	char			*out = NULL, *err = NULL, *why, *reason = NULL;
+	int			 failed;
 
-	run_cleanup(s);
-	if (sched_stopped(s))
-		return;
 	failed = run_failed(rr);
 	run_row_fill(s, rr, &row);
 	phases = run_phases(s, &row.nphases);
@@ -208,9 +209,21 @@ run_done(void *arg, const struct run_result *rr)
 		row.stderr_tail = err;
 	}
 	if (store_run_insert(db, s->id, &row) != 0) {
+		if (store_fault(db)) {
+			s->held = 1;
+			xasprintf(&reason, "%s run %d of session %lld",
+			    row.warmup ? "warmup" : "measured", row.iteration,
+			    (long long)s->id);
+			sched_hold(s, reason, run_record);
+			goto out;
+		}
 		xasprintf(&reason, "storage: %s", store_errmsg(db));
 		sched_finish(s, "failed", reason);
 		goto out;
+	}
+	if (s->held) {
+		s->held = 0;
+		sched_hold_clear();
 	}
 	s->seq = row.seq;
 	s->last_wall = rr->wall_ns / 1e9;
@@ -229,9 +242,10 @@ run_done(void *arg, const struct run_result *rr)
 		sched_finish(s, "failed", reason);
 		goto out;
 	}
-	reason = NULL;
 	runner_free(s->runner);
 	s->runner = NULL;
+	if (sched_stopped(s))		/* cancelled while the run was held */
+		goto out;
 	if (s->phase == PH_WARMUP && s->warmups_done >= s->warmup)
 		s->phase = PH_MEASURED;
 	sched_notify_progress(s);
@@ -241,6 +255,18 @@ out:
 	free(phases);
 	free(out);
 	free(err);
+}
+
+static void
+run_done(void *arg, const struct run_result *rr)
+{
+	struct srun	*s = arg;
+
+	run_cleanup(s);
+	if (sched_stopped(s))
+		return;
+	s->held_rr = *rr;
+	run_record(s);
 }
 
 /*

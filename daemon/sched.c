@@ -129,6 +129,10 @@ srun_free(struct srun *s)
 {
 	size_t	i;
 
+	sched_hold_forget(s);
+	free(s->fin_state);
+	free(s->fin_reason);
+
 	for (i = 0; i < s->nparams; i++) {
 		free(s->keys[i]);
 		free(s->values[i]);
@@ -152,15 +156,42 @@ srun_free(struct srun *s)
 	free(s);
 }
 
+/* A held end of session, retried. */
+static void
+sched_finish_retry(struct srun *s)
+{
+	char	*state = xstrdup(s->fin_state);
+	char	*reason = s->fin_reason != NULL ? xstrdup(s->fin_reason) : NULL;
+
+	sched_finish(s, state, reason);
+	free(state);
+	free(reason);
+}
+
 void
 sched_finish(struct srun *s, const char *state, const char *reason)
 {
 	cJSON	*p;
+	char	*what;
 
-	sched_unplace(s);
-	if (store_session_finish(db, s->id, state, reason) != 0)
+	if (store_session_finish(db, s->id, state, reason) != 0) {
+		if (store_fault(db)) {
+			if (s->fin_state == NULL) {
+				s->fin_state = xstrdup(state);
+				s->fin_reason = reason != NULL ?
+				    xstrdup(reason) : NULL;
+			}
+			xasprintf(&what, "the end of session %lld (%s)",
+			    (long long)s->id, state);
+			sched_hold(s, what, sched_finish_retry);
+			free(what);
+			return;
+		}
 		log_warnx("session %lld: cannot record %s: %s",
 		    (long long)s->id, state, store_errmsg(db));
+	}
+	sched_hold_clear();
+	sched_unplace(s);
 	log_info("session %lld %s%s%s", (long long)s->id, state,
 	    reason != NULL ? ": " : "", reason != NULL ? reason : "");
 	if (strcmp(state, "completed") == 0 || strcmp(state, "unstable") == 0)
@@ -336,18 +367,33 @@ sched_start(int64_t id)
 	ss.cpus = s->cpus_text;
 	ss.nice = s->suite->nice;
 	suite_hash(s->suite->text, hash);
-	rc = store_session_start(db, id, &ss);
-	free(detected);
 	fp = fingerprint_json(s->conf->cond.sys_root);
 	cmd = command_text(s->argv);
-	if (rc == 0)
-		rc = store_session_identity(db, id, fp, cmd);
+	if ((rc = store_begin(db)) == 0 &&
+	    (rc = store_session_start(db, id, &ss)) == 0 &&
+	    (rc = store_session_identity(db, id, fp, cmd)) == 0)
+		rc = store_commit(db);
+	else
+		store_rollback(db);
+	free(detected);
 	free(fp);
 	free(cmd);
+	if (rc != 0 && store_fault(db)) {
+		/* Still queued: started again when the database is back. */
+		cJSON_Delete(row);
+		xasprintf(&reason, "the start of session %lld", (long long)id);
+		sched_unplace(s);
+		cur = NULL;
+		srun_free(s);
+		sched_hold(NULL, reason, NULL);
+		free(reason);
+		return;
+	}
 	if (rc != 0) {
 		xasprintf(&reason, "storage: %s", store_errmsg(db));
 		goto fail;
 	}
+	sched_hold_clear();
 	cJSON_Delete(row);
 	log_info("session %lld: suite %s started", (long long)id,
 	    s->suite->name);
@@ -391,11 +437,19 @@ sched_cancel(int64_t id, uid_t uid, struct rpc_error *e)
 	char	state[32], *reason;
 
 	xasprintf(&reason, "cancelled by uid %ld", (long)uid);
+	if (cur != NULL && cur->id == id && cur->fin_state != NULL) {
+		free(reason);
+		return (rpc_fail(e, RPC_APP_ERROR, "not-cancellable",
+		    "session %lld is ending (%s); its end waits for the "
+		    "database", (long long)id, cur->fin_state));
+	}
 	if (cur != NULL && cur->id == id) {
 		cur->stopping = 1;
 		free(cur->stop_reason);
 		cur->stop_reason = reason;
-		if (cur->runner != NULL)
+		if (cur->held)
+			;	/* the run is recorded first, then it stops */
+		else if (cur->runner != NULL)
 			runner_stop(cur->runner);
 		else
 			sched_finish(cur, "cancelled", reason);
@@ -408,18 +462,17 @@ sched_cancel(int64_t id, uid_t uid, struct rpc_error *e)
 		    "no session %lld", (long long)id));
 	case -1:
 		free(reason);
-		return (rpc_fail(e, RPC_INTERNAL_ERROR, "storage",
-		    "storage: %s", store_errmsg(db)));
+		return (rpc_storage(e));
 	}
 	if (strcmp(state, "queued") != 0) {
 		free(reason);
 		return (rpc_fail(e, RPC_APP_ERROR, "not-cancellable",
 		    "session %lld is %s", (long long)id, state));
 	}
+	store_refresh(db);
 	if (store_session_finish(db, id, "cancelled", reason) != 0) {
 		free(reason);
-		return (rpc_fail(e, RPC_INTERNAL_ERROR, "storage",
-		    "storage: %s", store_errmsg(db)));
+		return (rpc_storage(e));
 	}
 	free(reason);
 	return (0);

@@ -39,6 +39,9 @@ enum stmt_id {
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[S_COUNT];
+	char		*path;
+	int		 last_code;	/* of the failure a rollback undid */
+	char		 last_msg[256];
 };
 
 sqlite3_stmt	*store_stmt(struct store *, enum stmt_id);

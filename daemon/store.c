@@ -150,6 +150,8 @@ store_now_ms(void)
 const char *
 store_errmsg(struct store *st)
 {
+	if (sqlite3_errcode(st->db) == SQLITE_OK && st->last_code != SQLITE_OK)
+		return (st->last_msg);
 	return (sqlite3_errmsg(st->db));
 }
 
@@ -276,19 +278,36 @@ store_migrate(struct store *st, const char *path, char **cause)
 	return (0);
 }
 
+/*
+ * Short: a database another process holds locked must not stall the
+ * event loop; the write is held and retried instead (sched-hold.c).
+ */
+#define STORE_BUSY_MS	200
+
+static int
+store_connect(const char *path, sqlite3 **db, char **cause)
+{
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", path, *db != NULL ?
+		    sqlite3_errmsg(*db) : "out of memory");
+		sqlite3_close(*db);
+		*db = NULL;
+		return (-1);
+	}
+	sqlite3_busy_timeout(*db, STORE_BUSY_MS);
+	return (0);
+}
+
 struct store *
 store_open(const char *path, char **cause)
 {
 	struct store	*st = xcalloc(1, sizeof *st);
 	char		*err = NULL;
 
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		xasprintf(cause, "%s: %s", path, st->db != NULL ?
-		    sqlite3_errmsg(st->db) : "out of memory");
+	st->path = xstrdup(path);
+	if (store_connect(path, &st->db, cause) != 0)
 		goto fail;
-	}
-	sqlite3_busy_timeout(st->db, 5000);
 	if (store_exec(st, "PRAGMA journal_mode = WAL; "
 	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
 	    &err) != 0) {
@@ -314,7 +333,98 @@ store_close(struct store *st)
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
+	free(st->path);
 	free(st);
+}
+
+/*
+ * Whether the last failure is one of the machine's (locked, read-only,
+ * full, I/O) that may clear by itself, rather than a bug in a statement.
+ */
+int
+store_fault(struct store *st)
+{
+	int	code = sqlite3_errcode(st->db);
+
+	if (code == SQLITE_OK)
+		code = st->last_code;
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_READONLY:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_NOMEM:
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * SQLite opens a file it may not write read-only, and stays so: before a
+ * retry, a read-only connection is replaced by a fresh one, which is
+ * writable once the file is.
+ */
+void
+store_refresh(struct store *st)
+{
+	sqlite3	*db = NULL;
+	char	*cause = NULL;
+	int	 i;
+
+	if (sqlite3_db_readonly(st->db, "main") != 1)
+		return;
+	if (store_connect(st->path, &db, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	if (sqlite3_db_readonly(db, "main") == 1) {
+		sqlite3_close(db);
+		return;
+	}
+	for (i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(st->stmt[i]);
+		st->stmt[i] = NULL;
+	}
+	sqlite3_close(st->db);
+	st->db = db;
+	log_info("database %s: writable again", st->path);
+}
+
+/* Several writes as one: all of them or none. */
+int
+store_begin(struct store *st)
+{
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		log_warnx("database: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_commit(struct store *st)
+{
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("database: %s", sqlite3_errmsg(st->db));
+		store_rollback(st);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Keeps the error of the failure it undoes, for store_errmsg. */
+void
+store_rollback(struct store *st)
+{
+	st->last_code = sqlite3_errcode(st->db);
+	snprintf(st->last_msg, sizeof st->last_msg, "%s",
+	    sqlite3_errmsg(st->db));
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /*
@@ -488,11 +598,8 @@ store_run_insert(struct store *st, int64_t session, const struct run_row *r)
 	int64_t		 run;
 	size_t		 i;
 
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
-		log_warnx("database: %s", sqlite3_errmsg(st->db));
+	if (store_begin(st) != 0)
 		return (-1);
-	}
 	s = store_stmt(st, S_RUN_INSERT);
 	bind_run(s, session, r);
 	if (store_step_done(st, s) != 0)
@@ -510,13 +617,9 @@ store_run_insert(struct store *st, int64_t session, const struct run_row *r)
 		if (store_step_done(st, s) != 0)
 			goto fail;
 	}
-	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		log_warnx("database: %s", sqlite3_errmsg(st->db));
-		goto fail;
-	}
-	return (0);
+	return (store_commit(st));
 fail:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(st);
 	return (-1);
 }
 

@@ -77,6 +77,11 @@ int64_t		 store_now_ms(void);
 struct store	*store_open(const char *path, char **cause);
 void		 store_close(struct store *);
 const char	*store_errmsg(struct store *);
+int		 store_fault(struct store *);
+void		 store_refresh(struct store *);
+int		 store_begin(struct store *);
+int		 store_commit(struct store *);
+void		 store_rollback(struct store *);
 int		 store_recover(struct store *, int64_t **ids, size_t *n);
 
 int64_t		 store_session_insert(struct store *, const struct session_new *);

@@ -55,7 +55,8 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-service.py \
 	%reldir%/integration/test-systemd.py \
 	%reldir%/integration/test-workloads.py \
-	%reldir%/integration/test-sessions.py
+	%reldir%/integration/test-sessions.py \
+	%reldir%/integration/test-storage.py
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -154,6 +155,12 @@ class Conn:
         return self.read_msg()
 
 
+def _copy_lines(src, dst):
+    for line in src:
+        dst.write(line)
+        dst.flush()
+
+
 class Daemon:
     """benchd on a socket and database in its own temporary directory."""
 
@@ -202,14 +209,20 @@ class Daemon:
         with open(self.config, "w") as f:
             f.write("\n".join(lines))
 
-    def start(self, args=(), wait=True):
+    def start(self, args=(), wait=True, log_pipe=False):
+        """log_pipe: the log goes through a pipe this process copies, so
+        that a file size limit set on benchd cannot cut it."""
         env = dict(os.environ)
         env.pop("NOTIFY_SOCKET", None)
         env.pop("LISTEN_FDS", None)
         self.logf = open(self.log, "ab")
+        out = subprocess.PIPE if log_pipe else self.logf
         self.proc = subprocess.Popen(
             [BENCHD, "-f", "-v", "-v", "-c", self.config] + list(args),
-            stdout=self.logf, stderr=self.logf, env=env)
+            stdout=out, stderr=subprocess.STDOUT, env=env)
+        if log_pipe:
+            threading.Thread(target=_copy_lines, daemon=True,
+                             args=(self.proc.stdout, self.logf)).start()
         if wait:
             wait_for(self._answers, timeout=10, what="benchd to listen")
         return self
