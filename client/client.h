@@ -151,6 +151,11 @@ void		 cmd_print_usage(FILE *, const struct cmd_entry *);
 void		 cmd_print_help(FILE *);
 extern const struct cmd_entry	*cmd_table[];
 
+/* cmd-profile.c */
+extern const struct cmd_entry	 cmd_flamegraph_entry;
+extern const struct cmd_entry	 cmd_hot_entry;
+int		 cmd_write_file(const char *, const char *);
+
 /* cmd-status.c */
 extern const struct cmd_entry	 cmd_status_entry;
 

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "xmalloc.h"
@@ -20,13 +21,15 @@ static int	cmd_history_exec(struct cmd *);
 
 static const struct cmd_option	cmd_history_options[] = {
 	{ "last", CMD_ARG_NUMBER, 1, 10000 },
+	{ "svg", CMD_ARG_STRING, 0, 0 },
 	{ NULL, 0, 0, 0 }
 };
 
 const struct cmd_entry	cmd_history_entry = {
-	"history", "SUITE [--last N]",
-	"one row per session of SUITE (the last N, default 20): per crate",
-	1, 1, cmd_history_options, 0, cmd_history_exec
+	"history", "SUITE [k=v ...] [--last N] [--svg FILE]",
+	"one row per session of SUITE (the last N, default 20): per crate; "
+	"with --svg, a trend chart",
+	1, -1, cmd_history_options, 0, cmd_history_exec
 };
 
 /* 1 when any session has parameters: the column is then PARAMS. */
@@ -80,6 +83,35 @@ cmd_history_print(const cJSON *sessions)
 	table_free(t);
 }
 
+/* --svg FILE: the chart of one set of parameter values (k=v ...). */
+static int
+cmd_history_svg(struct cmd *cmd, cJSON *params)
+{
+	cJSON		*result, *kv;
+	const char	*file = cmd_value(cmd, "svg"), *svg;
+	int64_t		 n = 0;
+	int		 rc;
+
+	kv = cJSON_AddObjectToObject(params, "params");
+	if ((rc = cmd_params(cmd, 1, kv)) != 0) {
+		cJSON_Delete(params);
+		return (rc);
+	}
+	if (cmd->argc == 1)
+		cJSON_DeleteItemFromObject(params, "params");
+	if ((rc = rpc_call(cmd->rpc, "suite.chart", params, &result)) != 0)
+		return (rc);
+	if ((svg = json_string(result, "svg")) == NULL)
+		fatalx("suite.chart: no svg in the reply");
+	(void)json_int(result, "sessions", &n);
+	if ((rc = cmd_write_file(file, svg)) == EXIT_OK &&
+	    strcmp(file, "-") != 0)
+		output_printf("%s: %lld session%s of %s\n", file, (long long)n,
+		    n == 1 ? "" : "s", cmd->argv[0]);
+	cJSON_Delete(result);
+	return (rc);
+}
+
 static int
 cmd_history_exec(struct cmd *cmd)
 {
@@ -90,6 +122,16 @@ cmd_history_exec(struct cmd *cmd)
 	if ((params = cJSON_CreateObject()) == NULL)
 		fatalx("out of memory");
 	cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
+	if (cmd_value(cmd, "svg") != NULL) {
+		if (cmd_value(cmd, "last") != NULL)
+			cJSON_AddNumberToObject(params, "last",
+			    (double)cmd_number(cmd, "last", 0));
+		return (cmd_history_svg(cmd, params));
+	}
+	if (cmd->argc > 1) {
+		cJSON_Delete(params);
+		return (cmd_usage_error(cmd, "k=v only goes with --svg"));
+	}
 	if (cmd_value(cmd, "last") != NULL)
 		cJSON_AddNumberToObject(params, "last",
 		    (double)cmd_number(cmd, "last", 0));

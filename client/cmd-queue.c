@@ -29,13 +29,14 @@ static const struct cmd_option	cmd_queue_options[] = {
 	{ "label",	CMD_ARG_STRING,	0, 0 },
 	{ "rev",	CMD_ARG_STRING,	0, 0 },
 	{ "follow",	CMD_ARG_NONE,	0, 0 },
+	{ "profile",	CMD_ARG_NONE,	0, 0 },
 	{ NULL, 0, 0, 0 }
 };
 
 const struct cmd_entry	cmd_queue_entry = {
 	"queue",
 	"SUITE [k=v ...] [--all] [--runs N] [--warmup N] [--label TEXT] "
-	"[--rev REV] [--follow]",
+	"[--rev REV] [--profile] [--follow]",
 	"queue a session of SUITE (with --all, one per parameter value)",
 	1, -1, cmd_queue_options, 0, cmd_queue_exec
 };
@@ -65,6 +66,8 @@ cmd_queue_params(struct cmd *cmd, int *rcp)
 	}
 	if (cmd_flag(cmd, "all"))
 		cJSON_AddBoolToObject(params, "all", 1);
+	if (cmd_flag(cmd, "profile"))
+		cJSON_AddBoolToObject(params, "profile", 1);
 	if (cmd_value(cmd, "runs") != NULL)
 		cJSON_AddNumberToObject(params, "runs",
 		    (double)cmd_number(cmd, "runs", 0));

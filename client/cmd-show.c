@@ -32,6 +32,27 @@ const struct cmd_entry	cmd_show_entry = {
 	1, 1, cmd_show_options, 0, cmd_show_exec
 };
 
+/* queue --profile: what was recorded, or why nothing was. */
+static void
+cmd_show_profile(int64_t id, const cJSON *p)
+{
+	const char	*state, *reason;
+	int64_t		 samples = 0;
+
+	if (p == NULL || (state = json_string(p, "state")) == NULL)
+		return;
+	reason = json_string(p, "reason");
+	if (strcmp(state, "recorded") == 0) {
+		(void)json_int(p, "samples", &samples);
+		output_printf(SHOW_LABEL "%lld samples of %s (benchctl hot "
+		    "%lld, benchctl flamegraph %lld)\n", "Profile:",
+		    (long long)samples, json_text(p, "event"), (long long)id,
+		    (long long)id);
+	} else
+		output_printf(SHOW_LABEL "%s%s%s\n", "Profile:", state,
+		    reason != NULL ? ": " : "", reason != NULL ? reason : "");
+}
+
 /*
  * 1 for a finding: a session that failed, was unstable, cancelled or
  * interrupted, or that regressed against its baseline; 0 for the rest.
@@ -101,6 +122,7 @@ cmd_show_header(const cJSON *s)
 		output_printf(SHOW_LABEL "%s\n", "Progress:", line);
 		free(line);
 	}
+	cmd_show_profile(id, json_object(s, "profile"));
 	free(params);
 }
 

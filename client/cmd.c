@@ -58,6 +58,8 @@ const struct cmd_entry	*cmd_table[] = {
 	&cmd_regressions_entry,
 	&cmd_variance_entry,
 	&cmd_history_entry,
+	&cmd_flamegraph_entry,
+	&cmd_hot_entry,
 	&cmd_export_entry,
 	&cmd_help_entry,
 	&cmd_commands_entry,
@@ -227,7 +229,7 @@ int
 cmd_parse(struct cmd *cmd, const struct cmd_entry *entry, int argc,
     char **argv)
 {
-	int	i, rc, dashdash = 0, nopts;
+	int	i, rc, dashdash = 0, nopts, idx;
 
 	memset(cmd->optval, 0, sizeof cmd->optval);
 	memset(cmd->optnum, 0, sizeof cmd->optnum);
@@ -253,7 +255,12 @@ cmd_parse(struct cmd *cmd, const struct cmd_entry *entry, int argc,
 			return (-1);
 		} else if (strcmp(argv[i], "--json") == 0)
 			benchctl_json = 1;
-		else if (argv[i][1] != '-')
+		else if (strcmp(argv[i], "-o") == 0 &&
+		    (idx = cmd_option_index(entry, "output", 6)) != -1) {
+			if (i + 1 == argc)
+				return (cmd_usage_error(cmd, "-o needs a file"));
+			cmd->optval[idx] = argv[++i];
+		} else if (argv[i][1] != '-')
 			return (cmd_usage_error(cmd, "unknown option %s",
 			    argv[i]));
 		else if ((rc = cmd_parse_option(cmd, argc, argv, &i)) != 0)

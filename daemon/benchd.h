@@ -90,6 +90,12 @@ extern const struct rpc_method	method_baseline_set;
 extern const struct rpc_method	method_baseline_show;
 extern const struct rpc_method	method_session_compare;
 extern const struct rpc_method	method_regressions_list;
+extern const struct rpc_method	method_profile_flamegraph;
+extern const struct rpc_method	method_profile_hot;
+extern const struct rpc_method	method_suite_chart;
+
+/* method-profile.c */
+cJSON		*profile_json(int64_t);
 
 /* sched.c */
 void		 sched_init(void);

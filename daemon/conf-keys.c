@@ -56,6 +56,7 @@ struct key {
 #define D(f)	offsetof(struct config, f)
 #define C(f)	offsetof(struct config_conditions, f)
 #define S(f)	offsetof(struct suite, f)
+#define P(f)	offsetof(struct config_profile, f)
 
 static const struct key daemon_keys[] = {
 	{ "socket", T_PATH, D(socket), 0, "/run/benchd.sock", 0, 0 },
@@ -104,6 +105,12 @@ static const struct key suite_keys[] = {
 	{ "nice", T_INT, S(nice), 0, "0", -20, 19 },
 };
 
+static const struct key profile_keys[] = {
+	{ "perf", T_PATH, P(perf), 0, NULL, 0, 0 },
+	{ "event", T_STR, P(event), 0, "auto", 0, 0 },
+	{ "frequency", T_INT, P(frequency), 0, "999", 1, 100000 },
+};
+
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 _Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
@@ -116,6 +123,7 @@ static const struct {
 	[CONF_DAEMON] = { daemon_keys, nitems(daemon_keys) },
 	[CONF_CONDITIONS] = { cond_keys, nitems(cond_keys) },
 	[CONF_SUITE] = { suite_keys, nitems(suite_keys) },
+	[CONF_PROFILE] = { profile_keys, nitems(profile_keys) },
 };
 
 static int
@@ -405,6 +413,60 @@ conf_param_set(struct suite *s, const char *name, const char *value,
 		return (-1);
 	}
 	return (0);
+}
+
+int
+conf_category_set(struct config_profile *p, const char *name,
+    const char *value, int cont, char **why)
+{
+	struct profile_category	*c = NULL;
+	char			*kname;
+	size_t			 i;
+	int			 rc;
+
+	if (*name == '\0' || name[strspn(name, NAME_CHARS "-")] != '\0') {
+		xasprintf(why, "category.%s: a category name is letters, "
+		    "digits, _ and -", name);
+		return (-1);
+	}
+	for (i = 0; i < p->cats.n; i++)
+		if (strcmp(p->cats.v[i].name, name) == 0)
+			c = &p->cats.v[i];
+	if (c != NULL && !cont) {
+		xasprintf(why, "category.%s given twice", name);
+		return (-1);
+	}
+	if (c == NULL) {
+		p->cats.v = xreallocarray(p->cats.v, p->cats.n + 1,
+		    sizeof *p->cats.v);
+		c = &p->cats.v[p->cats.n++];
+		memset(c, 0, sizeof *c);
+		c->name = xstrdup(name);
+	}
+	xasprintf(&kname, "category.%s", name);
+	rc = set_list(&c->prefixes, &c->nprefixes, kname, value, cont, why);
+	free(kname);
+	if (rc == 0 && c->nprefixes == 0) {
+		xasprintf(why, "category.%s needs at least one prefix", name);
+		rc = -1;
+	}
+	return (rc);
+}
+
+static void
+category_add(struct config_profile *p, const char *name, const char *words)
+{
+	char	*why = NULL;
+
+	if (conf_category_set(p, name, words, 0, &why) != 0)
+		fatalx("default category %s: %s", name, why);
+}
+
+void
+conf_category_defaults(struct config_profile *p)
+{
+	category_add(p, "kernel", "kernel");
+	category_add(p, "link", "comm:ld comm:cc comm:collect2 comm:mold");
 }
 
 /*

@@ -9,7 +9,8 @@ struct suite;
 enum conf_table {
 	CONF_DAEMON,		/* [daemon], struct config */
 	CONF_CONDITIONS,	/* [conditions], struct config_conditions */
-	CONF_SUITE		/* [suite NAME], struct suite */
+	CONF_SUITE,		/* [suite NAME], struct suite */
+	CONF_PROFILE		/* [profile], struct config_profile */
 };
 
 /* The index of a key in its table, -1 when there is no such key. */
@@ -28,6 +29,13 @@ int	 conf_key_set(enum conf_table, int key, void *base, const char *value,
 /* param.NAME = values: created when new, extended when cont. */
 int	 conf_param_set(struct suite *, const char *name, const char *value,
 	     int cont, char **why);
+
+/* category.NAME = prefixes: created when new, extended when cont. */
+int	 conf_category_set(struct config_profile *, const char *name,
+	     const char *value, int cont, char **why);
+
+/* The categories when [profile] names none: kernel and link. */
+void	 conf_category_defaults(struct config_profile *);
 
 /* The suite as a config section: every key, defaults spelled out. */
 char	*conf_suite_text(const struct suite *);

@@ -48,6 +48,7 @@ enum section {
 	SEC_SKIP,	/* a bad header: its keys are ignored */
 	SEC_DAEMON,
 	SEC_CONDITIONS,
+	SEC_PROFILE,
 	SEC_SUITE
 };
 
@@ -70,9 +71,11 @@ struct parse {
 	size_t		 suite;		/* index, SEC_SUITE */
 	struct lines	 daemon;
 	struct lines	 cond;
+	struct lines	 profile;
 	struct lines	*suites;	/* parallel to cf->suites */
 	int		 daemon_line;
 	int		 cond_line;
+	int		 profile_line;
 	char		*error;		/* the first, "FILE:LINE: reason" */
 	char		*longval;	/* a value too long for inih's buffer */
 	int		 errline;
@@ -146,6 +149,12 @@ conf_ctx(struct parse *ps, struct ctx *c)
 		c->lines = &ps->cond;
 		c->prefix = xstrdup("conditions: ");
 		break;
+	case SEC_PROFILE:
+		c->table = CONF_PROFILE;
+		c->base = &ps->cf->profile;
+		c->lines = &ps->profile;
+		c->prefix = xstrdup("profile: ");
+		break;
 	default:
 		c->suite = &ps->cf->suites[ps->suite];
 		c->table = CONF_SUITE;
@@ -182,6 +191,9 @@ conf_handler(void *arg, const char *section, const char *name,
 	i = conf_key_find(c.table, name);
 	if (c.suite != NULL && strncmp(name, "param.", 6) == 0)
 		rc = set_param(ps, &c, name + 6, value, cont, &why);
+	else if (c.table == CONF_PROFILE && strncmp(name, "category.", 9) == 0)
+		rc = conf_category_set(&ps->cf->profile, name + 9, value, cont,
+		    &why);
 	else if (i == -1) {
 		xasprintf(&why, "unknown key \"%s\"", name);
 		rc = -1;
@@ -272,6 +284,8 @@ conf_section(struct parse *ps, const char *hdr)
 		section_once(ps, &ps->daemon_line, name, SEC_DAEMON);
 	else if (strcmp(name, "conditions") == 0)
 		section_once(ps, &ps->cond_line, name, SEC_CONDITIONS);
+	else if (strcmp(name, "profile") == 0)
+		section_once(ps, &ps->profile_line, name, SEC_PROFILE);
 	else if (strncmp(name, "suite", 5) == 0 &&
 	    (name[5] == '\0' || name[5] == ' ' || name[5] == '\t'))
 		suite_begin(ps, name + 5 + strspn(name + 5, " \t"));
@@ -502,6 +516,7 @@ conf_load(const char *path, char **cause)
 	cf->path = xstrdup(path);
 	conf_key_defaults(CONF_DAEMON, cf);
 	conf_key_defaults(CONF_CONDITIONS, &cf->cond);
+	conf_key_defaults(CONF_PROFILE, &cf->profile);
 
 	r = ini_parse_stream(conf_reader, &ps, conf_handler, &ps);
 	if (r == 0 && ferror(ps.f))
@@ -519,6 +534,8 @@ conf_load(const char *path, char **cause)
 		conf_error(&ps, 0, "libinih failed (%d)", r);
 	for (i = 0; i < cf->nsuites && ps.error == NULL; i++)
 		suite_finish(&ps, &cf->suites[i], &ps.suites[i]);
+	if (cf->profile.cats.n == 0)
+		conf_category_defaults(&cf->profile);
 
 	for (i = 0; i < cf->nsuites; i++)
 		free(ps.suites[i].params);
@@ -576,6 +593,13 @@ conf_free(struct config *cf)
 	free(cf->cond.sys_root);
 	argv_free(cf->cond.forbid_processes);
 	free(cf->cond.governor);
+	free(cf->profile.perf);
+	free(cf->profile.event);
+	for (i = 0; i < cf->profile.cats.n; i++) {
+		free(cf->profile.cats.v[i].name);
+		argv_free(cf->profile.cats.v[i].prefixes);
+	}
+	free(cf->profile.cats.v);
 	for (i = 0; i < cf->nsuites; i++)
 		suite_free(&cf->suites[i]);
 	free(cf->suites);

@@ -5,6 +5,8 @@
 #include <sched.h>
 #include <stddef.h>
 
+#include "profile.h"
+
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/benchd/benchd.conf"
 
 enum gate_policy {
@@ -25,6 +27,14 @@ struct config_conditions {
 	enum gate_policy  policy;
 	int		  wait_timeout;		/* seconds */
 	int		  recheck_interval;	/* seconds, policy=wait */
+};
+
+/* [profile]: the extra run of `benchctl queue --profile`. */
+struct config_profile {
+	char			 *perf;		/* NULL: perf on the PATH */
+	char			 *event;	/* "auto", "cycles", ... */
+	int			  frequency;	/* samples per second */
+	struct profile_categories cats;	/* category.NAME, in order */
 };
 
 /* param.NAME = v1 v2 ...: the only values {NAME} may take. */
@@ -75,6 +85,7 @@ struct config {
 	int			  kill_grace;	/* seconds between TERM and KILL */
 	int			  storage_retry;/* seconds between write retries */
 	struct config_conditions  cond;
+	struct config_profile	  profile;
 	struct suite		 *suites;
 	size_t			  nsuites;
 };

@@ -14,12 +14,18 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/stats.c %reldir%/stats.h \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/store-int.h %reldir%/store-read.c \
-	%reldir%/store-baseline.c \
+	%reldir%/store-baseline.c %reldir%/store-profile.c \
+	%reldir%/profile.c %reldir%/profile.h \
+	%reldir%/profile-fold.c %reldir%/profile-hot.c \
+	%reldir%/flamegraph.c %reldir%/flamegraph.h \
+	%reldir%/chart.c %reldir%/chart.h %reldir%/chart-int.h \
+	%reldir%/chart-axis.c %reldir%/chart-draw.c \
 	%reldir%/timing.c %reldir%/timing.h \
 	%reldir%/schema.h
 nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c
 daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
-	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS)
+	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS) \
+	$(ZLIB_CFLAGS)
 
 daemon_benchd_SOURCES = \
 	%reldir%/benchd.c %reldir%/benchd.h \
@@ -27,6 +33,8 @@ daemon_benchd_SOURCES = \
 	%reldir%/fingerprint.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
+	%reldir%/method-chart.c \
+	%reldir%/method-profile.c \
 	%reldir%/method-compare.c \
 	%reldir%/method-conditions.c \
 	%reldir%/method-history.c \
@@ -41,12 +49,13 @@ daemon_benchd_SOURCES = \
 	%reldir%/sched.c %reldir%/sched-int.h \
 	%reldir%/sched-gate.c \
 	%reldir%/sched-hold.c \
+	%reldir%/sched-profile.c \
 	%reldir%/sched-run.c \
 	%reldir%/server.c \
 	%reldir%/session.c
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
-	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) -lm
+	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
 daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS)
 
 BUILT_SOURCES += %reldir%/schema.c

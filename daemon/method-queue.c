@@ -17,6 +17,7 @@ struct queue_req {
 	const char		*label;
 	const char		*rev;
 	int			 all;
+	int			 profile;	/* one more run under perf */
 	int64_t			 runs;
 	int64_t			 warmup;
 	uid_t			 uid;
@@ -111,7 +112,7 @@ queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 	id = store_session_insert(db, &sn);
 	free(ptext);
 	free(label);
-	if (id < 0)
+	if (id < 0 || (q->profile && store_profile_request(db, id) != 0))
 		return (rpc_storage(e));
 	if ((row = store_session_json(db, id)) != NULL)
 		cJSON_AddItemToArray(q->out, row);
@@ -168,6 +169,7 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "params must be an object"));
 	if (rpc_param_bool(params, "all", &q.all, e) < 0 ||
+	    rpc_param_bool(params, "profile", &q.profile, e) < 0 ||
 	    rpc_param_int(params, "runs", 1, 10000, &q.runs, e) < 0 ||
 	    rpc_param_int(params, "warmup", 0, 100, &q.warmup, e) < 0 ||
 	    rpc_param_string(params, "label", LABEL_MAX, &q.label, e) < 0 ||

@@ -90,7 +90,7 @@ static int
 get_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	cJSON	*s, *warnings, *summary, *runs;
+	cJSON	*s, *warnings, *summary, *runs, *prof;
 	int64_t	 id;
 	int	 want_runs = 1;
 
@@ -101,6 +101,10 @@ get_exec(struct client *c, const cJSON *params, cJSON **result,
 	if (id == sched_running())
 		cJSON_AddItemToObject(s, "progress", sched_progress());
 	session_add_brief(s, 0, NULL);
+	if ((prof = profile_json(id)) != NULL)
+		cJSON_AddItemToObject(s, "profile", prof);
+	else
+		cJSON_AddNullToObject(s, "profile");
 	*result = cJSON_CreateObject();
 	cJSON_AddItemToObject(*result, "session", s);
 	summary = session_summary(id, &warnings);

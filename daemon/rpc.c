@@ -35,6 +35,9 @@ static const struct rpc_method *methods[] = {
 	&method_baseline_show,
 	&method_session_compare,
 	&method_regressions_list,
+	&method_profile_flamegraph,
+	&method_profile_hot,
+	&method_suite_chart,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 

@@ -13,8 +13,11 @@ enum phase {
 	PH_BUILD,
 	PH_WARMUP,
 	PH_MEASURED,
-	PH_DONE
+	PH_DONE,
+	PH_PROFILE
 };
+
+struct profile_fold;
 
 struct srun {
 	int64_t		 id;
@@ -63,6 +66,17 @@ struct srun {
 	struct run_result held_rr;
 	char		*fin_state;	/* the end of the session */
 	char		*fin_reason;
+
+	/* queue --profile: one more run under perf, not measured. */
+	int		 profile;
+	char		*after_state;	/* how the session ends after it */
+	char		*after_reason;
+	char		*perf;
+	char		*perf_data;
+	const char	*perf_event;
+	uint64_t	 profile_wall;
+	struct profile_fold *fold;
+	struct profile_row *prof_row;	/* held until stored */
 };
 
 /* sched.c */
@@ -72,6 +86,15 @@ void	sched_notify_progress(struct srun *);
 /* sched-run.c */
 void	sched_build(struct srun *);
 void	sched_next_run(struct srun *);
+int	sched_spawn(struct srun *, char **, const char *, int,
+	    runner_output_cb, runner_done_cb, char **);
+int	sched_stopped(struct srun *);
+void	sched_cleanup(struct srun *);
+char	*sched_stderr_excerpt(struct srun *);
+
+/* sched-profile.c */
+void	sched_profile(struct srun *, const char *state, const char *reason);
+void	sched_profile_free(struct srun *);
 
 /* sched-hold.c */
 void	sched_hold(struct srun *, const char *,

@@ -53,8 +53,8 @@ run_failed(const struct run_result *rr)
 }
 
 /* The end of a stderr tail, for a reason line. */
-static char *
-stderr_excerpt(struct srun *s)
+char *
+sched_stderr_excerpt(struct srun *s)
 {
 	char	*copy, *out;
 	size_t	 len;
@@ -69,7 +69,7 @@ stderr_excerpt(struct srun *s)
 }
 
 /* Stop on cancel or shutdown: the run in flight is not recorded. */
-static int
+int
 sched_stopped(struct srun *s)
 {
 	if (!s->stopping)
@@ -94,8 +94,8 @@ run_output(void *arg, int stream, const char *buf, size_t len)
  * Whatever the run started that left its process group (setsid, a
  * daemonising test) still carries BENCHD_SESSION: nothing outlives a run.
  */
-static void
-run_cleanup(struct srun *s)
+void
+sched_cleanup(struct srun *s)
 {
 	int	n;
 
@@ -110,12 +110,12 @@ build_done(void *arg, const struct run_result *rr)
 	struct srun	*s = arg;
 	char		*why, *err, *reason;
 
-	run_cleanup(s);
+	sched_cleanup(s);
 	if (sched_stopped(s))
 		return;
 	if (run_failed(rr)) {
 		why = describe_status(rr, s->suite->build_timeout);
-		err = stderr_excerpt(s);
+		err = sched_stderr_excerpt(s);
 		xasprintf(&reason, "build step %s%s%s", why,
 		    *err != '\0' ? "; stderr: " : "", err);
 		sched_finish(s, "failed", reason);
@@ -262,7 +262,7 @@ run_done(void *arg, const struct run_result *rr)
 {
 	struct srun	*s = arg;
 
-	run_cleanup(s);
+	sched_cleanup(s);
 	if (sched_stopped(s))
 		return;
 	s->held_rr = *rr;
@@ -294,7 +294,7 @@ stopping_rule(struct srun *s, char **unstable)
 }
 
 /* Spawn one run of argv with the workload's environment. */
-static int
+int
 sched_spawn(struct srun *s, char **argv, const char *iter, int timeout,
     runner_output_cb out, runner_done_cb done, char **cause)
 {
@@ -323,8 +323,12 @@ sched_next_run(struct srun *s)
 
 	if (s->phase == PH_MEASURED && stopping_rule(s, &unstable)) {
 		s->phase = PH_DONE;
-		sched_finish(s, unstable != NULL ? "unstable" : "completed",
-		    unstable);
+		if (s->profile)
+			sched_profile(s, unstable != NULL ? "unstable" :
+			    "completed", unstable);
+		else
+			sched_finish(s, unstable != NULL ? "unstable" :
+			    "completed", unstable);
 		free(unstable);
 		return;
 	}

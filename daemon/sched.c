@@ -35,7 +35,7 @@
 #include "xmalloc.h"
 
 static const char *phase_names[] = { "build", "warmup", "measured",
-    "summary" };
+    "summary", "profile" };
 
 static struct srun	*cur;
 static void		 sched_verdict(struct srun *);
@@ -130,6 +130,7 @@ srun_free(struct srun *s)
 	size_t	i;
 
 	sched_hold_forget(s);
+	sched_profile_free(s);
 	free(s->fin_state);
 	free(s->fin_reason);
 
@@ -330,6 +331,7 @@ sched_start(int64_t id)
 	s->max_runs = cJSON_GetObjectItem(row, "max_runs")->valueint;
 	s->cv_target = cJSON_GetObjectItem(row, "cv_target")->valuedouble;
 	srun_params(s, cJSON_GetObjectItem(row, "params"));
+	s->profile = store_profile_requested(db, id) == 1;
 	suite = cJSON_GetObjectItem(row, "suite")->valuestring;
 	cur = s;
 	if ((s->suite = conf_suite(cfg, suite)) == NULL) {

@@ -67,6 +67,28 @@ struct session_start {
 	int		 nice;
 };
 
+/* A session's profile (store-profile.c). */
+struct profile_row {
+	const char	*state;		/* requested recorded unavailable failed */
+	const char	*reason;
+	const char	*event;
+	int		 frequency;
+	uint64_t	 samples;
+	uint64_t	 stacks;
+	uint64_t	 skipped;
+	uint64_t	 wall_ns;
+	unsigned char	*folded;	/* zlib */
+	size_t		 folded_len;
+	size_t		 folded_size;	/* uncompressed */
+};
+
+int	store_profile_request(struct store *, int64_t);
+int	store_profile_requested(struct store *, int64_t);
+int	store_profile_put(struct store *, int64_t, const struct profile_row *);
+int	store_profile_get(struct store *, int64_t, int with_folded,
+	    struct profile_row *);
+void	store_profile_free(struct profile_row *);
+
 /* Called per phase row: measured run seq, prefix, phase, count, ns. */
 typedef void	(*store_phase_cb)(void *, int seq, const char *prefix,
 		    const char *phase, uint64_t count, uint64_t total_ns,

@@ -2,5 +2,6 @@
 SCHEMA_FILES = \
 	%reldir%/001-init.sql \
 	%reldir%/002-conditions-phases.sql \
-	%reldir%/003-baselines.sql
+	%reldir%/003-baselines.sql \
+	%reldir%/004-profiles.sql
 EXTRA_DIST += $(SCHEMA_FILES)

@@ -10,13 +10,16 @@ tests_demo_benchd_demo_CFLAGS = -std=gnu11 -O2 $(WARN_CFLAGS)
 tests_demo_benchd_demo_LDFLAGS =
 
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBEVENT_CFLAGS) \
-	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS)
+	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS) \
+	$(ZLIB_CFLAGS)
 UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS = \
 	%reldir%/unit/test-argv \
+	%reldir%/unit/test-chart \
 	%reldir%/unit/test-conditions \
 	%reldir%/unit/test-conf \
+	%reldir%/unit/test-profile \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
 	%reldir%/unit/test-timing
@@ -25,12 +28,18 @@ check_PROGRAMS += $(UNIT_TESTS)
 tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
 tests_unit_test_argv_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_argv_LDADD = $(UNIT_LDADD)
+tests_unit_test_chart_SOURCES = %reldir%/unit/test-chart.c
+tests_unit_test_chart_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_chart_LDADD = $(UNIT_LDADD)
 tests_unit_test_conditions_SOURCES = %reldir%/unit/test-conditions.c
 tests_unit_test_conditions_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conditions_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_SOURCES = %reldir%/unit/test-conf.c
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
+tests_unit_test_profile_SOURCES = %reldir%/unit/test-profile.c
+tests_unit_test_profile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_profile_LDADD = $(UNIT_LDADD)
 tests_unit_test_stats_SOURCES = %reldir%/unit/test-stats.c
 tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_stats_LDADD = $(UNIT_LDADD)
@@ -50,6 +59,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-export.py \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-phases.py \
+	%reldir%/integration/test-profile.py \
 	%reldir%/integration/test-protocol.py \
 	%reldir%/integration/test-restart.py \
 	%reldir%/integration/test-service.py \
@@ -60,7 +70,10 @@ INTEGRATION_TESTS = \
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
-	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h
+	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
+	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
+	%reldir%/data/perf/nocallchain.script \
+	%reldir%/data/perf/nocallchain.folded
 
 TEST_EXTENSIONS = .py
 TAP_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh

@@ -43,7 +43,7 @@ if [ -z "$schema" ]; then
 fi
 sh "$srcdir/build-aux/sql2c.sh" "$build/obj/schema.c" "$srcdir" $schema
 
-pkgs="libevent sqlite3 libcjson inih gsl"
+pkgs="libevent sqlite3 libcjson inih gsl zlib"
 pkg_cflags=$(pkg-config --cflags $pkgs)
 pkg_libs=$(pkg-config --libs $pkgs)
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"

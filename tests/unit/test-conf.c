@@ -512,6 +512,50 @@ test_text(void **state)
 	conf_free(d);
 }
 
+/* [profile]: perf, event, frequency and categories in their order. */
+static void
+test_profile(void **state)
+{
+	struct config			*cf;
+	const struct profile_category	*c;
+
+	cf = load("[daemon]\n");
+	assert_null(cf->profile.perf);
+	assert_string_equal(cf->profile.event, "auto");
+	assert_int_equal(cf->profile.frequency, 999);
+	assert_int_equal(cf->profile.cats.n, 2);
+	assert_string_equal(cf->profile.cats.v[0].name, "kernel");
+	assert_string_equal(cf->profile.cats.v[1].name, "link");
+	assert_int_equal(cf->profile.cats.v[1].nprefixes, 4);
+	assert_string_equal(cf->profile.cats.v[1].prefixes[2], "comm:collect2");
+	conf_free(cf);
+
+	cf = load("[profile]\nperf = /opt/perf\nevent = cycles\n"
+	    "frequency = 4000\ncategory.LLVM = llvm:: inkwell::\n"
+	    "  LLVM\ncategory.link = comm:ld\n");
+	assert_string_equal(cf->profile.perf, "/opt/perf");
+	assert_string_equal(cf->profile.event, "cycles");
+	assert_int_equal(cf->profile.frequency, 4000);
+	assert_int_equal(cf->profile.cats.n, 2);
+	c = &cf->profile.cats.v[0];
+	assert_string_equal(c->name, "LLVM");
+	assert_int_equal(c->nprefixes, 3);
+	assert_string_equal(c->prefixes[2], "LLVM");
+	assert_string_equal(cf->profile.cats.v[1].prefixes[0], "comm:ld");
+	conf_free(cf);
+
+	load_fails("[profile]\ncategory.x =\n",
+	    "2: profile: category.x needs at least one prefix");
+	load_fails("[profile]\ncategory.a = x\ncategory.a = y\n",
+	    "3: profile: category.a given twice");
+	load_fails("[profile]\ncategory.a;b = x\n", "2: profile: "
+	    "category.a;b: a category name is letters, digits, _ and -");
+	load_fails("[profile]\nfrequency = 0\n", "2: profile: frequency "
+	    "must be an integer from 1 to 100000, got \"0\"");
+	load_fails("[profile]\n[profile]\n",
+	    "2: [profile] repeated (first at line 1)");
+}
+
 static void
 test_cpus(void **state)
 {
@@ -559,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_state_directory),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_profile),
 	};
 
 	alarm(60);

@@ -1,0 +1,281 @@
+/*
+ * sched-profile.c -- `benchctl queue SUITE --profile`: once the measured
+ * runs are done, one more run of the command under `perf record -g`
+ * (children followed, as perf does by default), never counted in the
+ * statistics; then `perf script`, whose output is folded here as it
+ * streams and stored compressed with the session.  Without perf, or when
+ * perf may not record, the session still ends as its runs say, and the
+ * profile records why there is none.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "benchd.h"
+#include "conf.h"
+#include "log.h"
+#include "profile.h"
+#include "sched-int.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static void	profile_end(struct srun *, const char *, const char *);
+
+/* perf as configured, else the first on the workloads' PATH. */
+static char *
+perf_find(const struct config *cf)
+{
+	const char	*p, *e;
+	char		*path;
+
+	if (cf->profile.perf != NULL)
+		return (access(cf->profile.perf, X_OK) == 0 ?
+		    xstrdup(cf->profile.perf) : NULL);
+	for (p = cf->env_path; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, ":");
+		if (e == p)
+			continue;
+		xasprintf(&path, "%.*s/perf", (int)(e - p), p);
+		if (access(path, X_OK) == 0)
+			return (path);
+		free(path);
+	}
+	return (NULL);
+}
+
+/* event = auto: cycles when the kernel shows a CPU PMU, else cpu-clock. */
+static const char *
+perf_event(const struct config *cf)
+{
+	static const char	*pmus[] = { "cpu", "cpu_core", "armv8_pmuv3" };
+	char			*path;
+	size_t			 i;
+	int			 found = 0;
+
+	if (strcmp(cf->profile.event, "auto") != 0)
+		return (cf->profile.event);
+	for (i = 0; i < sizeof pmus / sizeof pmus[0] && !found; i++) {
+		xasprintf(&path, "%s/sys/bus/event_source/devices/%s",
+		    strcmp(cf->cond.sys_root, "/") == 0 ? "" :
+		    cf->cond.sys_root, pmus[i]);
+		found = access(path, F_OK) == 0;
+		free(path);
+	}
+	return (found ? "cycles" : "cpu-clock");
+}
+
+/* Store the profile; a refused write is held like any other. */
+static void
+profile_store(struct srun *s)
+{
+	char	*what;
+
+	if (store_profile_put(db, s->id, s->prof_row) != 0 &&
+	    store_fault(db)) {
+		xasprintf(&what, "the profile of session %lld",
+		    (long long)s->id);
+		sched_hold(s, what, profile_store);
+		free(what);
+		return;
+	}
+	sched_hold_clear();
+	sched_finish(s, s->after_state, s->after_reason);
+}
+
+/* Record the outcome (state, reason), then end the session. */
+static void
+profile_end(struct srun *s, const char *state, const char *reason)
+{
+	struct profile_row	*p = s->prof_row;
+
+	if (p == NULL)
+		p = s->prof_row = xcalloc(1, sizeof *p);
+	p->state = xstrdup(state);
+	p->reason = reason != NULL ? xstrdup(reason) : NULL;
+	p->event = s->perf_event != NULL ? xstrdup(s->perf_event) : NULL;
+	p->frequency = s->conf->profile.frequency;
+	p->wall_ns = s->profile_wall;
+	if (reason != NULL)
+		log_info("session %lld: profile %s: %s", (long long)s->id,
+		    state, reason);
+	else
+		log_info("session %lld: profile %s, %llu samples",
+		    (long long)s->id, state, (unsigned long long)p->samples);
+	if (s->perf_data != NULL)
+		(void)unlink(s->perf_data);
+	profile_store(s);
+}
+
+static void
+script_output(void *arg, int stream, const char *buf, size_t len)
+{
+	struct srun	*s = arg;
+
+	if (stream == 1)
+		profile_fold_feed(s->fold, buf, len);
+}
+
+static void
+script_done(void *arg, const struct run_result *rr)
+{
+	struct srun		*s = arg;
+	struct profile_row	*p;
+	char			*text, *why;
+	size_t			 len;
+	unsigned char		*z;
+	size_t			 zlen, i;
+
+	sched_cleanup(s);
+	if (sched_stopped(s))
+		return;
+	p = s->prof_row = xcalloc(1, sizeof *p);
+	text = profile_fold_finish(s->fold, &len);
+	p->samples = profile_fold_samples(s->fold);
+	p->skipped = profile_fold_skipped(s->fold);
+	if (rr->timed_out || !WIFEXITED(rr->status) ||
+	    WEXITSTATUS(rr->status) != 0) {
+		why = sched_stderr_excerpt(s);
+		free(text);
+		profile_end(s, "failed", *why != '\0' ? why :
+		    "perf script failed");
+		free(why);
+		return;
+	}
+	if (p->samples == 0) {
+		free(text);
+		profile_end(s, "failed", "perf recorded no samples");
+		return;
+	}
+	if (profile_compress(text, len, &z, &zlen) != 0) {
+		free(text);
+		profile_end(s, "failed", "cannot compress the folded stacks");
+		return;
+	}
+	for (p->stacks = 0, i = 0; i < len; i++)
+		p->stacks += text[i] == '\n';
+	free(text);
+	p->folded = z;
+	p->folded_len = zlen;
+	p->folded_size = len;
+	profile_end(s, "recorded", NULL);
+}
+
+/* perf record went; fold what it recorded. */
+static void
+record_done(void *arg, const struct run_result *rr)
+{
+	struct srun	*s = arg;
+	struct stat	 sb;
+	char		*why, *reason, *cause = NULL;
+	char		*argv[] = { s->perf, "script", "-i", s->perf_data, NULL };
+
+	sched_cleanup(s);
+	if (sched_stopped(s))
+		return;
+	s->profile_wall = rr->wall_ns;
+	why = sched_stderr_excerpt(s);
+	runner_free(s->runner);
+	s->runner = NULL;
+	if (stat(s->perf_data, &sb) != 0 || sb.st_size == 0) {
+		/* perf said why on stderr: paranoia, no PMU access... */
+		xasprintf(&reason, "perf record could not record: %s",
+		    *why != '\0' ? why : "no data written");
+		profile_end(s, strstr(why, "paranoid") != NULL ||
+		    strstr(why, "ermission") != NULL ? "unavailable" :
+		    "failed", reason);
+		free(reason);
+		free(why);
+		return;
+	}
+	free(why);
+	s->fold = profile_fold_new();
+	if (sched_spawn(s, argv, "profile", s->suite->timeout, script_output,
+	    script_done, &cause) != 0) {
+		xasprintf(&reason, "perf script: %s", cause);
+		profile_end(s, "failed", reason);
+		free(reason);
+		free(cause);
+	}
+}
+
+/*
+ * The measured runs are over and the session will end as state/reason
+ * say; first, one profiled run.
+ */
+void
+sched_profile(struct srun *s, const char *state, const char *reason)
+{
+	char	**argv, freq[16], *cause = NULL, *why;
+	size_t	  n, i, k = 0;
+
+	s->after_state = xstrdup(state);
+	s->after_reason = reason != NULL ? xstrdup(reason) : NULL;
+	s->phase = PH_PROFILE;
+	if ((s->perf = perf_find(s->conf)) == NULL) {
+		xasprintf(&why, "perf not found (%s); install linux-perf or "
+		    "set perf = in [profile]", s->conf->profile.perf != NULL ?
+		    s->conf->profile.perf : "not on the workloads' PATH");
+		profile_end(s, "unavailable", why);
+		free(why);
+		return;
+	}
+	s->perf_event = perf_event(s->conf);
+	xasprintf(&s->perf_data, "%s/benchd-profile-%lld.data",
+	    s->conf->env_tmpdir, (long long)s->id);
+	(void)unlink(s->perf_data);
+	snprintf(freq, sizeof freq, "%d", s->conf->profile.frequency);
+	for (n = 0; s->argv[n] != NULL; n++)
+		;
+	argv = xcalloc(n + 12, sizeof *argv);
+	argv[k++] = s->perf;
+	argv[k++] = "record";
+	argv[k++] = "-g";
+	argv[k++] = "-q";
+	argv[k++] = "-e";
+	argv[k++] = (char *)s->perf_event;
+	argv[k++] = "-F";
+	argv[k++] = freq;
+	argv[k++] = "-o";
+	argv[k++] = s->perf_data;
+	argv[k++] = "--";
+	for (i = 0; i < n; i++)
+		argv[k++] = s->argv[i];
+	if (sched_spawn(s, argv, "profile", s->suite->timeout, NULL,
+	    record_done, &cause) != 0) {
+		xasprintf(&why, "perf record: %s", cause);
+		profile_end(s, "failed", why);
+		free(why);
+		free(cause);
+	} else
+		sched_notify_progress(s);
+	free(argv);
+}
+
+void
+sched_profile_free(struct srun *s)
+{
+	struct profile_row	*p = s->prof_row;
+
+	if (s->perf_data != NULL)
+		(void)unlink(s->perf_data);
+	free(s->perf_data);
+	free(s->perf);
+	free(s->after_state);
+	free(s->after_reason);
+	if (s->fold != NULL)
+		profile_fold_free(s->fold);
+	if (p != NULL) {
+		free((char *)p->state);
+		free((char *)p->reason);
+		free((char *)p->event);
+		free(p->folded);
+		free(p);
+	}
+}

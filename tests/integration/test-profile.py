@@ -1,0 +1,226 @@
+"""Profiles and pictures: queue --profile records one extra run under perf,
+never counted; hot names the demo's hot function; flamegraph and history
+--svg write well-formed SVG that a browser draws."""
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
+from harness import DEMO, Daemon, Skip, main, test  # noqa
+
+BURN = {"command": DEMO + " --burn 150", "warmup": "0", "runs": "2",
+        "max_runs": "2"}
+PROFILE = """
+[profile]
+category.demo = burn_
+category.kernel = kernel
+"""
+
+
+def perf_records():
+    """None when perf can sample here, else why not."""
+    perf = shutil.which("perf")
+    if perf is None:
+        return "perf is not installed (Debian: linux-perf)"
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([perf, "record", "-q", "-e", "cpu-clock", "-o",
+                            os.path.join(tmp, "p.data"), "--", "true"],
+                           capture_output=True, timeout=60)
+        if r.returncode != 0:
+            return "perf cannot record here: " + \
+                r.stderr.decode(errors="replace").strip()[-300:]
+    return None
+
+
+def profiled_daemon(suites):
+    why = perf_records()
+    if why is not None:
+        raise Skip(why)
+    d = Daemon(suites, daemon_extra="path = %s:/usr/bin:/bin" %
+               os.path.dirname(os.path.abspath(DEMO)))
+    with open(d.config, "a") as f:
+        f.write(PROFILE)
+    return d.start()
+
+
+def queue_profiled(d, suite):
+    r = d.call("session.queue", {"suite": suite, "profile": True})
+    sid = r["sessions"][0]["id"]
+    s = d.wait_state(sid, timeout=90)
+    assert s["state"] == "completed", s
+    return sid
+
+
+def xmllint(path):
+    if shutil.which("xmllint") is None:
+        raise Skip("xmllint is not installed (Debian: libxml2-utils)")
+    r = subprocess.run(["xmllint", "--noout", path], capture_output=True)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+
+
+@test
+def profile_run_is_extra_and_names_the_hot_function():
+    d = profiled_daemon({"s": BURN})
+    sid = queue_profiled(d, "s")
+    got = d.session(sid)
+    p = got["session"]["profile"]
+    assert p["state"] == "recorded", p
+    assert p["event"] in ("cycles", "cpu-clock") and p["samples"] > 20, p
+    # Never counted: two measured runs, and nothing else, in the runs.
+    assert [r["kind"] for r in got["runs"]] == ["measured", "measured"]
+    assert got["summary"]["wall"]["n"] == 2
+    rc, h = d.ctl("hot", str(sid), "--top", "3")
+    assert rc == 0
+    top = h["self"][0]
+    assert top["name"] == "burn_until", h["self"]
+    assert top["category"] == "demo" and top["share"] > 0.5, top
+    assert h["total"][0]["name"] == "burn_until"
+    assert len(h["self"]) <= 3 and h["samples"] == p["samples"]
+    assert h["categories"][0]["name"] == "demo"
+    assert sum(c["self"] for c in h["categories"]) == h["samples"]
+    rc, text = d.ctl("hot", str(sid), json_out=False)
+    assert rc == 0 and "burn_until" in text and "By category" in text
+    assert d.stop() == 0
+
+
+@test
+def flamegraph_and_diff_are_well_formed_svg():
+    d = profiled_daemon({"s": BURN})
+    a = queue_profiled(d, "s")
+    b = queue_profiled(d, "s")
+    out = os.path.join(d.tmp, "fg.svg")
+    rc, text = d.ctl("flamegraph", str(b), "-o", out, json_out=False)
+    assert rc == 0 and out in text, text
+    svg = open(out).read()
+    assert "burn_until (" in svg and "samples" in svg
+    xmllint(out)
+    diff = os.path.join(d.tmp, "diff.svg")
+    rc, text = d.ctl("flamegraph", str(b), "--diff", str(a), "-o", diff,
+                     json_out=False)
+    assert rc == 0, text
+    assert "against %d" % a in open(diff).read()
+    xmllint(diff)
+    assert d.stop() == 0
+
+
+def png_colours(path):
+    """The distinct RGB(A) pixel values of a PNG (8-bit, non-interlaced)."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, ihdr = 8, b"", None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    w, h, depth, ctype = ihdr[:4]
+    assert depth == 8 and ctype in (2, 6), ihdr
+    bpp = 3 if ctype == 2 else 4
+    raw, stride = zlib.decompress(idat), w * bpp
+    prev, colours, i = bytearray(stride), set(), 0
+    for _ in range(h):
+        f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        i += 1 + stride
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if f == 1:
+                line[x] = (line[x] + a) & 255
+            elif f == 2:
+                line[x] = (line[x] + b) & 255
+            elif f == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pr = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                line[x] = (line[x] + pr) & 255
+        for x in range(0, stride, bpp * 7):
+            colours.add(bytes(line[x:x + bpp]))
+        prev = line
+    return colours
+
+
+def screenshot(svg, png, size):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise Skip("chromium is not installed (Debian: chromium)")
+    r = subprocess.run([chromium, "--headless", "--no-sandbox",
+                        "--disable-gpu", "--screenshot=" + png,
+                        "--window-size=" + size, "file://" + svg],
+                       capture_output=True, timeout=120,
+                       env=dict(os.environ, HOME=os.path.dirname(png)))
+    assert r.returncode == 0 and os.path.exists(png), \
+        r.stderr.decode(errors="replace")[-2000:]
+    return png_colours(png)
+
+
+@test
+def history_chart_is_well_formed_and_marks_the_baseline():
+    d = Daemon({"s": dict(BURN, command=DEMO + " --sleep 30")}).start()
+    ids = [d.queue("s") for _ in range(3)]
+    for sid in ids:
+        assert d.wait_state(sid)["state"] == "completed"
+    rc, _ = d.ctl("baseline", "set", "s", str(ids[0]), json_out=False)
+    assert rc == 0
+    out = os.path.join(d.tmp, "history.svg")
+    rc, text = d.ctl("history", "s", "--svg", out, json_out=False)
+    assert rc == 0 and "3 sessions of s" in text, text
+    svg = open(out).read()
+    assert "baseline #%d" % ids[0] in svg
+    for sid in ids:
+        assert "session %d \u00b7" % sid in svg, sid
+    assert "date (UTC)" in svg and "wall time (ms)" in svg
+    xmllint(out)
+    colours = screenshot(out, os.path.join(d.tmp, "history.png"),
+                         "960,420")
+    assert len(colours) > 4, colours
+    assert d.stop() == 0
+
+
+@test
+def flamegraph_renders_in_a_browser():
+    d = profiled_daemon({"s": BURN})
+    sid = queue_profiled(d, "s")
+    out = os.path.join(d.tmp, "fg.svg")
+    assert d.ctl("flamegraph", str(sid), "-o", out, json_out=False)[0] == 0
+    colours = screenshot(out, os.path.join(d.tmp, "fg.png"), "1200,600")
+    # Not blank: the background, the text and frames of several colours.
+    assert len(colours) > 4, colours
+    assert d.stop() == 0
+
+
+@test
+def without_perf_the_session_completes_and_says_why():
+    d = Daemon({"s": BURN}, daemon_extra="path = %s:/bin" %
+               os.path.dirname(os.path.abspath(DEMO)))
+    with open(d.config, "a") as f:
+        f.write("[profile]\nperf = /nonexistent/perf\n")
+    d.start()
+    r = d.call("session.queue", {"suite": "s", "profile": True})
+    sid = r["sessions"][0]["id"]
+    assert d.wait_state(sid)["state"] == "completed"
+    p = d.session(sid, runs=False)["session"]["profile"]
+    assert p["state"] == "unavailable", p
+    assert "perf not found (/nonexistent/perf)" in p["reason"], p
+    rc, text = d.ctl("hot", str(sid), json_out=False)
+    assert rc == 3 and "has no profile: perf not found" in text, text
+    rc, text = d.ctl("flamegraph", "999", json_out=False)
+    assert rc == 3 and "no profile" in text, text
+    # A session queued without --profile has none, and says so.
+    plain = d.queue("s")
+    d.wait_state(plain)
+    assert d.session(plain, runs=False)["session"]["profile"] is None
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    main(limit=150)
