@@ -5,12 +5,11 @@
  * ordered one level at a time: when a frame at depth d is laid out, only
  * its own range is ordered by frame d, so its children are the runs of
  * equal names, in name order (as flamegraph.pl orders them), and the same
- * input always gives the same bytes.  Ordering a range reads each name
- * once (equal names meet in a hash table; only distinct names are sorted),
- * the long common prefixes of deep stacks are never compared again, and
- * ranges too narrow to draw are never ordered at all.  Frames are laid out
- * breadth first from the root without building a tree.  A differential
- * graph orders the base stacks alongside: frames match by full path.
+ * input always gives the same bytes.  The long common prefixes of deep
+ * stacks are never compared again, and ranges too narrow to draw are never
+ * ordered at all.  Frames are laid out breadth first from the root without
+ * building a tree.  A differential graph orders the base stacks alongside,
+ * so frames match by their full path.
  *
  * Frames narrower than FLAME_MIN_PX are neither drawn nor descended into:
  * they could not be seen or hovered, and skipping them keeps the document
@@ -62,24 +61,6 @@ struct fent {
 	size_t		  nframes;
 	uint64_t	  count;
 	int		  same;		/* key equals the previous */
-};
-
-/* A distinct name of a range being ordered. */
-struct fname {
-	const char	*key;
-	uint32_t	 hash;
-	size_t		 id;		/* index before sorting */
-	size_t		 n;		/* stacks with it */
-	size_t		 start;		/* its first place, once sorted */
-	size_t		 next;		/* the next free place */
-};
-
-/* Names found so far, in an open-addressing table. */
-struct fgroups {
-	struct fname	*v;
-	size_t		 n;
-	size_t		*slot;		/* index + 1 into v; 0: free */
-	size_t		 nslot;		/* a power of two, > 2 * n */
 };
 
 /* The stacks of one profile. */
@@ -170,43 +151,31 @@ static size_t
 utf8_char(const unsigned char *p, int *ok)
 {
 	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
+	size_t		n = 0, i;
 
-	*ok = 1;
 	if (p[0] < 0x80) {
 		*ok = p[0] >= 0x20 && p[0] != 0x7f;
 		return (1);
 	}
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
 		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
 		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;		/* overlong */
-		else if (p[0] == 0xed)
-			hi = 0x9f;		/* surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
 		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;		/* overlong */
-		else if (p[0] == 0xf4)
-			hi = 0x8f;		/* beyond U+10FFFF */
-	} else {
-		*ok = 0;
+	if (p[0] == 0xe0 || p[0] == 0xf0)
+		lo = p[0] == 0xe0 ? 0xa0 : 0x90;	/* overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f;				/* surrogates */
+	else if (p[0] == 0xf4)
+		hi = 0x8f;				/* > U+10FFFF */
+	*ok = n != 0 && p[1] >= lo && p[1] <= hi;
+	for (i = 2; *ok && i < n; i++)
+		*ok = (p[i] & 0xc0) == 0x80;
+	if (!*ok)
 		return (1);
-	}
-	if (p[1] < lo || p[1] > hi) {
-		*ok = 0;
-		return (1);
-	}
-	for (i = 2; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*ok = 0;
-			return (1);
-		}
-	}
 	if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-		*ok = 0;			/* U+FFFE, U+FFFF */
+		*ok = 0;				/* U+FFFE, U+FFFF */
 	return (n);
 }
 
@@ -272,10 +241,10 @@ key_cmp(const char *x, const char *y)
 
 /* Stacks that end first, then by name. */
 static int
-fname_cmp(const void *a, const void *b)
+fent_cmp(const void *a, const void *b)
 {
-	return (key_cmp(((const struct fname *)a)->key,
-	    ((const struct fname *)b)->key));
+	return (key_cmp(((const struct fent *)a)->key,
+	    ((const struct fent *)b)->key));
 }
 
 static void
@@ -287,79 +256,11 @@ fset_init(struct fset *fs, const struct profile_stacks *ps)
 	fs->v = xreallocarray(NULL, fs->n, sizeof(*fs->v));
 	fs->total = 0;
 	for (i = 0; i < fs->n; i++) {
-		fs->v[i].key = NULL;
 		fs->v[i].frames = ps->v[i].frames;
 		fs->v[i].nframes = ps->v[i].nframes;
 		fs->v[i].count = ps->v[i].count;
 		fs->total += ps->v[i].count;
 	}
-}
-
-static void
-fgroups_grow(struct fgroups *g)
-{
-	size_t	i, s, mask;
-
-	g->nslot = g->nslot == 0 ? 64 : g->nslot * 2;
-	mask = g->nslot - 1;
-	free(g->slot);
-	g->slot = xcalloc(g->nslot, sizeof(*g->slot));
-	g->v = xreallocarray(g->v, g->nslot / 2, sizeof(*g->v));
-	for (i = 0; i < g->n; i++) {
-		for (s = g->v[i].hash & mask; g->slot[s] != 0; s = (s + 1) & mask)
-			;
-		g->slot[s] = i + 1;
-	}
-}
-
-/* The index of key's group, a new one if it is the first of its name. */
-static size_t
-fgroups_add(struct fgroups *g, const char *key)
-{
-	uint32_t	h = key != NULL ? fnv1a(key) : 0;
-	size_t		i, s, mask;
-
-	if (2 * (g->n + 1) > g->nslot)
-		fgroups_grow(g);
-	mask = g->nslot - 1;
-	for (s = h & mask; g->slot[s] != 0; s = (s + 1) & mask) {
-		i = g->slot[s] - 1;
-		if (g->v[i].hash == h && key_cmp(g->v[i].key, key) == 0)
-			return (i);
-	}
-	memset(&g->v[g->n], 0, sizeof(g->v[g->n]));
-	g->v[g->n].key = key;
-	g->v[g->n].hash = h;
-	g->v[g->n].id = g->n;
-	g->slot[s] = g->n + 1;
-	return (g->n++);
-}
-
-/* Places [lo, hi) in the order of its sorted groups, stably. */
-static void
-fset_place(struct fent *v, size_t m, struct fgroups *g, const size_t *grp)
-{
-	struct fent	*tmp;
-	struct fname	*nm;
-	size_t		 i, start = 0, *at;
-
-	qsort(g->v, g->n, sizeof(*g->v), fname_cmp);
-	at = xreallocarray(NULL, g->n, sizeof(*at));
-	for (i = 0; i < g->n; i++) {
-		at[g->v[i].id] = i;
-		g->v[i].start = g->v[i].next = start;
-		start += g->v[i].n;
-	}
-	tmp = xreallocarray(NULL, m, sizeof(*tmp));
-	for (i = 0; i < m; i++) {
-		nm = &g->v[at[grp[i]]];
-		tmp[nm->next] = v[i];
-		tmp[nm->next].same = nm->next != nm->start;
-		nm->next++;
-	}
-	memcpy(v, tmp, m * sizeof(*v));
-	free(tmp);
-	free(at);
 }
 
 /*
@@ -371,9 +272,8 @@ fset_place(struct fent *v, size_t m, struct fgroups *g, const size_t *grp)
 static void
 fset_order(struct fset *fs, size_t lo, size_t hi, size_t d)
 {
-	struct fgroups	 g;
 	struct fent	*v = fs->v + lo;
-	size_t		 m = hi - lo, i, *grp;
+	size_t		 m = hi - lo, i;
 	int		 c = 1;
 
 	for (i = 0; i < m; i++) {
@@ -388,26 +288,11 @@ fset_order(struct fset *fs, size_t lo, size_t hi, size_t d)
 	}
 	if (i == m)
 		return;
-	memset(&g, 0, sizeof(g));
-	grp = xreallocarray(NULL, m, sizeof(*grp));
-	for (i = 0; i < m; i++) {
+	for (; i < m; i++)
 		v[i].key = v[i].nframes > d ? v[i].frames[d] : NULL;
-		grp[i] = fgroups_add(&g, v[i].key);
-		g.v[grp[i]].n++;
-	}
-	fset_place(v, m, &g, grp);
-	free(grp);
-	free(g.v);
-	free(g.slot);
-}
-
-/* The first stack of an ordered [j, hi) that goes deeper. */
-static size_t
-fset_skip_short(const struct fset *fs, size_t j, size_t hi)
-{
-	while (j < hi && fs->v[j].key == NULL)
-		j++;
-	return (j);
+	qsort(v, m, sizeof(*v), fent_cmp);
+	for (i = 0; i < m; i++)
+		v[i].same = i > 0 && key_cmp(v[i - 1].key, v[i].key) == 0;
 }
 
 /* The end of the run of stacks from j sharing its name; their samples. */
@@ -430,7 +315,7 @@ flame_push(struct flame *f, const struct fitem *it)
 	f->items[f->nitems++] = *it;
 }
 
-/* Match child c (frame d of a cur run) in base: the run with its name. */
+/* Finds child c of parent in base, the next run of its name from *bj. */
 static void
 flame_match(struct flame *f, const struct fitem *parent, size_t *bj,
     struct fitem *c)
@@ -457,24 +342,22 @@ flame_children(struct flame *f, size_t k)
 	size_t		 d = it.depth, j, end, bj = 0;
 	uint64_t	 off = it.off, count;
 
+	/* Stacks ending at this frame sort first: its self time. */
 	if (f->diff) {
 		fset_order(&f->base, it.blo, it.bhi, d);
-		bj = fset_skip_short(&f->base, it.blo, it.bhi);
+		for (bj = it.blo; bj < it.bhi && f->base.v[bj].key == NULL; bj++)
+			;
 	}
 	fset_order(fs, it.lo, it.hi, d);
-	j = fset_skip_short(fs, it.lo, it.hi);
+	for (j = it.lo; j < it.hi && fs->v[j].key == NULL; j++)
+		;
 	for (; j < it.hi; j = end) {
 		end = fset_group(fs, j, it.hi, &count);
 		off += count;
 		if ((double)count * f->scale < FLAME_MIN_PX)
 			continue;
-		memset(&c, 0, sizeof(c));
-		c.lo = j;
-		c.hi = end;
-		c.depth = d + 1;
-		c.off = off - count;
-		c.count = count;
-		c.name = fs->v[j].key;
+		c = (struct fitem){ .lo = j, .hi = end, .depth = d + 1,
+		    .off = off - count, .count = count, .name = fs->v[j].key };
 		c.comm = d == 0 ? c.name : it.comm;
 		if (f->diff)
 			flame_match(f, &it, &bj, &c);
@@ -491,12 +374,8 @@ flame_layout(struct flame *f)
 	size_t		k;
 
 	f->scale = total > 0 ? (double)(f->width - 2 * XPAD) / total : 0;
-	memset(&root, 0, sizeof(root));
-	root.hi = f->cur.n;
-	root.bhi = f->base.n;
-	root.count = total;
-	root.bcount = f->base.total;
-	root.name = "all";
+	root = (struct fitem){ .hi = f->cur.n, .bhi = f->base.n, .count = total,
+	    .bcount = f->base.total, .name = "all" };
 	flame_push(f, &root);
 	for (k = 0; k < f->nitems; k++)
 		flame_children(f, k);
@@ -576,9 +455,10 @@ flame_category(const struct flame_opts *opts, const struct fitem *it)
 	const char	*cat = NULL;
 	size_t		 len, klen = strlen(PROFILE_KERNEL_SUFFIX);
 
+	/* "other" is the answer when nothing matched: kernel still shows. */
 	if (opts != NULL && opts->category != NULL)
 		cat = opts->category(opts->arg, it->name, it->comm);
-	if (cat == NULL) {
+	if (cat == NULL || strcmp(cat, "other") == 0) {
 		len = strlen(it->name);
 		if (len >= klen &&
 		    strcmp(it->name + len - klen, PROFILE_KERNEL_SUFFIX) == 0)
@@ -704,9 +584,8 @@ flame_emit(struct flame *f, struct fbuf *b, const struct flame_opts *opts)
 	if (subtitle != NULL)
 		flame_heading(b, "sub", f->width, y += 20, subtitle);
 	if (f->diff) {
-		flame_heading(b, "sub", f->width, y += 18, "widths: current "
-		    "profile; red grew, blue shrank: change of the share of "
-		    "all samples since the base");
+		flame_heading(b, "sub", f->width, y += 18, "red: grew, blue: "
+		    "shrank since the base (share of all samples)");
 	}
 	for (k = 0; k < f->nitems; k++)
 		flame_frame(f, b, opts, &f->items[k], height, maxabs);

@@ -14,8 +14,8 @@ struct profile_stacks;
  * before the next call.  Known families: "kernel" (orange), "link",
  * "linker" or "ld" (purple), "llvm" (yellow), "compiler" or "rustc"
  * (green), "other" (warm red); any other name gets a hue of its own
- * derived from the name.  NULL category (or a NULL answer): frames ending
- * in "_[k]" are "kernel", the rest "other".
+ * derived from the name.  NULL category (or an answer of NULL or
+ * "other"): frames ending in "_[k]" are "kernel", the rest "other".
  */
 struct flame_opts {
 	const char	*title;		/* NULL: "Flame Graph" */

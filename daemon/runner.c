@@ -307,6 +307,33 @@ runner_resolve(const struct run_spec *rs, char **cause)
 	return (NULL);
 }
 
+/*
+ * What a spawned child needs set back to SIG_DFL: only the signals we
+ * ignore (handlers are reset by execve anyway), found once, so the child
+ * makes a few sigaction calls instead of one per signal.  And /dev/null,
+ * opened once, for its stdin.
+ */
+static int
+runner_spawn_setup(sigset_t *ignored)
+{
+	static sigset_t		set;
+	static int		devnull = -1;
+	struct sigaction	sa;
+	int			sig;
+
+	if (devnull == -1) {
+		sigemptyset(&set);
+		for (sig = 1; sig < NSIG; sig++) {
+			if (sigaction(sig, NULL, &sa) == 0 &&
+			    sa.sa_handler == SIG_IGN)
+				sigaddset(&set, sig);
+		}
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	*ignored = set;
+	return (devnull);
+}
+
 /* Spawn with posix_spawn; affinity and nice need a fork of our own. */
 static int
 runner_spawn(const struct run_spec *rs, const char *file, int out, int err,
@@ -315,7 +342,7 @@ runner_spawn(const struct run_spec *rs, const char *file, int out, int err,
 	posix_spawn_file_actions_t	fa;
 	posix_spawnattr_t		at;
 	sigset_t			none, all;
-	int				rc;
+	int				rc, devnull;
 
 	if (rs->cpus != NULL || rs->nice != 0) {
 		if ((*pid = fork()) == -1)
@@ -344,14 +371,18 @@ runner_spawn(const struct run_spec *rs, const char *file, int out, int err,
 		}
 		return (0);
 	}
+	devnull = runner_spawn_setup(&all);
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (devnull != -1)
+		posix_spawn_file_actions_adddup2(&fa, devnull, 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+		    O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out, 1);
 	posix_spawn_file_actions_adddup2(&fa, err, 2);
 	posix_spawn_file_actions_addchdir_np(&fa, rs->cwd);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
-	sigfillset(&all);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setpgroup(&at, 0);

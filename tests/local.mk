@@ -19,6 +19,7 @@ UNIT_TESTS = \
 	%reldir%/unit/test-chart \
 	%reldir%/unit/test-conditions \
 	%reldir%/unit/test-conf \
+	%reldir%/unit/test-flamegraph \
 	%reldir%/unit/test-profile \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
@@ -37,6 +38,9 @@ tests_unit_test_conditions_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_SOURCES = %reldir%/unit/test-conf.c
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
+tests_unit_test_flamegraph_SOURCES = %reldir%/unit/test-flamegraph.c
+tests_unit_test_flamegraph_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_flamegraph_LDADD = $(UNIT_LDADD)
 tests_unit_test_profile_SOURCES = %reldir%/unit/test-profile.c
 tests_unit_test_profile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_profile_LDADD = $(UNIT_LDADD)

@@ -34,6 +34,23 @@ def one(d, suite, timeout=60):
 
 
 @test
+def the_workload_starts_with_no_signal_ignored_or_blocked():
+    # benchd ignores SIGPIPE and SIGXFSZ itself; its workloads must not.
+    # Signals 32 and 33 are glibc's own (SIGCANCEL, SIGSETXID), never a
+    # program's, and posix_spawn may leave them ignored.
+    check = "grep -E '^Sig(Ign|Blk):' /proc/self/status >&2; exit 1"
+    d = Daemon({"s": {"command": check, "shell": "yes", "warmup": "0",
+                      "runs": "1", "max_runs": "1"}}).start()
+    sid, s, runs = one(d, "s")
+    masks = dict(line.split(":\t") for line in
+                 runs[0]["stderr_tail"].splitlines())
+    glibc = (1 << 31) | (1 << 32)
+    assert int(masks["SigIgn"], 16) & ~glibc == 0, masks
+    assert int(masks["SigBlk"], 16) == 0, masks
+    assert d.stop() == 0
+
+
+@test
 def a_grandchild_left_in_the_group_is_killed():
     d = Daemon({"g": {"command": DEMO + " --grandchild 30000",
                       "warmup": "0", "runs": "2"}}).start()
