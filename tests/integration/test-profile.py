@@ -222,5 +222,35 @@ def without_perf_the_session_completes_and_says_why():
     assert d.stop() == 0
 
 
+@test
+def perf_not_permitted_is_unavailable_with_perfs_reason():
+    # perf as an unprivileged user under perf_event_paranoid = 2 says
+    # this and writes nothing; the same code path, whoever runs the test.
+    d = Daemon({"s": BURN})
+    fake = os.path.join(d.tmp, "perf")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\necho 'Error: Access to performance monitoring "
+                "and observability operations is limited.' >&2\n"
+                "echo 'Consider adjusting /proc/sys/kernel/"
+                "perf_event_paranoid setting' >&2\nexit 255\n")
+    os.chmod(fake, 0o755)
+    with open(d.config, "a") as f:
+        f.write("[profile]\nperf = %s\n" % fake)
+    d.start()
+    r = d.call("session.queue", {"suite": "s", "profile": True})
+    sid = r["sessions"][0]["id"]
+    assert d.wait_state(sid)["state"] == "completed"
+    got = d.session(sid)
+    p = got["session"]["profile"]
+    assert p["state"] == "unavailable", p
+    assert p["reason"].startswith("perf record could not record: "), p
+    assert "perf_event_paranoid" in p["reason"], p
+    assert len(got["runs"]) == 2
+    rc, text = d.ctl("show", str(sid), json_out=False)
+    assert "Profile:" in text and "unavailable: perf record could not" \
+        in text, text
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     main(limit=150)
