@@ -70,7 +70,7 @@ static cJSON *
 baseline_json(const char *suite, const char *ptext)
 {
 	int64_t	 id = store_baseline_current(db, suite, ptext);
-	cJSON	*o, *s, *summary, *warnings, *hist, *runs, *r;
+	cJSON	*o, *s, *summary, *warnings, *hist;
 
 	if (id == 0 || (s = store_session_json(db, id)) == NULL)
 		return (NULL);
@@ -92,16 +92,7 @@ baseline_json(const char *suite, const char *ptext)
 	    cJSON_GetArrayItem(hist, 0), "set_at"), 0));
 	cJSON_AddItemToObject(o, "history", hist);
 	/* The conditions the first measured run ran under. */
-	runs = store_runs_json(db, id);
-	cJSON_ArrayForEach(r, runs) {
-		if (strcmp(cJSON_GetObjectItem(r, "kind")->valuestring,
-		    "measured") == 0)
-			break;
-	}
-	cJSON_AddItemToObject(o, "conditions", r != NULL ?
-	    cJSON_Duplicate(cJSON_GetObjectItem(r, "conditions"), 1) :
-	    cJSON_CreateNull());
-	cJSON_Delete(runs);
+	cJSON_AddItemToObject(o, "conditions", store_first_conditions(db, id));
 	return (o);
 }
 

@@ -47,29 +47,35 @@ compare_exec(struct client *c, const cJSON *params, cJSON **result,
 	return (0);
 }
 
+struct cp_arg {
+	const struct suite	*su;
+	cJSON			*out;
+};
+
 /*
- * Change points over a suite's session wall means (E-divisive, t-test).
- * A step smaller than the suite's noise threshold is not reported: on a
- * long noisy history the test finds tiny "significant" segments.
+ * Change points over one history of session wall means (E-divisive,
+ * t-test).  A step smaller than the suite's noise threshold is not
+ * reported: on a long noisy history the test finds tiny "significant"
+ * segments.
  */
 static void
-change_points_of(const struct suite *su, const char *ptext, cJSON *out)
+change_points_of(void *arg, const char *ptext, const int64_t *ids,
+    const double *means, size_t n)
 {
-	const char	*suite = su->name;
-	struct stats_cp	 cp[CP_MAX];
-	int64_t		*ids;
-	double		*means;
-	size_t		 n, k, i;
-	cJSON		*o;
+	const struct suite	*su = ((struct cp_arg *)arg)->su;
+	cJSON			*out = ((struct cp_arg *)arg)->out, *o;
+	struct stats_cp		 cp[CP_MAX];
+	size_t			 k, i;
 
-	n = store_suite_means(db, suite, ptext, &ids, &means);
 	k = n >= 2 ? stats_change_points(means, n, CP_WINDOW, CP_MAX_P, cp,
 	    CP_MAX) : 0;
+	if (k > CP_MAX)
+		k = CP_MAX;	/* it counts them all, fills in CP_MAX */
 	for (i = 0; i < k; i++) {
 		if (!(fabs(cp[i].rel) >= su->noise))
 			continue;
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "suite", suite);
+		cJSON_AddStringToObject(o, "suite", su->name);
 		cJSON_AddItemToObject(o, "params", cJSON_Parse(ptext));
 		cJSON_AddNumberToObject(o, "session", (double)ids[cp[i].index]);
 		cJSON_AddNumberToObject(o, "before",
@@ -80,20 +86,15 @@ change_points_of(const struct suite *su, const char *ptext, cJSON *out)
 		cJSON_AddNumberToObject(o, "p", cp[i].p);
 		cJSON_AddItemToArray(out, o);
 	}
-	free(ids);
-	free(means);
 }
 
 /* Each set of parameter values is its own history. */
 static void
 change_points(const struct suite *su, cJSON *out)
 {
-	cJSON	*sets, *p;
+	struct cp_arg	a = { su, out };
 
-	sets = store_suite_param_sets(db, su->name);
-	cJSON_ArrayForEach(p, sets)
-		change_points_of(su, p->valuestring, out);
-	cJSON_Delete(sets);
+	store_suite_series(db, su->name, change_points_of, &a);
 }
 
 static int

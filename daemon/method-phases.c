@@ -7,7 +7,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "benchd.h"
 #include "stats.h"
@@ -45,23 +44,16 @@ phase_json(const struct phase_series *p, size_t n, double total)
 
 /* Malformed timing lines over the measured runs, and the first example. */
 static void
-malformed_json(cJSON *out, cJSON *runs)
+malformed_json(cJSON *out, int64_t id)
 {
-	cJSON		*r, *ex = NULL;
-	double		 n = 0;
+	double	 n;
+	char	*ex;
 
-	cJSON_ArrayForEach(r, runs) {
-		if (strcmp(cJSON_GetObjectItem(r, "kind")->valuestring,
-		    "measured") != 0)
-			continue;
-		n += cJSON_GetObjectItem(r, "timing_malformed")->valuedouble;
-		if (ex == NULL && cJSON_IsString(cJSON_GetObjectItem(r,
-		    "timing_example")))
-			ex = cJSON_GetObjectItem(r, "timing_example");
-	}
+	store_session_malformed(db, id, &n, &ex);
 	cJSON_AddNumberToObject(out, "malformed", n);
 	cJSON_AddItemToObject(out, "malformed_example", ex != NULL ?
-	    cJSON_Duplicate(ex, 0) : cJSON_CreateNull());
+	    cJSON_CreateString(ex) : cJSON_CreateNull());
+	free(ex);
 }
 
 /* The session.phases result for a session that exists. */
@@ -71,7 +63,7 @@ session_phases_json(int64_t id)
 	struct phase_series *ps;
 	double		*wall, *user, *sys, *maxrss, total = 0, w = 0, cpu = 0;
 	size_t		 n, i, k, nps;
-	cJSON		*a, *runs, *out;
+	cJSON		*a, *out;
 	cJSON		**result = &out;
 
 	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
@@ -101,9 +93,7 @@ session_phases_json(int64_t id)
 		cJSON_AddNullToObject(*result, "agrees");
 	add_num(*result, "cpu_coverage", cpu > 0 && nps > 0 ? total / cpu :
 	    NAN);
-	runs = store_runs_json(db, id);
-	malformed_json(*result, runs);
-	cJSON_Delete(runs);
+	malformed_json(*result, id);
 	free(wall);
 	free(user);
 	free(sys);

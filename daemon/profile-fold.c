@@ -15,11 +15,11 @@
  *  - the event is the first token after the time that ends in ':'; a
  *    frame after it on the header line (perf record without -g) is the
  *    sample's only frame; no frame leaves just comm;
- *  - "+0x..." offsets go; kernel frames (dso "[kernel...",
- *    "[guest.kernel...", a vmlinux, or a bracketed module at a kernel
- *    address) get "_[k]"; an "[unknown]" symbol is named after its dso:
- *    "[libc.so.6]" (basename), or the dso itself when it is already
- *    bracketed ("[vdso]"), else "[unknown]";
+ *  - "+0x..." offsets go, with blanks before them; kernel frames (dso
+ *    "[kernel...", "[guest.kernel...", a vmlinux, or a bracketed module
+ *    at a kernel address) get "_[k]"; an "[unknown]" symbol is named
+ *    after its dso: "[libc.so.6]" (basename), or the dso itself when it
+ *    is already bracketed ("[vdso]"), else "[unknown]";
  *  - unwinding without frame pointers ends in "[unknown] ([unknown])"
  *    frames whose addresses are garbage (or 0): they name nothing, so the
  *    run of them at the root end is dropped (the leaf always stays);
@@ -239,7 +239,10 @@ is_space(int c)
 	return (c == ' ' || (c >= '\t' && c <= '\r'));
 }
 
-/* Length of s without its "+0x..." offset. */
+/*
+ * Length of s without its "+0x..." offset, nor blanks before it: a name
+ * ending in a blank would not read back from the folded text.
+ */
 static size_t
 strip_offset(const char *s, size_t n)
 {
@@ -249,7 +252,9 @@ strip_offset(const char *s, size_t n)
 		k--;
 	if (k == n || k < 3 || memcmp(s + k - 3, "+0x", 3) != 0)
 		return (n);
-	return (k - 3);
+	for (k -= 3; k > 0 && is_space(s[k - 1]); k--)
+		;
+	return (k);
 }
 
 static int

@@ -224,17 +224,51 @@ store_suite_means(struct store *st, const char *suite, const char *params,
 	return (n);
 }
 
-/* The distinct parameter sets (JSON texts) of a suite's sessions. */
-cJSON *
-store_suite_param_sets(struct store *st, const char *suite)
+/* Pass one series to cb and start the next. */
+static void
+series_flush(char **params, int64_t *ids, double *means, size_t *n,
+    store_series_cb cb, void *arg)
 {
-	sqlite3_stmt	*s = store_stmt(st, S_PARAM_SETS);
-	cJSON		*a = cJSON_CreateArray();
+	if (*params != NULL && *n > 0)
+		cb(arg, *params, ids, means, *n);
+	free(*params);
+	*params = NULL;
+	*n = 0;
+}
+
+/*
+ * The completed sessions of a suite and their wall means, oldest first, as
+ * one series per set of parameter values (in the order of their texts):
+ * one pass over the sessions_done index for the whole suite.
+ */
+void
+store_suite_series(struct store *st, const char *suite, store_series_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SUITE_SERIES);
+	const char	*p;
+	char		*params = NULL;
+	int64_t		*ids = NULL;
+	double		*means = NULL;
+	size_t		 n = 0, cap = 0;
 
 	bind_text(s, ":suite", suite);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		cJSON_AddItemToArray(a, cJSON_CreateString(
-		    (const char *)sqlite3_column_text(s, 0)));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		p = (const char *)sqlite3_column_text(s, 0);
+		if (params == NULL || strcmp(params, p) != 0) {
+			series_flush(&params, ids, means, &n, cb, arg);
+			params = xstrdup(p);
+		}
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			ids = xreallocarray(ids, cap, sizeof *ids);
+			means = xreallocarray(means, cap, sizeof *means);
+		}
+		ids[n] = sqlite3_column_int64(s, 1);
+		means[n++] = sqlite3_column_double(s, 2);
+	}
 	sqlite3_reset(s);
-	return (a);
+	series_flush(&params, ids, means, &n, cb, arg);
+	free(ids);
+	free(means);
 }

@@ -318,3 +318,42 @@ store_measured(struct store *st, int64_t id, double **wall, double **user,
 	sqlite3_reset(s);
 	return (0);
 }
+
+/*
+ * Malformed timing lines over the session's measured runs, and the first
+ * such run's example (caller frees; NULL when none), from the index and at
+ * most one row rather than every run with its conditions snapshot.
+ */
+void
+store_session_malformed(struct store *st, int64_t id, double *n,
+    char **example)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SESSION_MALFORMED);
+	const char	*ex;
+
+	*n = 0;
+	*example = NULL;
+	bind_int(s, ":id", id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*n = (double)sqlite3_column_int64(s, 0);
+		if ((ex = (const char *)sqlite3_column_text(s, 1)) != NULL)
+			*example = xstrdup(ex);
+	}
+	sqlite3_reset(s);
+}
+
+/* The conditions snapshot of the first measured run, or JSON null. */
+cJSON *
+store_first_conditions(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_FIRST_CONDITIONS);
+	const char	*text;
+	cJSON		*j = NULL;
+
+	bind_int(s, ":id", id);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    (text = (const char *)sqlite3_column_text(s, 0)) != NULL)
+		j = cJSON_Parse(text);
+	sqlite3_reset(s);
+	return (j != NULL ? j : cJSON_CreateNull());
+}

@@ -23,6 +23,11 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/* A session's wall mean as 005-indexes.sql keeps it (sessions.wall_mean). */
+#define WALL_MEAN \
+	"SELECT avg(r.wall_ns) / 1e9 FROM runs r WHERE r.session_id = " \
+	"sessions.id AND r.kind = 'measured'"
+
 #define SESSION_COLS \
 	"s.id, s.suite, s.params, s.label, s.rev, s.dirty, s.state, " \
 	"s.reason, s.warmup, s.runs, s.max_runs, s.cv_target, s.queued_at, " \
@@ -45,7 +50,8 @@ static const char *stmt_sql[S_COUNT] = {
 	    "dirty = :dirty, cpus = :cpus, nice = :nice WHERE id = :id",
 	[S_SESSION_FINISH] =
 	    "UPDATE sessions SET state = :state, reason = :reason, "
-	    "finished_at = :now, pgid = NULL WHERE id = :id",
+	    "finished_at = :now, pgid = NULL, wall_mean = (" WALL_MEAN ") "
+	    "WHERE id = :id",
 	[S_SESSION_STATE] =
 	    "SELECT state FROM sessions WHERE id = :id",
 	[S_NEXT_QUEUED] =
@@ -128,14 +134,21 @@ static const char *stmt_sql[S_COUNT] = {
 	    "FROM baselines b WHERE b.suite = s.suite AND "
 	    "b.params = s.params), 0) ORDER BY s.id",
 	[S_SUITE_MEANS] =
-	    "SELECT s.id, avg(r.wall_ns) / 1e9 FROM sessions s "
-	    "JOIN runs r ON r.session_id = s.id AND r.kind = 'measured' "
-	    "WHERE s.suite = :suite AND s.params = :params "
-	    "AND s.state IN ('completed', 'unstable') "
-	    "GROUP BY s.id ORDER BY s.id",
-	[S_PARAM_SETS] =
-	    "SELECT DISTINCT params FROM sessions WHERE suite = :suite "
-	    "AND state IN ('completed', 'unstable') ORDER BY params",
+	    "SELECT id, wall_mean FROM sessions WHERE suite = :suite "
+	    "AND params = :params AND state IN ('completed', 'unstable') "
+	    "AND wall_mean IS NOT NULL ORDER BY id",
+	[S_SESSION_MALFORMED] =
+	    "SELECT coalesce(sum(timing_malformed), 0), (SELECT "
+	    "timing_example FROM runs WHERE session_id = :id AND "
+	    "kind = 'measured' AND timing_example IS NOT NULL ORDER BY seq "
+	    "LIMIT 1) FROM runs WHERE session_id = :id AND kind = 'measured'",
+	[S_FIRST_CONDITIONS] =
+	    "SELECT conditions FROM runs WHERE session_id = :id "
+	    "AND kind = 'measured' ORDER BY seq LIMIT 1",
+	[S_SUITE_SERIES] =
+	    "SELECT params, id, wall_mean FROM sessions WHERE suite = :suite "
+	    "AND state IN ('completed', 'unstable') AND wall_mean IS NOT NULL "
+	    "ORDER BY params, id",
 };
 
 int64_t
@@ -450,7 +463,8 @@ store_recover(struct store *st, int64_t **ids, size_t *n)
 	if (store_exec(st, "UPDATE sessions SET state = 'interrupted', "
 	    "reason = 'benchd stopped while the session ran', "
 	    "finished_at = CAST(strftime('%s','now') AS INTEGER) * 1000, "
-	    "pgid = NULL WHERE state = 'running'", &err) != 0) {
+	    "pgid = NULL, wall_mean = (" WALL_MEAN ") WHERE state = 'running'",
+	    &err) != 0) {
 		log_warnx("database: %s", err);
 		free(err);
 		return (-1);

@@ -123,6 +123,9 @@ cJSON		*store_queue_list(struct store *);
 cJSON		*store_runs_json(struct store *, int64_t id);
 int		 store_session_phases(struct store *, int64_t id,
 		     store_phase_cb, void *);
+void		 store_session_malformed(struct store *, int64_t id,
+		     double *n, char **example);
+cJSON		*store_first_conditions(struct store *, int64_t id);
 /* store-baseline.c */
 struct session_meta {
 	char		*suite;
@@ -150,7 +153,11 @@ cJSON		*store_baseline_suites(struct store *, const char *suite);
 cJSON		*store_regressions(struct store *, const char *suite);
 size_t		 store_suite_means(struct store *, const char *suite,
 		     const char *params, int64_t **ids, double **means);
-cJSON		*store_suite_param_sets(struct store *, const char *suite);
+/* One set of parameter values of a suite: its sessions and wall means. */
+typedef void	(*store_series_cb)(void *, const char *params,
+		    const int64_t *ids, const double *means, size_t n);
+void		 store_suite_series(struct store *, const char *suite,
+		     store_series_cb, void *);
 
 int		 store_measured(struct store *, int64_t id, double **wall,
 		     double **user, double **sys, double **maxrss, size_t *n);

@@ -3,5 +3,6 @@ SCHEMA_FILES = \
 	%reldir%/001-init.sql \
 	%reldir%/002-conditions-phases.sql \
 	%reldir%/003-baselines.sql \
-	%reldir%/004-profiles.sql
+	%reldir%/004-profiles.sql \
+	%reldir%/005-indexes.sql
 EXTRA_DIST += $(SCHEMA_FILES)

@@ -96,10 +96,15 @@ AM_TESTS_ENVIRONMENT = \
 	    ASAN_OPTIONS UBSAN_OPTIONS;
 
 # make bench: benchmarks print figures; they never pass or fail a build.
-BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py
-noinst_PROGRAMS += tests/bench/bench-spawn
+# gen-db.py builds (or keeps) the database at scale under
+# tests/bench/scale/ of the build tree for the two after it.
+BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py \
+	%reldir%/bench/gen-db.py %reldir%/bench/bench-queries.py \
+	%reldir%/bench/bench-clients.py
+noinst_PROGRAMS += tests/bench/bench-spawn tests/bench/bench-clients
 tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
-EXTRA_DIST += $(BENCHMARKS)
+tests_bench_bench_clients_SOURCES = %reldir%/bench/bench-clients.c
+EXTRA_DIST += $(BENCHMARKS) %reldir%/bench/benchlib.py
 
 # Fuzzing (clang, libFuzzer) and valgrind run from .ci/run, outside check.
 EXTRA_DIST += %reldir%/fuzz/run-fuzz.sh %reldir%/fuzz/fuzz.h \
@@ -108,6 +113,10 @@ EXTRA_DIST += %reldir%/fuzz/run-fuzz.sh %reldir%/fuzz/fuzz.h \
 bench: all
 	@for b in $(BENCHMARKS); do \
 	    echo "== $$b"; \
-	    $(AM_TESTS_ENVIRONMENT) $(PYTHON3) $(srcdir)/$$b || exit 1; \
+	    $(AM_TESTS_ENVIRONMENT) BENCH_DIR='$(abs_top_builddir)/tests/bench' \
+	    $(PYTHON3) $(srcdir)/$$b || exit 1; \
 	done
-.PHONY: bench
+bench-clean:
+	rm -rf tests/bench/scale
+clean-local: bench-clean
+.PHONY: bench bench-clean

@@ -8,9 +8,12 @@ sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import DEMO, Daemon, main, test, wait_for  # noqa
 
 
-def session_processes(sid):
-    """Pids whose environment says they belong to this session."""
+def session_processes(d, sid):
+    """Pids whose environment says they belong to this session of this
+    benchd (other tests' daemons number their sessions from 1 too; each
+    gives its workloads its own TMPDIR)."""
     want = ("BENCHD_SESSION=%d" % sid).encode()
+    mine = ("TMPDIR=" + d.tmp).encode()
     out = []
     for p in os.listdir("/proc"):
         if not p.isdigit():
@@ -23,7 +26,7 @@ def session_processes(sid):
                     continue
         except OSError:
             continue
-        if want in env:
+        if want in env and mine in env:
             out.append(int(p))
     return out
 
@@ -57,7 +60,7 @@ def a_grandchild_left_in_the_group_is_killed():
     sid, s, runs = one(d, "g")
     assert s["state"] == "completed", s
     assert all(r["wall"] < 5 for r in runs), runs
-    assert session_processes(sid) == []
+    assert session_processes(d, sid) == []
     assert d.stop() == 0
 
 
@@ -68,7 +71,7 @@ def a_grandchild_that_left_the_group_is_killed_too():
                       "runs": "2"}}).start()
     sid, s, runs = one(d, "e")
     assert s["state"] == "completed", s
-    wait_for(lambda: session_processes(sid) == [], timeout=5,
+    wait_for(lambda: session_processes(d, sid) == [], timeout=5,
              what="the escaped grandchild to die")
     assert "left behind" in d.read_log()
     assert d.stop() == 0

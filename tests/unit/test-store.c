@@ -82,6 +82,64 @@ queue_one(struct store *st, const char *suite)
 	return (store_session_insert(st, &sn));
 }
 
+/* One run of the session: measured unless warmup, wall in ms. */
+static void
+add_run(struct store *st, int64_t id, int seq, int warmup, int wall_ms,
+    uint64_t malformed, const char *example, const char *conditions)
+{
+	struct run_row	r;
+
+	memset(&r, 0, sizeof r);
+	r.seq = seq;
+	r.warmup = warmup;
+	r.iteration = seq;
+	r.wall_ns = (uint64_t)wall_ms * 1000000;
+	r.timing_malformed = malformed;
+	r.timing_example = example;
+	r.conditions = conditions;
+	assert_int_equal(store_run_insert(st, id, &r), 0);
+}
+
+/* The first column of the first row of sql, or -1 when it is NULL. */
+static double
+query_double(const char *p, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	double		 v;
+
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 :
+	    sqlite3_column_double(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return (v);
+}
+
+/* Does EXPLAIN QUERY PLAN of sql name the index? */
+static int
+plan_uses(const char *p, const char *sql, const char *index)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		*q;
+	int		 found = 0;
+
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_true(asprintf(&q, "EXPLAIN QUERY PLAN %s", sql) > 0);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (strstr((const char *)sqlite3_column_text(s, 3), index) !=
+		    NULL)
+			found = 1;
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	free(q);
+	return (found);
+}
+
 static void
 test_empty_database_gets_every_step(void **state)
 {
@@ -238,6 +296,132 @@ test_runs_round_trip_exactly(void **state)
 	store_close(st);
 }
 
+static void
+test_version_3_database_gets_means_and_indexes(void **state)
+{
+	struct store	*st;
+	char		*cause = NULL, *sql;
+	int64_t		*ids;
+	double		*means;
+
+	/* Two sessions as schema 3 left them: one ended, one queued. */
+	assert_true(asprintf(&sql, "%s %s %s PRAGMA user_version = 3; "
+	    "INSERT INTO sessions (id, suite, state, warmup, runs, max_runs, "
+	    "cv_target, queued_at, finished_at) VALUES "
+	    "(1, 's', 'completed', 1, 2, 2, 0.05, 1000, 2000), "
+	    "(2, 's', 'queued', 1, 2, 2, 0.05, 3000, NULL); "
+	    "INSERT INTO runs (session_id, seq, kind, iteration, started_at, "
+	    "wall_ns, utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw, "
+	    "nivcsw, inblock, oublock, exit_code) VALUES "
+	    "(1, 1, 'warmup', 1, 0, 9000000000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), "
+	    "(1, 2, 'measured', 1, 0, 1000000000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), "
+	    "(1, 3, 'measured', 2, 0, 2000000000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);",
+	    schema_steps[0].sql, schema_steps[1].sql, schema_steps[2].sql) > 0);
+	exec_sql(path, sql);
+	free(sql);
+	st = store_open(path, &cause);
+	assert_non_null(st);
+	assert_int_equal(user_version(path), (int)schema_nsteps);
+	/* The migration keeps each ended session's mean of measured runs. */
+	assert_true(query_double(path, "SELECT wall_mean FROM sessions "
+	    "WHERE id = 1") == 1.5);
+	assert_true(query_double(path, "SELECT wall_mean FROM sessions "
+	    "WHERE id = 2") == -1);
+	assert_int_equal(store_suite_means(st, "s", "{}", &ids, &means), 1);
+	assert_true(ids[0] == 1 && means[0] == 1.5);
+	free(ids);
+	free(means);
+	assert_int_equal(store_next_queued(st), 2);
+	store_close(st);
+	/* The queries at scale read indexes, never every row. */
+	assert_true(plan_uses(path, "SELECT id FROM sessions WHERE state = "
+	    "'queued' ORDER BY id LIMIT 1", "sessions_queued"));
+	assert_true(plan_uses(path, "SELECT id FROM sessions WHERE state = "
+	    "'running'", "sessions_running"));
+	assert_true(plan_uses(path, "SELECT id FROM sessions WHERE verdict = "
+	    "'regressed' ORDER BY id", "sessions_regressed"));
+	assert_true(plan_uses(path, "SELECT id, wall_mean FROM sessions WHERE "
+	    "suite = 's' AND params = '{}' AND state IN ('completed', "
+	    "'unstable') AND wall_mean IS NOT NULL ORDER BY id",
+	    "COVERING INDEX sessions_done"));
+	assert_true(plan_uses(path, "SELECT wall_ns, utime_us, stime_us, "
+	    "maxrss_kb FROM runs WHERE session_id = 1 AND kind = 'measured' "
+	    "AND exit_code = 0 AND timed_out = 0 ORDER BY seq",
+	    "COVERING INDEX runs_kind"));
+}
+
+static void
+test_ended_sessions_keep_their_wall_mean(void **state)
+{
+	struct store	*st;
+	struct session_start ss;
+	char		*cause = NULL;
+	int64_t		 a, b, *ids, *rids;
+	double		*means;
+	size_t		 n;
+
+	st = store_open(path, &cause);
+	assert_non_null(st);
+	a = queue_one(st, "x");
+	b = queue_one(st, "x");
+	memset(&ss, 0, sizeof ss);
+	ss.dirty = -1;
+	assert_int_equal(store_session_start(st, a, &ss), 0);
+	add_run(st, a, 1, 1, 5000, 0, NULL, NULL);
+	add_run(st, a, 2, 0, 1000, 0, NULL, NULL);
+	add_run(st, a, 3, 0, 2500, 0, NULL, NULL);
+	assert_int_equal(store_suite_means(st, "x", "{}", &ids, &means), 0);
+	assert_int_equal(store_session_finish(st, a, "completed", NULL), 0);
+	assert_int_equal(store_session_start(st, b, &ss), 0);
+	add_run(st, b, 1, 0, 3000, 0, NULL, NULL);
+	store_close(st);
+	/* b was running when benchd stopped: interrupted, with its mean. */
+	st = store_open(path, &cause);
+	assert_int_equal(store_recover(st, &rids, &n), 0);
+	assert_int_equal(n, 1);
+	free(rids);
+	assert_true(query_double(path, "SELECT wall_mean FROM sessions "
+	    "WHERE id = 2") == 3.0);
+	/* Only completed and unstable sessions enter a suite's means. */
+	assert_int_equal(store_suite_means(st, "x", "{}", &ids, &means), 1);
+	assert_true(ids[0] == a && means[0] == 1.75);
+	free(ids);
+	free(means);
+	store_close(st);
+}
+
+static void
+test_malformed_lines_and_first_conditions(void **state)
+{
+	struct store	*st;
+	char		*cause = NULL, *ex;
+	double		 n;
+	int64_t		 id;
+	cJSON		*c;
+
+	st = store_open(path, &cause);
+	assert_non_null(st);
+	id = queue_one(st, "x");
+	store_session_malformed(st, id, &n, &ex);
+	assert_true(n == 0 && ex == NULL);
+	c = store_first_conditions(st, id);
+	assert_true(cJSON_IsNull(c));
+	cJSON_Delete(c);
+	/* Warmups count for neither; the first measured example wins. */
+	add_run(st, id, 1, 1, 10, 7, "warm", "{\"canonical\":false}");
+	add_run(st, id, 2, 0, 10, 1, NULL, "{\"canonical\":true}");
+	add_run(st, id, 3, 0, 10, 3, "second", "{\"canonical\":false}");
+	add_run(st, id, 4, 0, 10, 2, "third", NULL);
+	store_session_malformed(st, id, &n, &ex);
+	assert_true(n == 6);
+	assert_string_equal(ex, "second");
+	free(ex);
+	c = store_first_conditions(st, id);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(c, "canonical")));
+	cJSON_Delete(c);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -254,6 +438,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_runs_round_trip_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_version_3_database_gets_means_and_indexes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ended_sessions_keep_their_wall_mean, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_malformed_lines_and_first_conditions, setup,
+		    teardown),
 	};
 
 	alarm(30);
