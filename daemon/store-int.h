@@ -42,6 +42,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[S_COUNT];
 	char		*path;
+	int		 savepoint;	/* store_begin nested in a transaction */
 	int		 last_code;	/* of the failure a rollback undid */
 	char		 last_msg[256];
 };

@@ -406,12 +406,16 @@ store_refresh(struct store *st)
 	log_info("database %s: writable again", st->path);
 }
 
-/* Several writes as one: all of them or none. */
+/*
+ * Several writes as one: all of them or none.  Inside a transaction the
+ * caller opened (a tool driving the store), a savepoint instead.
+ */
 int
 store_begin(struct store *st)
 {
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	st->savepoint = !sqlite3_get_autocommit(st->db);
+	if (sqlite3_exec(st->db, st->savepoint ? "SAVEPOINT store_tx" :
+	    "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("database: %s", sqlite3_errmsg(st->db));
 		return (-1);
 	}
@@ -421,7 +425,8 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
-	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(st->db, st->savepoint ? "RELEASE store_tx" :
+	    "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("database: %s", sqlite3_errmsg(st->db));
 		store_rollback(st);
 		return (-1);
@@ -436,8 +441,12 @@ store_rollback(struct store *st)
 	st->last_code = sqlite3_errcode(st->db);
 	snprintf(st->last_msg, sizeof st->last_msg, "%s",
 	    sqlite3_errmsg(st->db));
-	if (!sqlite3_get_autocommit(st->db))
+	if (st->savepoint)
+		sqlite3_exec(st->db, "ROLLBACK TO store_tx; RELEASE store_tx",
+		    NULL, NULL, NULL);
+	else if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->savepoint = 0;
 }
 
 /*

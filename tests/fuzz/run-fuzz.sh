@@ -7,8 +7,8 @@
 # regression, copy it to tests/fuzz/regressions/TARGET-WHAT.
 #
 # Environment: CC (default clang), FUZZ_SECONDS, FUZZ_TARGETS (default
-# "timing conf rpc"), FUZZ_JOBS (fuzzing processes per target, default 1),
-# FUZZ_ARGS (more libFuzzer flags).  Needs clang with libFuzzer
+# "timing conf rpc fold"), FUZZ_JOBS (fuzzing processes per target,
+# default 1), FUZZ_ARGS (more libFuzzer flags).  Needs clang with libFuzzer
 # (Debian: clang and libclang-rt-dev) and the pkg-config modules the
 # daemon uses; runs from any directory.
 
@@ -20,7 +20,7 @@ srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-/tmp/benchd-fuzz}
 CC=${CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-timing conf rpc}
+targets=${FUZZ_TARGETS:-timing conf rpc fold}
 jobs=
 [ "${FUZZ_JOBS:-1}" -gt 1 ] && jobs="-fork=$FUZZ_JOBS"
 
@@ -75,6 +75,10 @@ deps() {
 		done
 		echo "$build/obj/common-log.o $build/obj/common-xmalloc.o" ;;
 	rpc)	echo "$objs" ;;
+	fold)	for m in profile profile-fold profile-hot; do
+			printf '%s ' "$build/obj/daemon-$m.o"
+		done
+		echo "$build/obj/common-log.o $build/obj/common-xmalloc.o" ;;
 	esac
 }
 
@@ -113,6 +117,7 @@ fi
 max_len() {
 	case $1 in
 	timing)	echo 16384 ;;	# lines past TIMING_LINE_MAX
+	fold)	echo 16384 ;;	# samples with many frames
 	*)	echo 4096 ;;
 	esac
 }
