@@ -56,7 +56,7 @@ def main():
     d.start()
     try:
         # Alternate the floor and benchd so drift in the machine hits both.
-        ratios, means, floors, isolated = [], [], [], []
+        ratios, means, floors, isolated, idled = [], [], [], [], []
         for _ in range(ROUNDS):
             floor = float(subprocess.run([SPAWN, "100", "/bin/true"],
                                          capture_output=True, check=True,
@@ -64,9 +64,13 @@ def main():
             iso = float(subprocess.run([SPAWN, "-i", "100", "/bin/true"],
                                        capture_output=True, check=True,
                                        text=True).stdout)
+            idle = float(subprocess.run([SPAWN, "-i", "-g", "100",
+                                         "/bin/true"], capture_output=True,
+                                        check=True, text=True).stdout)
             mean, _ = session_mean(d, "true")
             floors.append(floor)
             isolated.append(iso)
+            idled.append(idle)
             means.append(mean)
             ratios.append(mean / floor)
         mid = ROUNDS // 2
@@ -81,6 +85,11 @@ def main():
               "the floor; benchd over it %.3f" %
               (med(isolated) * 1e6, med(isolated) / med(floors),
                med(means) / med(isolated)))
+        print("overhead: /bin/true  that, with the CPUs idle 1 ms before "
+              "each spawn as between benchd's runs, %.1f us: %.3f of the "
+              "floor; benchd over it %.3f" %
+              (med(idled) * 1e6, med(idled) / med(floors),
+               med(means) / med(idled)))
 
         mean, _ = session_mean(d, "sleep")
         if shutil.which("hyperfine"):

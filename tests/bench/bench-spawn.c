@@ -7,7 +7,9 @@
  * /dev/null, stdout and stderr on pipes read to their end, its own
  * process group, a working directory, ignored signals reset): what an
  * isolating harness costs before any event loop, for the decomposition in
- * docs/PERFORMANCE.md.
+ * docs/PERFORMANCE.md.  With -g, the loop sleeps 1 ms before each spawn,
+ * as benchd's CPUs idle between runs while it commits the last run (an
+ * fsync) and checks the conditions: what idling costs the next spawn.
  */
 #include "config.h"
 
@@ -76,15 +78,20 @@ main(int argc, char **argv)
 	struct rusage	ru;
 	double		sum = 0;
 	pid_t		pid;
-	int		i, n, status, isolated = 0, devnull, out[2], err[2];
+	int		i, n, status, isolated = 0, gap = 0, devnull, out[2], err[2];
+	struct timespec	ms = { 0, 1000000 };
 
-	if (argc > 1 && strcmp(argv[1], "-i") == 0) {
-		isolated = 1;
-		argv++;
-		argc--;
+	for (; argc > 1 && argv[1][0] == '-'; argv++, argc--) {
+		if (strcmp(argv[1], "-i") == 0)
+			isolated = 1;
+		else if (strcmp(argv[1], "-g") == 0)
+			gap = 1;
+		else
+			break;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench-spawn [-i] N command [arg ...]\n");
+		fprintf(stderr, "usage: bench-spawn [-i] [-g] N command "
+		    "[arg ...]\n");
 		return (64);
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -93,6 +100,8 @@ main(int argc, char **argv)
 		return (1);
 	n = atoi(argv[1]);
 	for (i = 0; i < n; i++) {
+		if (gap)
+			nanosleep(&ms, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (isolated) {
 			if (spawn_isolated(&pid, argv + 2, devnull, out,
