@@ -15,6 +15,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/store-int.h %reldir%/store-read.c \
 	%reldir%/store-baseline.c %reldir%/store-profile.c \
+	%reldir%/store-fault.c \
 	%reldir%/profile.c %reldir%/profile.h \
 	%reldir%/profile-fold.c %reldir%/profile-hot.c \
 	%reldir%/flamegraph.c %reldir%/flamegraph.h \

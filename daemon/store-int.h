@@ -47,6 +47,7 @@ struct store {
 	char		 last_msg[256];
 };
 
+int		 store_connect(const char *, sqlite3 **, char **);
 sqlite3_stmt	*store_stmt(struct store *, enum stmt_id);
 void		 bind_int(sqlite3_stmt *, const char *, int64_t);
 void		 bind_text(sqlite3_stmt *, const char *, const char *);
