@@ -32,29 +32,23 @@
 static int
 environ_matches(const char *pid, int64_t session)
 {
-	char	 path[300], *buf, *p, *end, want[48];
-	ssize_t	 len;
-	int	 fd, hit = 0;
+	static char	 buf[ENVIRON_MAX + 1];	/* one event loop, one caller */
+	char		 path[300], *p, *end, want[48];
+	ssize_t		 len;
+	int		 fd, hit = 0;
 
 	snprintf(path, sizeof path, "/proc/%s/environ", pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return (0);
-	if ((buf = malloc(ENVIRON_MAX + 1)) == NULL) {
-		close(fd);
-		return (0);
-	}
 	len = read(fd, buf, ENVIRON_MAX);
 	close(fd);
-	if (len <= 0) {
-		free(buf);
+	if (len <= 0)
 		return (0);
-	}
 	buf[len] = '\0';
 	end = buf + len;
 	snprintf(want, sizeof want, "BENCHD_SESSION=%lld", (long long)session);
 	for (p = buf; p < end && !hit; p += strlen(p) + 1)
 		hit = strcmp(p, want) == 0;
-	free(buf);
 	return (hit);
 }
 
@@ -107,14 +101,90 @@ cwd_within(const char *pid, const char *dir)
 	    (cwd[len] == '\0' || cwd[len] == '/'));
 }
 
+static void
+kill_leftover(pid_t pid, int64_t session)
+{
+	pid_t	pgid = getpgid(pid);
+
+	log_warnx("killing leftover workload process %ld (group %ld) of "
+	    "session %lld", (long)pid, (long)pgid, (long long)session);
+	if (pgid > 1 && pgid != getpgrp())
+		kill(-pgid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
+/*
+ * After a run: only our own descendants can be its leftovers (orphans are
+ * reparented to us, the subreaper).  One pass over /proc reads each
+ * process's parent; only our descendants' environments are read.
+ */
+static int
+leftover_kill_descendants(int64_t session)
+{
+	struct proc {
+		pid_t	pid;
+		pid_t	ppid;
+		int	ours;
+	}		*v = NULL;
+	DIR		*d;
+	struct dirent	*de;
+	char		 name[32];
+	size_t		 n = 0, i, j, nours = 0;
+	int		 killed = 0, grew;
+
+	if ((d = opendir("/proc")) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if ((v = reallocarray(v, n + 1, sizeof *v)) == NULL)
+			fatal("reallocarray");
+		v[n].pid = (pid_t)strtol(de->d_name, NULL, 10);
+		v[n].ppid = parent_of(v[n].pid);
+		v[n].ours = v[n].ppid == getpid();
+		nours += v[n].ours;
+		n++;
+	}
+	closedir(d);
+	if (nours == 0)
+		n = 0;		/* nothing of ours runs: nothing left over */
+	/* Our children's children, level by level (usually there are none). */
+	do {
+		grew = 0;
+		for (i = 0; i < n; i++) {
+			if (v[i].ours)
+				continue;
+			for (j = 0; j < n; j++) {
+				if (v[j].ours && v[j].pid == v[i].ppid) {
+					v[i].ours = grew = 1;
+					break;
+				}
+			}
+		}
+	} while (grew);
+	for (i = 0; i < n; i++) {
+		if (!v[i].ours)
+			continue;
+		snprintf(name, sizeof name, "%ld", (long)v[i].pid);
+		if (environ_matches(name, session)) {
+			kill_leftover(v[i].pid, session);
+			killed++;
+		}
+	}
+	free(v);
+	return (killed);
+}
+
 int
 leftover_kill(int64_t session, pid_t ancestor, const char *workdir)
 {
 	DIR		*d;
 	struct dirent	*de;
-	pid_t		 pid, pgid, self = getpid();
+	pid_t		 pid, self = getpid();
 	int		 killed = 0;
 
+	if (ancestor == self)
+		return (leftover_kill_descendants(session));
 	if ((ancestor <= 0 && workdir == NULL) ||
 	    (d = opendir("/proc")) == NULL)
 		return (0);
@@ -127,13 +197,7 @@ leftover_kill(int64_t session, pid_t ancestor, const char *workdir)
 		if (ancestor > 0 ? !descends_from(pid, ancestor) :
 		    !cwd_within(de->d_name, workdir))
 			continue;
-		pgid = getpgid(pid);
-		log_warnx("killing leftover workload process %ld (group %ld) "
-		    "of session %lld", (long)pid, (long)pgid,
-		    (long long)session);
-		if (pgid > 1 && pgid != getpgrp())
-			kill(-pgid, SIGKILL);
-		kill(pid, SIGKILL);
+		kill_leftover(pid, session);
 		killed++;
 	}
 	closedir(d);

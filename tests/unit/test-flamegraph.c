@@ -89,9 +89,11 @@ check_utf8(const char *doc)
 			n = 3;
 		else if (*p >= 0xf0 && *p <= 0xf4)
 			n = 4;
-		else
+		else {
+			n = 1;
 			fail_msg("bad UTF-8 lead byte 0x%02x at %td", *p,
 			    (const char *)p - doc);
+		}
 		for (i = 1; i < n; i++) {
 			if ((p[i] & 0xc0) != 0x80)
 				fail_msg("bad UTF-8 at %td", (const char *)p - doc);
