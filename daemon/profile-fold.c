@@ -370,6 +370,11 @@ fold_frame(struct profile_fold *pf, const char *s, size_t n)
 		fold_append(pf, base, bn);
 		fold_append(pf, "]", 1);
 	}
+	/* A name ending in a blank ("([unknown]x )") would not read back. */
+	while (pf->slen > f->off && is_space(pf->sbuf[pf->slen - 1]))
+		pf->slen--;
+	if (pf->slen == f->off)
+		fold_append(pf, "[unknown]", 9);
 	if (is_kernel(dso, dn, base, bn, addr))
 		fold_append(pf, PROFILE_KERNEL_SUFFIX,
 		    strlen(PROFILE_KERNEL_SUFFIX));
