@@ -58,7 +58,10 @@ def a_grandchild_left_in_the_group_is_killed():
     d = Daemon({"g": {"command": DEMO + " --grandchild 30000",
                       "warmup": "0", "runs": "2"}}).start()
     sid, s, runs = one(d, "g")
-    assert s["state"] == "completed", s
+    # A few ms each: noise may keep the CV above target (unstable); what
+    # matters is that every run ended and nothing was left behind.
+    assert s["state"] in ("completed", "unstable"), s
+    assert all(r["exit_code"] == 0 for r in runs), runs
     assert all(r["wall"] < 5 for r in runs), runs
     assert session_processes(d, sid) == []
     assert d.stop() == 0
