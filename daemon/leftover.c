@@ -26,7 +26,6 @@
 #include "log.h"
 
 #define ENVIRON_MAX	(256 * 1024)
-#define CHAIN_MAX	256
 
 /* Does /proc/PID/environ hold exactly BENCHD_SESSION=<session>? */
 static int
@@ -73,18 +72,6 @@ parent_of(pid_t pid)
 }
 
 static int
-descends_from(pid_t pid, pid_t ancestor)
-{
-	int	i;
-
-	for (i = 0; i < CHAIN_MAX && pid > 1; i++) {
-		if ((pid = parent_of(pid)) == ancestor)
-			return (1);
-	}
-	return (0);
-}
-
-static int
 cwd_within(const char *pid, const char *dir)
 {
 	char	path[300], cwd[PATH_MAX];
@@ -114,12 +101,12 @@ kill_leftover(pid_t pid, int64_t session)
 }
 
 /*
- * After a run: only our own descendants can be its leftovers (orphans are
- * reparented to us, the subreaper).  One pass over /proc reads each
- * process's parent; only our descendants' environments are read.
+ * After a run: only ancestor's descendants can be its leftovers (orphans
+ * are reparented to benchd, the subreaper).  One pass over /proc reads each
+ * process's parent; only the descendants' environments are read.
  */
 static int
-leftover_kill_descendants(int64_t session)
+leftover_kill_descendants(int64_t session, pid_t ancestor)
 {
 	struct proc {
 		pid_t	pid;
@@ -141,7 +128,7 @@ leftover_kill_descendants(int64_t session)
 			fatal("reallocarray");
 		v[n].pid = (pid_t)strtol(de->d_name, NULL, 10);
 		v[n].ppid = parent_of(v[n].pid);
-		v[n].ours = v[n].ppid == getpid();
+		v[n].ours = v[n].ppid == ancestor;
 		nours += v[n].ours;
 		n++;
 	}
@@ -183,18 +170,15 @@ leftover_kill(int64_t session, pid_t ancestor, const char *workdir)
 	pid_t		 pid, self = getpid();
 	int		 killed = 0;
 
-	if (ancestor == self)
-		return (leftover_kill_descendants(session));
-	if ((ancestor <= 0 && workdir == NULL) ||
-	    (d = opendir("/proc")) == NULL)
+	if (ancestor > 0)
+		return (leftover_kill_descendants(session, ancestor));
+	if (workdir == NULL || (d = opendir("/proc")) == NULL)
 		return (0);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (pid == self || !environ_matches(de->d_name, session))
-			continue;
-		if (ancestor > 0 ? !descends_from(pid, ancestor) :
+		if (pid == self || !environ_matches(de->d_name, session) ||
 		    !cwd_within(de->d_name, workdir))
 			continue;
 		kill_leftover(pid, session);

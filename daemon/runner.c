@@ -269,42 +269,49 @@ runner_maybe_done(struct runner *r)
 }
 
 /*
- * Find argv[0] along the PATH of the workload's own environment (never
- * benchd's).  A name with a slash is taken as it is, relative to the
- * workload's directory.
+ * Find name along path, relative entries from cwd; NULL with *cause set
+ * when it is nowhere.  A name with a slash is taken as it is.
  */
-static char *
-runner_resolve(const struct run_spec *rs, char **cause)
+char *
+runner_find(const char *name, const char *path, const char *cwd,
+    char **cause)
 {
-	const char	*path = "/usr/bin:/bin", *p, *e;
+	const char	*p, *e;
 	char		*cand;
-	char *const	*ep;
 	size_t		 len;
 
-	if (strchr(rs->argv[0], '/') != NULL)
-		return (xstrdup(rs->argv[0]));
-	for (ep = rs->envp; *ep != NULL; ep++)
-		if (strncmp(*ep, "PATH=", 5) == 0)
-			path = *ep + 5;
+	if (strchr(name, '/') != NULL)
+		return (xstrdup(name));
 	for (p = path; *p != '\0'; p = *e == ':' ? e + 1 : e) {
 		e = strchr(p, ':');
 		if (e == NULL)
 			e = p + strlen(p);
 		len = e - p;
 		if (len == 0)
-			xasprintf(&cand, "%s/%s", rs->cwd, rs->argv[0]);
+			xasprintf(&cand, "%s/%s", cwd, name);
 		else if (p[0] == '/')
-			xasprintf(&cand, "%.*s/%s", (int)len, p, rs->argv[0]);
+			xasprintf(&cand, "%.*s/%s", (int)len, p, name);
 		else
-			xasprintf(&cand, "%s/%.*s/%s", rs->cwd, (int)len, p,
-			    rs->argv[0]);
+			xasprintf(&cand, "%s/%.*s/%s", cwd, (int)len, p, name);
 		if (access(cand, X_OK) == 0)
 			return (cand);
 		free(cand);
 	}
-	xasprintf(cause, "%s: command not found in PATH=%s", rs->argv[0],
-	    path);
+	xasprintf(cause, "%s: command not found in PATH=%s", name, path);
 	return (NULL);
+}
+
+/* argv[0] along the PATH of the workload's own environment (never ours). */
+static char *
+runner_resolve(const struct run_spec *rs, char **cause)
+{
+	const char	*path = "/usr/bin:/bin";
+	char *const	*ep;
+
+	for (ep = rs->envp; *ep != NULL; ep++)
+		if (strncmp(*ep, "PATH=", 5) == 0)
+			path = *ep + 5;
+	return (runner_find(rs->argv[0], path, rs->cwd, cause));
 }
 
 /*

@@ -43,6 +43,8 @@ void		 runner_free(struct runner *);
 pid_t		 runner_pid(const struct runner *);
 const char	*runner_tail(const struct runner *, int stream, size_t *len,
 		     char **copy);
+char		*runner_find(const char *, const char *, const char *,
+		     char **);
 void		 runner_reaped(pid_t, int status, const struct rusage *,
 		     const struct timespec *when);
 

@@ -30,24 +30,17 @@ static void	profile_end(struct srun *, const char *, const char *);
 
 /* perf as configured, else the first on the workloads' PATH. */
 static char *
-perf_find(const struct config *cf)
+perf_find(const struct srun *s)
 {
-	const char	*p, *e;
-	char		*path;
+	const struct config	*cf = s->conf;
+	char			*path, *cause = NULL;
 
 	if (cf->profile.perf != NULL)
 		return (access(cf->profile.perf, X_OK) == 0 ?
 		    xstrdup(cf->profile.perf) : NULL);
-	for (p = cf->env_path; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
-		e = p + strcspn(p, ":");
-		if (e == p)
-			continue;
-		xasprintf(&path, "%.*s/perf", (int)(e - p), p);
-		if (access(path, X_OK) == 0)
-			return (path);
-		free(path);
-	}
-	return (NULL);
+	path = runner_find("perf", cf->env_path, s->suite->workdir, &cause);
+	free(cause);
+	return (path);
 }
 
 /* event = auto: cycles when the kernel shows a CPU PMU, else cpu-clock. */
@@ -218,7 +211,7 @@ sched_profile(struct srun *s, const char *state, const char *reason)
 	s->after_state = xstrdup(state);
 	s->after_reason = reason != NULL ? xstrdup(reason) : NULL;
 	s->phase = PH_PROFILE;
-	if ((s->perf = perf_find(s->conf)) == NULL) {
+	if ((s->perf = perf_find(s)) == NULL) {
 		xasprintf(&why, "perf not found (%s); install linux-perf or "
 		    "set perf = in [profile]", s->conf->profile.perf != NULL ?
 		    s->conf->profile.perf : "not on the workloads' PATH");
@@ -261,8 +254,6 @@ sched_profile(struct srun *s, const char *state, const char *reason)
 void
 sched_profile_free(struct srun *s)
 {
-	struct profile_row	*p = s->prof_row;
-
 	if (s->perf_data != NULL)
 		(void)unlink(s->perf_data);
 	free(s->perf_data);
@@ -271,11 +262,8 @@ sched_profile_free(struct srun *s)
 	free(s->after_reason);
 	if (s->fold != NULL)
 		profile_fold_free(s->fold);
-	if (p != NULL) {
-		free((char *)p->state);
-		free((char *)p->reason);
-		free((char *)p->event);
-		free(p->folded);
-		free(p);
+	if (s->prof_row != NULL) {
+		store_profile_free(s->prof_row);
+		free(s->prof_row);
 	}
 }
