@@ -145,6 +145,7 @@ int		 cmd_flag(const struct cmd *, const char *);
 const char	*cmd_value(const struct cmd *, const char *);
 long long	 cmd_number(const struct cmd *, const char *, long long);
 int		 cmd_id(struct cmd *, int, int64_t *);
+int		 cmd_id_text(struct cmd *, const char *, int64_t *);
 int		 cmd_usage_error(const struct cmd *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 void		 cmd_print_usage(FILE *, const struct cmd_entry *);

@@ -82,8 +82,8 @@ cmd_flamegraph_exec(struct cmd *cmd)
 	params = cJSON_CreateObject();
 	cJSON_AddNumberToObject(params, "id", (double)id);
 	if (cmd_value(cmd, "diff") != NULL) {
-		cmd->argv[0] = (char *)cmd_value(cmd, "diff");
-		if ((rc = cmd_id(cmd, 0, &base)) != 0) {
+		if ((rc = cmd_id_text(cmd, cmd_value(cmd, "diff"),
+		    &base)) != 0) {
 			cJSON_Delete(params);
 			return (rc);
 		}

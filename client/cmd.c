@@ -310,7 +310,13 @@ cmd_number(const struct cmd *cmd, const char *name, long long dflt)
 int
 cmd_id(struct cmd *cmd, int n, int64_t *idp)
 {
-	const char	*s = cmd->argv[n];
+	return (cmd_id_text(cmd, cmd->argv[n], idp));
+}
+
+/* A session id ("12" or "#12") given as s: an argument or an option. */
+int
+cmd_id_text(struct cmd *cmd, const char *s, int64_t *idp)
+{
 	long long	 v;
 
 	if (cmd_strtonum(s[0] == '#' ? s + 1 : s, 1, CMD_ID_MAX, &v) == -1)
