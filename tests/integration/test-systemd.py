@@ -15,7 +15,8 @@ import time
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import BENCHD, Conn, Daemon, Skip, main, test, wait_for  # noqa
 
-UNITDIR = os.path.join(os.environ.get("srcdir", "."), "systemd")
+UNITDIR = os.path.abspath(os.path.join(os.environ.get("srcdir", "."),
+                                       "systemd"))
 
 
 def tool(name):
@@ -62,6 +63,17 @@ def status_on(path):
         finally:
             c.close()
     except (OSError, ConnectionError):
+        return None
+
+
+def connect_to(path):
+    """A stream socket connected to path, or None while nobody listens."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(path)
+        return s
+    except OSError:
+        s.close()
         return None
 
 
@@ -136,9 +148,8 @@ def socket_activation_refuses_two_sockets():
     d = Daemon()
     a, b = os.path.join(d.tmp, "a.sock"), os.path.join(d.tmp, "b.sock")
     spawn(d, activator(a, b) + benchd_argv(d))
-    wait_for(lambda: os.path.exists(a), what="the activator to bind")
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(a)
+    # The path exists from bind(); connect() is refused until listen().
+    s = wait_for(lambda: connect_to(a), what="the activator to listen")
     rc = d.proc.wait(10)
     s.close()
     assert rc != 0
