@@ -434,6 +434,13 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 	r->pidfd = -1;
 	r->fd[1] = out[0];
 	r->fd[2] = err[0];
+	/* All that can be ready before the spawn is, so the clock sees less. */
+	for (i = 1; i <= 2; i++) {
+		fcntl(r->fd[i], F_SETFL, fcntl(r->fd[i], F_GETFL) | O_NONBLOCK);
+		r->ev[i] = event_new(base, r->fd[i], EV_READ | EV_PERSIST,
+		    runner_read_cb, r);
+		event_add(r->ev[i], NULL);
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	rc = runner_spawn(rs, file, out[1], err[1], &r->pid);
@@ -456,12 +463,6 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 		    r);
 		event_priority_set(r->pidev, 0);
 		event_add(r->pidev, NULL);
-	}
-	for (i = 1; i <= 2; i++) {
-		fcntl(r->fd[i], F_SETFL, fcntl(r->fd[i], F_GETFL) | O_NONBLOCK);
-		r->ev[i] = event_new(base, r->fd[i], EV_READ | EV_PERSIST,
-		    runner_read_cb, r);
-		event_add(r->ev[i], NULL);
 	}
 	if (rs->timeout > 0) {
 		/* libevent's cached "now" predates the spawn: refresh it. */
