@@ -39,6 +39,8 @@ struct srun {
 	double		*walls;
 	double		 last_wall;
 	int64_t		 run_started;
+	int		 progress_key;	/* what the last progress said */
+	struct timespec	 progress_at;	/* and when (CLOCK_MONOTONIC) */
 	struct runner	*runner;
 	struct timing	*timing;
 	int		 stopping;	/* 1 cancel, 2 shutdown */

@@ -34,6 +34,8 @@
 #include "store.h"
 #include "xmalloc.h"
 
+#define PROGRESS_INTERVAL_MS	250
+
 static const char *phase_names[] = { "build", "warmup", "measured",
     "summary", "profile" };
 
@@ -105,11 +107,30 @@ sched_progress(void)
 	return (p);
 }
 
+/*
+ * Tell subscribers (and systemd's STATUS=) what the session is doing: at
+ * once when the phase changes or a wait for the conditions begins or ends,
+ * otherwise at most every PROGRESS_INTERVAL_MS.  A subscriber wakes for
+ * each notification and its CPU time is taken beside the workload's, so a
+ * session of short runs must not wake it at every run.
+ */
 void
 sched_notify_progress(struct srun *s)
 {
-	cJSON	*p = sched_progress();
+	struct timespec	 now;
+	cJSON		*p;
+	int		 key = s->waiting ? -1 : (int)s->phase;
+	int64_t		 ms;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - s->progress_at.tv_sec) * 1000 +
+	    (now.tv_nsec - s->progress_at.tv_nsec) / 1000000;
+	if (key == s->progress_key && ms < PROGRESS_INTERVAL_MS)
+		return;
+	s->progress_key = key;
+	s->progress_at = now;
+
+	p = sched_progress();
 	cJSON_AddNumberToObject(p, "id", (double)s->id);
 	cJSON_AddStringToObject(p, "state", "running");
 	server_notify(s->id, "session.progress", p);
@@ -325,6 +346,7 @@ sched_start(int64_t id)
 		return;
 	s = xcalloc(1, sizeof *s);
 	s->id = id;
+	s->progress_key = -2;		/* nothing said yet */
 	s->conf = cfg;
 	s->warmup = cJSON_GetObjectItem(row, "warmup")->valueint;
 	s->runs = cJSON_GetObjectItem(row, "runs")->valueint;
