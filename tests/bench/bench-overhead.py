@@ -22,7 +22,8 @@ from harness import DEMO, Daemon  # noqa
 SPAWN = os.path.join(os.path.dirname(os.path.abspath(DEMO)), "..", "bench",
                      "bench-spawn")
 BURN_MS = int(os.environ.get("BENCH_BURN_MS", 20000))
-ROUNDS = 7
+ROUNDS = 21
+WARMUP = "5"
 
 
 def proc_stat(pid):
@@ -47,7 +48,7 @@ def session_mean(d, suite):
 
 def main():
     d = Daemon({
-        "true": {"command": "/bin/true", "warmup": "5", "runs": "100",
+        "true": {"command": "/bin/true", "warmup": WARMUP, "runs": "100",
                  "max_runs": "100"},
         "sleep": {"command": DEMO + " --sleep 50", "warmup": "3",
                   "runs": "30", "max_runs": "30"},
@@ -58,15 +59,18 @@ def main():
         # Alternate the floor and benchd so drift in the machine hits both.
         ratios, means, floors, isolated, idled = [], [], [], [], []
         for _ in range(ROUNDS):
-            floor = float(subprocess.run([SPAWN, "100", "/bin/true"],
+            floor = float(subprocess.run([SPAWN, "-w", WARMUP, "100",
+                                          "/bin/true"],
                                          capture_output=True, check=True,
                                          text=True).stdout)
-            iso = float(subprocess.run([SPAWN, "-i", "100", "/bin/true"],
+            iso = float(subprocess.run([SPAWN, "-w", WARMUP, "-i", "100",
+                                        "/bin/true"],
                                        capture_output=True, check=True,
                                        text=True).stdout)
-            idle = float(subprocess.run([SPAWN, "-i", "-g", "100",
-                                         "/bin/true"], capture_output=True,
-                                        check=True, text=True).stdout)
+            idle = float(subprocess.run([SPAWN, "-w", WARMUP, "-i", "-g",
+                                         "100", "/bin/true"],
+                                        capture_output=True, check=True,
+                                        text=True).stdout)
             mean, _ = session_mean(d, "true")
             floors.append(floor)
             isolated.append(iso)

@@ -1,7 +1,8 @@
 /*
  * bench-spawn.c -- the spawn floor: posix_spawn + wait4 of a command, N
  * times, timed like benchd times a run (CLOCK_MONOTONIC, spawn to reap).
- * Prints the mean wall time in seconds.
+ * Prints the mean wall time in seconds.  With -w N, N spawns before
+ * those are not timed, as benchd's warmup runs are not.
  *
  * With -i, each child is set up as benchd sets up a workload (stdin from
  * /dev/null, stdout and stderr on pipes read to their end, its own
@@ -78,7 +79,8 @@ main(int argc, char **argv)
 	struct rusage	ru;
 	double		sum = 0;
 	pid_t		pid;
-	int		i, n, status, isolated = 0, gap = 0, devnull, out[2], err[2];
+	int		i, n, status, isolated = 0, gap = 0, warmup = 0;
+	int		devnull, out[2], err[2];
 	struct timespec	ms = { 0, 1000000 };
 
 	for (; argc > 1 && argv[1][0] == '-'; argv++, argc--) {
@@ -86,12 +88,15 @@ main(int argc, char **argv)
 			isolated = 1;
 		else if (strcmp(argv[1], "-g") == 0)
 			gap = 1;
-		else
+		else if (strcmp(argv[1], "-w") == 0 && argc > 2) {
+			warmup = atoi(argv[2]);
+			argv++, argc--;
+		} else
 			break;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench-spawn [-i] [-g] N command "
-		    "[arg ...]\n");
+		fprintf(stderr, "usage: bench-spawn [-i] [-g] [-w WARMUP] N "
+		    "command [arg ...]\n");
 		return (64);
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -99,7 +104,7 @@ main(int argc, char **argv)
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		return (1);
 	n = atoi(argv[1]);
-	for (i = 0; i < n; i++) {
+	for (i = -warmup; i < n; i++) {
 		if (gap)
 			nanosleep(&ms, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -117,7 +122,9 @@ main(int argc, char **argv)
 			drain(out[0]);
 			drain(err[0]);
 		}
-		sum += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (i >= 0)
+			sum += (t1.tv_sec - t0.tv_sec) +
+			    (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
 	printf("%.9f\n", sum / n);
 	return (0);
