@@ -11,6 +11,9 @@
  * docs/PERFORMANCE.md.  With -g, the loop sleeps 1 ms before each spawn,
  * as benchd's CPUs idle between runs while it commits the last run (an
  * fsync) and checks the conditions: what idling costs the next spawn.
+ * With -f FILE, the loop instead writes a 4 KiB block to FILE and
+ * fdatasync()s it before each spawn, as benchd's commit of the last run
+ * does: what a durable commit between runs costs the next spawn.
  */
 #include "config.h"
 
@@ -80,7 +83,8 @@ main(int argc, char **argv)
 	double		sum = 0;
 	pid_t		pid;
 	int		i, n, status, isolated = 0, gap = 0, warmup = 0;
-	int		devnull, out[2], err[2];
+	int		devnull, out[2], err[2], sync_fd = -1;
+	static char	block[4096];
 	struct timespec	ms = { 0, 1000000 };
 
 	for (; argc > 1 && argv[1][0] == '-'; argv++, argc--) {
@@ -88,15 +92,23 @@ main(int argc, char **argv)
 			isolated = 1;
 		else if (strcmp(argv[1], "-g") == 0)
 			gap = 1;
-		else if (strcmp(argv[1], "-w") == 0 && argc > 2) {
+		else if (strcmp(argv[1], "-f") == 0 && argc > 2) {
+			sync_fd = open(argv[2], O_WRONLY | O_CREAT | O_CLOEXEC,
+			    0644);
+			if (sync_fd == -1) {
+				perror(argv[2]);
+				return (1);
+			}
+			argv++, argc--;
+		} else if (strcmp(argv[1], "-w") == 0 && argc > 2) {
 			warmup = atoi(argv[2]);
 			argv++, argc--;
 		} else
 			break;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench-spawn [-i] [-g] [-w WARMUP] N "
-		    "command [arg ...]\n");
+		fprintf(stderr, "usage: bench-spawn [-i] [-g] [-f FILE] "
+		    "[-w WARMUP] N command [arg ...]\n");
 		return (64);
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -107,6 +119,11 @@ main(int argc, char **argv)
 	for (i = -warmup; i < n; i++) {
 		if (gap)
 			nanosleep(&ms, NULL);
+		if (sync_fd != -1 && (pwrite(sync_fd, block, sizeof block,
+		    0) != (ssize_t)sizeof block || fdatasync(sync_fd) == -1)) {
+			perror("fdatasync");
+			return (1);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (isolated) {
 			if (spawn_isolated(&pid, argv + 2, devnull, out,
