@@ -4,5 +4,6 @@ SCHEMA_FILES = \
 	%reldir%/002-conditions-phases.sql \
 	%reldir%/003-baselines.sql \
 	%reldir%/004-profiles.sql \
-	%reldir%/005-indexes.sql
+	%reldir%/005-indexes.sql \
+	%reldir%/006-profile-settle.sql
 EXTRA_DIST += $(SCHEMA_FILES)

@@ -223,6 +223,40 @@ def without_perf_the_session_completes_and_says_why():
 
 
 @test
+def a_session_that_ends_before_its_profile_run_says_so():
+    # No perf is needed: these sessions never reach their profile run.
+    d = Daemon({"slow": {"command": DEMO + " --sleep 300", "warmup": "0",
+                         "runs": "20", "max_runs": "20"},
+                "bad": {"command": "/bin/false", "warmup": "0",
+                        "runs": "3"}}).start()
+    running = d.queue("slow", profile=True)
+    queued = d.queue("slow", profile=True)
+    d.wait_state(running, states=("running",))
+    d.call("session.cancel", {"id": queued})
+    d.call("session.cancel", {"id": running})
+    failed = d.queue("bad", profile=True)
+    assert d.wait_state(failed)["state"] == "failed"
+    for sid, state in ((running, "cancelled"), (queued, "cancelled"),
+                       (failed, "failed")):
+        s = d.session(sid, runs=False)["session"]
+        assert s["state"] == state, s
+        assert s["profile"]["state"] == "unavailable", s["profile"]
+        assert s["profile"]["reason"] == ("the session ended (%s) before "
+                                          "its profile run" % state), s
+    # One left running by a benchd that was killed: settled at start.
+    left = d.queue("slow", profile=True)
+    d.wait_state(left, states=("running",))
+    d.proc.kill()
+    d.proc.wait(10)
+    d.start()
+    s = d.session(left, runs=False)["session"]
+    assert s["state"] == "interrupted", s
+    assert s["profile"]["reason"] == ("the session ended (interrupted) "
+                                      "before its profile run"), s["profile"]
+    assert d.stop() == 0
+
+
+@test
 def perf_not_permitted_is_unavailable_with_perfs_reason():
     # perf as an unprivileged user under perf_event_paranoid = 2 says
     # this and writes nothing; the same code path, whoever runs the test.

@@ -351,6 +351,42 @@ test_version_3_database_gets_means_and_indexes(void **state)
 }
 
 static void
+test_version_5_database_settles_stale_profiles(void **state)
+{
+	struct store	*st;
+	char		*cause = NULL, *sql;
+
+	/* As schema 5 left them: a cancelled session whose profile stayed
+	 * requested, a queued one still waiting, a completed one recorded. */
+	assert_true(asprintf(&sql, "%s %s %s %s %s PRAGMA user_version = 5; "
+	    "INSERT INTO sessions (id, suite, state, warmup, runs, max_runs, "
+	    "cv_target, queued_at, finished_at) VALUES "
+	    "(1, 's', 'cancelled', 1, 2, 2, 0.05, 1000, 2000), "
+	    "(2, 's', 'queued', 1, 2, 2, 0.05, 3000, NULL), "
+	    "(3, 's', 'completed', 1, 2, 2, 0.05, 4000, 5000); "
+	    "INSERT INTO profiles (session_id, state) VALUES (1, 'requested'), "
+	    "(2, 'requested'), (3, 'recorded');",
+	    schema_steps[0].sql, schema_steps[1].sql, schema_steps[2].sql,
+	    schema_steps[3].sql, schema_steps[4].sql) > 0);
+	exec_sql(path, sql);
+	free(sql);
+	st = store_open(path, &cause);
+	assert_non_null(st);
+	assert_true(query_double(path, "SELECT count(*) FROM profiles WHERE "
+	    "session_id = 1 AND state = 'unavailable' AND reason = 'the "
+	    "session ended (cancelled) before its profile run'") == 1);
+	assert_true(query_double(path, "SELECT count(*) FROM profiles WHERE "
+	    "(session_id = 2 AND state = 'requested') OR (session_id = 3 AND "
+	    "state = 'recorded' AND reason IS NULL)") == 2);
+	/* From now on the end of the session settles it at once. */
+	assert_int_equal(store_session_finish(st, 2, "failed", "x"), 0);
+	assert_true(query_double(path, "SELECT count(*) FROM profiles WHERE "
+	    "session_id = 2 AND state = 'unavailable' AND reason = 'the "
+	    "session ended (failed) before its profile run'") == 1);
+	store_close(st);
+}
+
+static void
 test_ended_sessions_keep_their_wall_mean(void **state)
 {
 	struct store	*st;
@@ -440,6 +476,9 @@ main(void)
 		    test_runs_round_trip_exactly, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_version_3_database_gets_means_and_indexes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_version_5_database_settles_stale_profiles, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_ended_sessions_keep_their_wall_mean, setup, teardown),
