@@ -129,6 +129,34 @@ recover_leftovers(int64_t id)
 	cJSON_Delete(s);
 }
 
+/*
+ * Sessions a previous benchd left running were interrupted: mark them so
+ * and kill what their workloads left.  -1 when the database refused (the
+ * scheduler holds the queue and calls again); 0 otherwise.
+ */
+int
+benchd_recover(void)
+{
+	int64_t	*ids;
+	size_t	 nids, i;
+
+	if (store_recover(db, &ids, &nids) != 0) {
+		free(ids);
+		if (store_fault(db))
+			return (-1);
+		log_warnx("database: cannot mark the sessions left running "
+		    "interrupted: %s", store_errmsg(db));
+		return (0);
+	}
+	if (nids > 0)
+		log_warnx("%zu session(s) left running were marked interrupted",
+		    nids);
+	for (i = 0; i < nids; i++)
+		recover_leftovers(ids[i]);
+	free(ids);
+	return (0);
+}
+
 /* Clients are descriptors: allow as many as the hard limit lets us. */
 static void
 raise_nofile(void)
@@ -149,8 +177,6 @@ main(int argc, char **argv)
 	struct event	*ev_chld, *ev_term, *ev_int, *ev_hup;
 	char		*cause = NULL;
 	int		 ch, foreground = 0, check = 0, verbose = 0;
-	int64_t		*ids = NULL;
-	size_t		 nids = 0, i;
 	int		 lfd;
 
 	while ((ch = getopt(argc, argv, "c:D:fnS:v")) != -1) {
@@ -212,14 +238,6 @@ main(int argc, char **argv)
 
 	if ((db = store_open(db_path, &cause)) == NULL)
 		fatalx("%s", cause);
-	if (store_recover(db, &ids, &nids) == 0 && nids > 0) {
-		log_warnx("%zu session(s) left running were marked interrupted",
-		    nids);
-		for (i = 0; i < nids; i++)
-			recover_leftovers(ids[i]);
-	}
-	free(ids);
-
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	/* Priority 0 is the reap of a measured child; the rest is 1. */

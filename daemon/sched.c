@@ -43,6 +43,7 @@ static struct srun	*cur;
 static void		 sched_verdict(struct srun *);
 static struct event	*kick_ev;
 static int		 shutting_down;
+static int		 recovered;	/* sessions left running settled */
 
 
 int64_t
@@ -436,6 +437,16 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 
 	if (cur != NULL || shutting_down)
 		return;
+	/* Sessions left running are settled before any other starts. */
+	if (!recovered) {
+		if (benchd_recover() != 0) {
+			sched_hold(NULL, "the sessions left running, as "
+			    "interrupted", NULL);
+			return;
+		}
+		recovered = 1;
+		sched_hold_clear();
+	}
 	if ((id = store_next_queued(db)) > 0)
 		sched_start(id);
 }

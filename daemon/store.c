@@ -370,13 +370,14 @@ store_recover(struct store *st, int64_t **ids, size_t *n)
 		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_finalize(s);
+	if (*n == 0)
+		return (0);	/* no write, so a locked database is no matter */
 	if (store_exec(st, "UPDATE sessions SET state = 'interrupted', "
 	    "reason = 'benchd stopped while the session ran', "
 	    "finished_at = CAST(strftime('%s','now') AS INTEGER) * 1000, "
 	    "pgid = NULL, wall_mean = (" WALL_MEAN ") WHERE state = 'running'",
 	    &err) != 0) {
-		log_warnx("database: %s", err);
-		free(err);
+		free(err);	/* the caller reports store_errmsg() */
 		return (-1);
 	}
 	return (0);

@@ -112,14 +112,20 @@ def locked_database_holds_the_run_and_resumes():
     assert d.stop() == 0
 
 
-@test
-def locked_at_start_holds_the_queue():
+def long_session_and_one_queued():
+    """A daemon running a long session a, with a short one b queued."""
     d = Daemon({"s": dict(SLOW, runs="30", max_runs="30"), "q": QUICK},
                daemon_extra=EXTRA).start()
     a = d.queue("s")
     b = d.queue("q")
     wait_for(lambda: d.session(a, runs=False)["session"]["measured"] >= 1,
              what="a first run")
+    return d, a, b
+
+
+@test
+def locked_at_start_holds_the_queue():
+    d, a, b = long_session_and_one_queued()
     assert d.stop() == 0        # a interrupted, b still queued
     with locked(d):
         d.start()
@@ -130,6 +136,31 @@ def locked_at_start_holds_the_queue():
         answers_fast(d)
     assert d.wait_state(b)["state"] == "completed"
     check_database(d, [b], 2)
+    assert d.stop() == 0
+
+
+@test
+def left_running_and_locked_at_start_is_settled_when_the_lock_goes():
+    d, a, b = long_session_and_one_queued()
+    d.proc.kill()               # a left running, b queued
+    d.proc.wait(10)
+    with locked(d):
+        d.start()
+        st = wait_for(lambda: (lambda s: s if not s["ok"] else None)(
+            storage(d)), what="the recovery to be held")
+        assert st["held"] == "the sessions left running, as interrupted", st
+        assert "locked" in st["error"], st
+        # Nothing starts on top of a session not yet settled.
+        time.sleep(1.5)
+        assert d.session(a, runs=False)["session"]["state"] == "running"
+        assert d.session(b, runs=False)["session"]["state"] == "queued"
+        answers_fast(d)
+    assert d.wait_state(a)["state"] == "interrupted"
+    assert d.wait_state(b)["state"] == "completed"
+    check_database(d, [b], 2)
+    log = d.read_log()
+    assert "1 session(s) left running were marked interrupted" in log, log
+    assert "storage: recorded the sessions left running" in log, log
     assert d.stop() == 0
 
 
