@@ -1,5 +1,6 @@
 /*
- * cmd-variance.c -- variance SUITE [--last N]: how noisy is this suite?
+ * cmd-variance.c -- variance SUITE [k=v ...] [--last N]: how noisy is this
+ * suite, for one set of parameter values (the newest, unless given)?
  *
  * Run-to-run noise (each session's CV), session-to-session noise (the CV of
  * the sessions' wall means), the noise threshold comparisons use, and the
@@ -28,9 +29,9 @@ static const struct cmd_option	cmd_variance_options[] = {
 };
 
 const struct cmd_entry	cmd_variance_entry = {
-	"variance", "SUITE [--last N]",
+	"variance", "SUITE [k=v ...] [--last N]",
 	"run-to-run and between-session noise of SUITE; do the last two agree?",
-	1, 1, cmd_variance_options, 0, cmd_variance_exec
+	1, -1, cmd_variance_options, 0, cmd_variance_exec
 };
 
 static void
@@ -173,6 +174,11 @@ cmd_variance_exec(struct cmd *cmd)
 	if (cmd_value(cmd, "last") != NULL)
 		cJSON_AddNumberToObject(params, "last",
 		    (double)cmd_number(cmd, "last", 0));
+	if (cmd->argc > 1 && (rc = cmd_params(cmd, 1,
+	    cJSON_AddObjectToObject(params, "params"))) != 0) {
+		cJSON_Delete(params);
+		return (rc);
+	}
 	if ((rc = rpc_call(cmd->rpc, "suite.variance", params, &result)) != 0)
 		return (rc);
 	if (benchctl_json)

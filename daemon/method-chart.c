@@ -143,6 +143,8 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 	if ((su = conf_suite(cfg, suite)) == NULL)
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
 		    "no suite named \"%.200s\"", suite));
+	if (session_params_known(su, params, e) != 0)
+		return (-1);
 	given = cJSON_GetObjectItemCaseSensitive(params, "params");
 	if (cJSON_IsObject(given))
 		ptext = session_params_text(su, given);

@@ -116,6 +116,8 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 	if (suite_params(params, 10, &suite, &last, e) != 0)
 		return (-1);
 	su = conf_suite(cfg, suite);
+	if (session_params_known(su, params, e) != 0)
+		return (-1);
 	ptext = variance_params(su, params);
 	/* Completed sessions of one set of parameter values, oldest first. */
 	n = store_suite_means(db, suite, ptext, &ids, &means);

@@ -206,6 +206,35 @@ session_phase_series_free(struct phase_series *v, size_t n)
 }
 
 /*
+ * The parameter values a reading method was given ("params", optional):
+ * an object whose keys are all the suite's parameters.  A misspelt key
+ * would otherwise select no sessions and look like an empty history.
+ */
+int
+session_params_known(const struct suite *su, const cJSON *params,
+    struct rpc_error *e)
+{
+	const cJSON	*given, *v;
+
+	given = cJSON_GetObjectItemCaseSensitive(params, "params");
+	if (given == NULL || cJSON_IsNull(given))
+		return (0);
+	if (!cJSON_IsObject(given))
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "params must be an object"));
+	cJSON_ArrayForEach(v, given) {
+		if (suite_param(su, v->string) == NULL)
+			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
+			    "suite %s has no parameter \"%.200s\"", su->name,
+			    v->string));
+		if (!cJSON_IsString(v))
+			return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+			    "params.%.200s must be a string", v->string));
+	}
+	return (0);
+}
+
+/*
  * A session's parameter values as stored: JSON text with the suite's
  * parameters in the suite's order, whatever order they were given in, so
  * one set of values always has one text (and one history).

@@ -1,7 +1,9 @@
-"""Baselines, comparisons and regressions on a real benchd: A/A is never
-a regression, A/B with one phase slowed is, and names that phase."""
+"""Baselines, comparisons, regressions and variance on a real benchd: A/A
+is never a regression, A/B with one phase slowed is, and names that phase;
+variance reads one set of parameter values and computes what it says."""
 
 import os
+import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
@@ -140,6 +142,61 @@ def different_suites_are_incomparable_unless_forced():
     fp = s["fingerprint"]
     assert fp["cpus"] == os.cpu_count() and fp["benchd"], fp
     assert s["command"].endswith("benchd-demo --sleep 5"), s["command"]
+    assert d.stop() == 0
+
+
+def close(a, b):
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+@test
+def variance_reads_one_set_of_parameter_values():
+    d = Daemon({"p": {"command": DEMO + " --sleep 20 --prefix P_{crate}",
+                      "shell": "no", "param.crate": "a b", "warmup": "0",
+                      "runs": "3", "max_runs": "3"}}).start()
+    ours = [d.queue("p", params={"crate": "a"}) for _ in range(3)]
+    other = d.queue("p", params={"crate": "b"})
+    for sid in ours + [other]:
+        assert d.wait_state(sid, timeout=60)["state"] in ("completed",
+                                                          "unstable")
+    rc, v = d.ctl("variance", "p", "crate=a")
+    assert rc in (0, 1), (rc, v)
+    assert v["params"] == {"crate": "a"}, v
+    assert [r["id"] for r in v["sessions"]] == ours, v
+    # Every figure, again from the runs themselves.
+    walls = [[r["wall"] for r in d.session(sid)["runs"]
+              if r["kind"] == "measured"] for sid in ours]
+    means = [statistics.mean(w) for w in walls]
+    cvs = [statistics.stdev(w) / statistics.mean(w) for w in walls]
+    for row, m, cv in zip(v["sessions"], means, cvs):
+        assert row["n"] == 3 and close(row["mean"], m), (row, m)
+        assert close(row["cv"], cv), (row, cv)
+    assert close(v["run_cv_mean"], statistics.mean(cvs)), v
+    assert close(v["between_cv"],
+                 statistics.stdev(means) / statistics.mean(means)), v
+    rep = v["reproducible"]
+    assert (rep["a"], rep["b"]) == (ours[1], ours[2]), rep
+    assert close(rep["change"], (means[2] - means[1]) / means[1]), rep
+    assert rep["agree"] == (abs(rep["change"]) < 0.10), rep
+    assert rc == (0 if rep["agree"] else 1)
+    rc, text = d.ctl("variance", "p", "crate=a", "--last", "2",
+                     json_out=False)
+    lines = text.splitlines()
+    assert lines[0] == "Sessions of p with crate=a:", text
+    table = lines[2:lines.index("")]
+    assert [int(x.split()[0]) for x in table] == ours[1:], text
+    # Without values: those of the newest session.
+    rc, v = d.ctl("variance", "p")
+    assert v["params"] == {"crate": "b"}, v
+    assert [r["id"] for r in v["sessions"]] == [other], v
+    # A parameter the suite does not have is an error, not an empty table.
+    rc, text = d.ctl("variance", "p", "krate=a", json_out=False)
+    assert rc == 3 and 'suite p has no parameter "krate"' in text, \
+        (rc, text)
+    rc, text = d.ctl("history", "p", "krate=a", "--svg", "-",
+                     json_out=False)
+    assert rc == 3 and 'suite p has no parameter "krate"' in text, \
+        (rc, text)
     assert d.stop() == 0
 
 
