@@ -39,7 +39,7 @@ ypos(const struct chart_plot *p, double secs)
 
 /* A marker shape centred on x, y: a circle or a triangle. */
 static void
-svg_shape(struct chart_buf *b, enum shape s, double x, double y,
+svg_shape(struct svgbuf *b, enum shape s, double x, double y,
     const char *fill)
 {
 	double	r = s == SHAPE_UP ? 7 : 6;
@@ -47,21 +47,21 @@ svg_shape(struct chart_buf *b, enum shape s, double x, double y,
 	switch (s) {
 	case SHAPE_CIRCLE:
 	case SHAPE_SMALL:
-		chart_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"", x,
+		svgbuf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"", x,
 		    y, s == SHAPE_CIRCLE ? "3.5" : "2.5");
 		break;
 	case SHAPE_UP:
 	case SHAPE_DOWN:
 		if (s == SHAPE_DOWN)
 			r = -r;
-		chart_printf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\"",
+		svgbuf_printf(b, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\"",
 		    x, y - r, x + 0.866 * fabs(r), y + 0.5 * r,
 		    x - 0.866 * fabs(r), y + 0.5 * r);
 		break;
 	}
 	if (fill != NULL)
-		chart_printf(b, " fill=\"%s\"", fill);
-	chart_puts(b, "/>");
+		svgbuf_printf(b, " fill=\"%s\"", fill);
+	svgbuf_puts(b, "/>");
 }
 
 /* The XML declaration, the <svg> root, a white background, the title. */
@@ -70,19 +70,19 @@ chart_draw_head(struct chart_plot *p)
 {
 	const char	*title = p->c->title;
 
-	chart_printf(&p->b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	svgbuf_printf(&p->b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
 	    "font-size=\"11\">\n", p->w, p->h, p->w, p->h);
-	chart_printf(&p->b, "<rect width=\"%d\" height=\"%d\" "
+	svgbuf_printf(&p->b, "<rect width=\"%d\" height=\"%d\" "
 	    "fill=\"#ffffff\"/>\n", p->w, p->h);
 	if (title == NULL || *title == '\0')
 		return;
-	chart_printf(&p->b, "<text class=\"title\" x=\"%.1f\" y=\"22\" "
+	svgbuf_printf(&p->b, "<text class=\"title\" x=\"%.1f\" y=\"22\" "
 	    "text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">",
 	    p->w / 2.0);
 	chart_xml(&p->b, title, (size_t)((p->w - 20) / 9.5));
-	chart_puts(&p->b, "</text>\n");
+	svgbuf_puts(&p->b, "</text>\n");
 }
 
 /* The legend under the title, wrapped to the width; returns its bottom. */
@@ -91,11 +91,11 @@ chart_draw_legend(struct chart_plot *p)
 {
 	static const char	*labels[] = { "session mean", "95% CI",
 	    "regressed", "improved", "unstable", "change point", "baseline" };
-	struct chart_buf	*b = &p->b;
+	struct svgbuf	*b = &p->b;
 	double			 x = 12, y = 46, iw, sx;
 	int			 i, n = p->baseline ? 7 : 6;
 
-	chart_puts(b, "<g class=\"legend\">\n");
+	svgbuf_puts(b, "<g class=\"legend\">\n");
 	for (i = 0; i < n; i++) {
 		iw = 24 + chart_chars(labels[i]) * CHART_CHAR_W + 16;
 		if (x > 12 && x + iw > p->w - 12) {
@@ -105,13 +105,13 @@ chart_draw_legend(struct chart_plot *p)
 		sx = x + 9;
 		switch (i) {
 		case 0:
-			chart_printf(b, "<path d=\"M%.1f %.1fh18\" "
+			svgbuf_printf(b, "<path d=\"M%.1f %.1fh18\" "
 			    "stroke=\"%s\" stroke-opacity=\"0.5\"/>", x, y - 4,
 			    COL_POINT);
 			svg_shape(b, SHAPE_CIRCLE, sx, y - 4, COL_POINT);
 			break;
 		case 1:
-			chart_printf(b, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh6"
+			svgbuf_printf(b, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh6"
 			    "M%.1f %.1fh6\" stroke=\"%s\"/>", sx, y - 10, y + 2,
 			    sx - 3, y - 10, sx - 3, y + 2, COL_POINT);
 			break;
@@ -122,28 +122,28 @@ chart_draw_legend(struct chart_plot *p)
 			svg_shape(b, SHAPE_DOWN, sx, y - 4, COL_IMPROVED);
 			break;
 		case 4:
-			chart_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
+			svgbuf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
 			    "r=\"3.5\" fill=\"#ffffff\" stroke=\"%s\" "
 			    "stroke-width=\"1.2\"/>", sx, y - 4, COL_POINT);
 			break;
 		case 5:
-			chart_printf(b, "<path d=\"M%.1f %.1fV%.1f\" "
+			svgbuf_printf(b, "<path d=\"M%.1f %.1fV%.1f\" "
 			    "stroke=\"%s\" stroke-dasharray=\"4 3\"/>", sx,
 			    y - 12, y + 4, COL_CHANGE);
 			break;
 		case 6:
-			chart_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
+			svgbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"18\" height=\"10\" fill=\"%s\" "
 			    "fill-opacity=\"0.2\"/><path d=\"M%.1f %.1fh18\" "
 			    "stroke=\"%s\"/>", x, y - 9, COL_BASE, x, y - 4,
 			    COL_BASE);
 			break;
 		}
-		chart_printf(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+		svgbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
 		    x + 24, y, labels[i]);
 		x += iw;
 	}
-	chart_puts(b, "</g>\n");
+	svgbuf_puts(b, "</g>\n");
 	return (y + 16);
 }
 
@@ -151,31 +151,31 @@ chart_draw_legend(struct chart_plot *p)
 static void
 svg_yaxis(struct chart_plot *p)
 {
-	struct chart_buf	*b = &p->b;
+	struct svgbuf	*b = &p->b;
 	double		 v, y;
 	int		 i, d = chart_decimals(p->ystep);
 
-	chart_printf(b, "<g class=\"yaxis\">\n<rect x=\"%.1f\" y=\"%.1f\" "
+	svgbuf_printf(b, "<g class=\"yaxis\">\n<rect x=\"%.1f\" y=\"%.1f\" "
 	    "width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#cccccc\"/>"
 	    "\n", p->x0, p->y0, p->x1 - p->x0, p->y1 - p->y0);
 	if (p->ny > 0) {
-		chart_puts(b, "<path d=\"");
+		svgbuf_puts(b, "<path d=\"");
 		for (i = 0; i < p->ny; i++) {
 			y = p->y1 - i * (p->y1 - p->y0) / (p->ny - 1);
-			chart_printf(b, "M%.1f %.1fH%.1f", p->x0 - 4, y, p->x1);
+			svgbuf_printf(b, "M%.1f %.1fH%.1f", p->x0 - 4, y, p->x1);
 		}
-		chart_puts(b, "\" stroke=\"#e5e5e5\"/>\n");
+		svgbuf_puts(b, "\" stroke=\"#e5e5e5\"/>\n");
 	}
 	for (i = 0; i < p->ny; i++) {
 		v = p->yfirst + i * p->ystep;
 		if (fabs(v) < p->ystep * 1e-6)
 			v = 0;
 		y = p->y1 - i * (p->y1 - p->y0) / (p->ny - 1);
-		chart_printf(b, "<text class=\"ytick\" x=\"%.1f\" y=\"%.1f\" "
+		svgbuf_printf(b, "<text class=\"ytick\" x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"end\">%.*f</text>\n", p->x0 - 6, y + 4, d,
 		    v);
 	}
-	chart_printf(b, "<text class=\"ytitle\" transform=\"rotate(-90)\" "
+	svgbuf_printf(b, "<text class=\"ytitle\" transform=\"rotate(-90)\" "
 	    "x=\"%.1f\" y=\"14\" text-anchor=\"middle\">wall time (%s)</text>"
 	    "\n</g>\n", -(p->y0 + p->y1) / 2, p->unit);
 }
@@ -197,7 +197,7 @@ svg_xlabel(struct chart_plot *p, double x, int64_t t, double *right)
 	if (x - half < *right + 6)
 		return;
 	*right = x + half;
-	chart_printf(&p->b, "<path d=\"M%.1f %.1fv5\" stroke=\"#999999\"/>"
+	svgbuf_printf(&p->b, "<path d=\"M%.1f %.1fv5\" stroke=\"#999999\"/>"
 	    "<text class=\"xtick\" x=\"%.1f\" y=\"%.1f\" "
 	    "text-anchor=\"middle\">%s</text>\n", x, p->y1, x, p->y1 + 18,
 	    label);
@@ -234,7 +234,7 @@ svg_xaxis(struct chart_plot *p)
 	maxt = (int)((p->x1 - p->x0) / ((p->longdates ? 10 : 11) *
 	    CHART_CHAR_W + 14));
 	maxt = maxt < 1 ? 1 : maxt > CHART_MAX_TICKS ? CHART_MAX_TICKS : maxt;
-	chart_puts(&p->b, "<g class=\"xaxis\">\n");
+	svgbuf_puts(&p->b, "<g class=\"xaxis\">\n");
 	if (p->bytime) {
 		span = (double)(p->tmax - p->tmin);
 		tlo = p->tmin - (int64_t)(CHART_INNER / usable * span);
@@ -249,22 +249,22 @@ svg_xaxis(struct chart_plot *p)
 		for (i = 0; i < p->nv; i += step)
 			svg_xlabel(p, p->v[i].x, p->v[i].cp->when, &right);
 	}
-	chart_printf(&p->b, "<text class=\"xtitle\" x=\"%.1f\" y=\"%d\" "
+	svgbuf_printf(&p->b, "<text class=\"xtitle\" x=\"%.1f\" y=\"%d\" "
 	    "text-anchor=\"middle\">%s</text>\n", (p->x0 + p->x1) / 2,
 	    p->h - 10, p->bytime || p->nv == 1 ? "date (UTC)" :
 	    "date (UTC), sessions evenly spaced");
 	if (p->grouped && p->w >= 640)
-		chart_printf(&p->b, "<text x=\"%.1f\" y=\"%d\" "
+		svgbuf_printf(&p->b, "<text x=\"%.1f\" y=\"%d\" "
 		    "text-anchor=\"end\" font-size=\"10\">nearby sessions "
 		    "grouped</text>\n", p->x1, p->h - 10);
-	chart_puts(&p->b, "</g>\n");
+	svgbuf_puts(&p->b, "</g>\n");
 }
 
 /* The baseline: its band, its line, a label and a tooltip. */
 static void
 svg_baseline(struct chart_plot *p)
 {
-	struct chart_buf	*b = &p->b;
+	struct svgbuf	*b = &p->b;
 	char		 mean[64], lo[64], hi[64];
 	double		 y = ypos(p, p->c->base_mean);
 
@@ -272,21 +272,21 @@ svg_baseline(struct chart_plot *p)
 		return;
 	chart_value(mean, sizeof(mean), p->c->base_mean, 0, p->unit,
 	    p->scale);
-	chart_printf(b, "<g class=\"baseline\"><title>baseline #%" PRId64 DOT
+	svgbuf_printf(b, "<g class=\"baseline\"><title>baseline #%" PRId64 DOT
 	    "%s", p->c->baseline_id, mean);
 	if (p->band) {
 		chart_value(lo, sizeof(lo), p->blo, 0, p->unit, p->scale);
 		chart_value(hi, sizeof(hi), p->bhi, 0, p->unit, p->scale);
-		chart_printf(b, DOT "band %s " DASH " %s", lo, hi);
+		svgbuf_printf(b, DOT "band %s " DASH " %s", lo, hi);
 	}
-	chart_puts(b, "</title>\n");
+	svgbuf_puts(b, "</title>\n");
 	if (p->band)
-		chart_printf(b, "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" "
+		svgbuf_printf(b, "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" "
 		    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
 		    "fill-opacity=\"0.2\"/>\n", p->x0, ypos(p, p->bhi),
 		    p->x1 - p->x0, ypos(p, p->blo) - ypos(p, p->bhi),
 		    COL_BASE);
-	chart_printf(b, "<path d=\"M%.1f %.1fH%.1f\" stroke=\"%s\" "
+	svgbuf_printf(b, "<path d=\"M%.1f %.1fH%.1f\" stroke=\"%s\" "
 	    "stroke-width=\"1.5\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
 	    "text-anchor=\"end\" fill=\"%s\">baseline #%" PRId64 "</text>\n"
 	    "</g>\n", p->x0, y, p->x1, COL_BASE, p->x1 - 4, y - 4, COL_BASE,
@@ -297,17 +297,17 @@ svg_baseline(struct chart_plot *p)
 static void
 svg_changes(struct chart_plot *p)
 {
-	struct chart_buf	*b = &p->b;
+	struct svgbuf	*b = &p->b;
 	double		 x, lastlabel = -1e9;
 	size_t		 i;
 	int		 right;
 
-	chart_printf(b, "<g class=\"changes\" stroke=\"%s\">\n", COL_CHANGE);
+	svgbuf_printf(b, "<g class=\"changes\" stroke=\"%s\">\n", COL_CHANGE);
 	for (i = 0; i < p->nv; i++) {
 		if (!p->v[i].cp->changepoint)
 			continue;
 		x = i > 0 ? (p->v[i - 1].x + p->v[i].x) / 2 : p->v[i].x;
-		chart_printf(b, "<path class=\"change\" d=\"M%.1f %.1fV%.1f\" "
+		svgbuf_printf(b, "<path class=\"change\" d=\"M%.1f %.1fV%.1f\" "
 		    "stroke-dasharray=\"4 3\"><title>change point at session %"
 		    PRId64 "</title></path>\n", x, p->y0, p->y1,
 		    p->v[i].cp->id);
@@ -315,12 +315,12 @@ svg_changes(struct chart_plot *p)
 			continue;
 		lastlabel = x;
 		right = x + 40 > p->x1;
-		chart_printf(b, "<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" "
+		svgbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" "
 		    "fill=\"%s\" font-size=\"10\"%s>change</text>\n",
 		    right ? x - 3 : x + 3, p->y0 + 11, COL_CHANGE,
 		    right ? " text-anchor=\"end\"" : "");
 	}
-	chart_puts(b, "</g>\n");
+	svgbuf_puts(b, "</g>\n");
 }
 
 /* The line through the means, or through each column's mean if crowded. */
@@ -332,7 +332,7 @@ svg_trend(struct chart_plot *p)
 
 	if (p->nv < 2)
 		return;
-	chart_puts(&p->b, "<path class=\"trend\" d=\"M");
+	svgbuf_puts(&p->b, "<path class=\"trend\" d=\"M");
 	for (i = 0; i < p->nv; i = j) {
 		sx = sm = 0;
 		for (j = i; j < p->nv && (j == i || (p->grouped &&
@@ -340,10 +340,10 @@ svg_trend(struct chart_plot *p)
 			sx += p->v[j].x;
 			sm += p->v[j].mean;
 		}
-		chart_printf(&p->b, "%s%.1f %.1f", i == 0 ? "" : " ",
+		svgbuf_printf(&p->b, "%s%.1f %.1f", i == 0 ? "" : " ",
 		    sx / (j - i), ypos(p, sm / (j - i)));
 	}
-	chart_printf(&p->b, "\" fill=\"none\" stroke=\"%s\" "
+	svgbuf_printf(&p->b, "\" fill=\"none\" stroke=\"%s\" "
 	    "stroke-opacity=\"0.5\" stroke-width=\"1.2\"/>\n", COL_POINT);
 }
 
@@ -360,7 +360,7 @@ svg_tooltip(struct chart_plot *p, const struct chart_mark *mk)
 	if (mk->n == 1) {
 		chart_value(val, sizeof(val), a->mean, (a->hi - a->lo) / 2,
 		    p->unit, p->scale);
-		chart_printf(&p->b, "<title>session %" PRId64 DOT "%s UTC" DOT
+		svgbuf_printf(&p->b, "<title>session %" PRId64 DOT "%s UTC" DOT
 		    "%s%s%s%s%s</title>", a->cp->id, when, val,
 		    a->cp->regressed ? DOT "regressed" : "",
 		    a->cp->improved ? DOT "improved" : "",
@@ -378,22 +378,22 @@ svg_tooltip(struct chart_plot *p, const struct chart_mark *mk)
 	}
 	chart_value(val, sizeof(val), lo, 0, p->unit, p->scale);
 	chart_value(top, sizeof(top), hi, 0, p->unit, p->scale);
-	chart_printf(&p->b, "<title>sessions %" PRId64 DASH "%" PRId64 " (%zu)"
+	svgbuf_printf(&p->b, "<title>sessions %" PRId64 DASH "%" PRId64 " (%zu)"
 	    DOT "%s " DASH " %s UTC" DOT "means %s " DASH " %s", a->cp->id,
 	    z->cp->id, n, when, until, val, top);
 	if (mk->verdict != 0)
-		chart_printf(&p->b, DOT "%zu %s", n, mk->verdict ==
+		svgbuf_printf(&p->b, DOT "%zu %s", n, mk->verdict ==
 		    CHART_REGRESSED ? "regressed" : "improved");
 	if (unstable > 0)
-		chart_printf(&p->b, DOT "%zu unstable", unstable);
-	chart_puts(&p->b, "</title>");
+		svgbuf_printf(&p->b, DOT "%zu unstable", unstable);
+	svgbuf_puts(&p->b, "</title>");
 }
 
 /* One marker: its tooltip, CI bar and shape, coloured by its verdict. */
 static void
 svg_mark(struct chart_plot *p, const struct chart_mark *mk)
 {
-	struct chart_buf	*b = &p->b;
+	struct svgbuf	*b = &p->b;
 	const char		*col = NULL;
 	enum shape		 s;
 	double			 ylo, yhi;
@@ -413,25 +413,25 @@ svg_mark(struct chart_plot *p, const struct chart_mark *mk)
 		s = SHAPE_DOWN;
 		col = COL_IMPROVED;
 	}
-	chart_printf(b, "<g class=\"pt%s%s%s%s%s\"", group ? " grp" : "",
+	svgbuf_printf(b, "<g class=\"pt%s%s%s%s%s\"", group ? " grp" : "",
 	    s == SHAPE_UP ? " reg" : "", s == SHAPE_DOWN ? " imp" : "",
 	    hollow ? " uns" : "", mk->alone ? " chg" : "");
 	if (col != NULL)
-		chart_printf(b, " fill=\"%s\" stroke=\"%s\"", col, col);
-	chart_puts(b, ">");
+		svgbuf_printf(b, " fill=\"%s\" stroke=\"%s\"", col, col);
+	svgbuf_puts(b, ">");
 	svg_tooltip(p, mk);
 	ylo = ypos(p, mk->lo);
 	yhi = ypos(p, mk->hi);
 	if (ylo - yhi >= 0.05) {
-		chart_printf(b, "<path d=\"M%.1f %.1fV%.1f", mk->x, ylo, yhi);
+		svgbuf_printf(b, "<path d=\"M%.1f %.1fV%.1f", mk->x, ylo, yhi);
 		if (!p->grouped)
-			chart_printf(b, "M%.1f %.1fh6M%.1f %.1fh6\"/>",
+			svgbuf_printf(b, "M%.1f %.1fh6M%.1f %.1fh6\"/>",
 			    mk->x - 3, ylo, mk->x - 3, yhi);
 		else
-			chart_puts(b, "\" stroke-opacity=\"0.5\"/>");
+			svgbuf_puts(b, "\" stroke-opacity=\"0.5\"/>");
 	}
 	svg_shape(b, s, mk->x, ypos(p, mk->mean), hollow ? "#ffffff" : NULL);
-	chart_puts(b, "</g>\n");
+	svgbuf_puts(b, "</g>\n");
 }
 
 /* Markers without a verdict first, so red and green ones stay on top. */
@@ -441,7 +441,7 @@ svg_marks(struct chart_plot *p)
 	size_t	k;
 	int	pass;
 
-	chart_printf(&p->b, "<g class=\"points\" fill=\"%s\" stroke=\"%s\" "
+	svgbuf_printf(&p->b, "<g class=\"points\" fill=\"%s\" stroke=\"%s\" "
 	    "stroke-width=\"1.2\">\n", COL_POINT, COL_POINT);
 	for (pass = 0; pass < 2; pass++) {
 		for (k = 0; k < p->nm; k++) {
@@ -449,7 +449,7 @@ svg_marks(struct chart_plot *p)
 				svg_mark(p, &p->m[k]);
 		}
 	}
-	chart_puts(&p->b, "</g>\n");
+	svgbuf_puts(&p->b, "</g>\n");
 }
 
 void
@@ -466,7 +466,7 @@ chart_draw_plot(struct chart_plot *p)
 void
 chart_draw_empty(struct chart_plot *p)
 {
-	chart_printf(&p->b, "<text class=\"empty\" x=\"%.1f\" y=\"%.1f\" "
+	svgbuf_printf(&p->b, "<text class=\"empty\" x=\"%.1f\" y=\"%.1f\" "
 	    "text-anchor=\"middle\" font-size=\"14\" fill=\"#777777\">"
 	    "no sessions</text>\n", p->w / 2.0, p->h / 2.0);
 }
@@ -474,5 +474,5 @@ chart_draw_empty(struct chart_plot *p)
 void
 chart_draw_end(struct chart_plot *p)
 {
-	chart_puts(&p->b, "</svg>\n");
+	svgbuf_puts(&p->b, "</svg>\n");
 }

@@ -5,17 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svgbuf.h"
+
 #define CHART_INNER	12	/* px between the plot frame and a marker */
 #define CHART_GROUP_PX	3	/* crowded: one marker per column this wide */
 #define CHART_CHAR_W	6.6	/* px per character at font-size 11, a guess */
 
 #define CHART_REGRESSED	1
 #define CHART_IMPROVED	2
-
-struct chart_buf {
-	char	*p;
-	size_t	 len, cap;
-};
 
 /* A point that can be drawn: seconds, CI ordered around the mean. */
 struct chart_vpt {
@@ -39,7 +36,7 @@ struct chart_mark {
 /* The chart being drawn: its input, layout and output. */
 struct chart_plot {
 	const struct chart	*c;
-	struct chart_buf	 b;
+	struct svgbuf	 b;
 	int			 w, h;
 	double			 x0, x1, y0, y1;	/* plot frame */
 	double			 vlo, vhi;	/* y range, display unit */
@@ -57,12 +54,8 @@ struct chart_plot {
 	double			 blo, bhi;
 };
 
-/* chart.c: the output buffer, which never fails (xmalloc). */
-void	chart_add(struct chart_buf *, const char *, size_t);
-void	chart_puts(struct chart_buf *, const char *);
-void	chart_printf(struct chart_buf *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	chart_xml(struct chart_buf *, const char *, size_t);
+/* chart.c: text checked and escaped for XML. */
+void	chart_xml(struct svgbuf *, const char *, size_t);
 size_t	chart_chars(const char *);
 
 /* chart-draw.c */

@@ -32,7 +32,6 @@
 
 #include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,47 +47,6 @@
 #define TWO_DAYS	(2 * 86400)
 #define ELLIPSIS	"\xe2\x80\xa6"
 #define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD */
-
-void
-chart_add(struct chart_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap *= 2;
-		b->p = xreallocarray(b->p, 1, b->cap);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-chart_puts(struct chart_buf *b, const char *s)
-{
-	chart_add(b, s, strlen(s));
-}
-
-void
-chart_printf(struct chart_buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		fatalx("chart: vsnprintf failed");
-	if ((size_t)n >= b->cap - b->len) {
-		while ((size_t)n >= b->cap - b->len)
-			b->cap *= 2;
-		b->p = xreallocarray(b->p, 1, b->cap);
-		va_start(ap, fmt);
-		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
 
 /* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
 static size_t
@@ -126,46 +84,46 @@ utf8_len(const unsigned char *s)
  * line breaks and tabs as spaces, cut after max characters.
  */
 void
-chart_xml(struct chart_buf *b, const char *s, size_t max)
+chart_xml(struct svgbuf *b, const char *s, size_t max)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 n, count = 0;
 
 	for (; *p != '\0'; p += n) {
 		if (count++ == max) {
-			chart_puts(b, ELLIPSIS);
+			svgbuf_puts(b, ELLIPSIS);
 			return;
 		}
 		if ((n = utf8_len(p)) == 0 || (n == 1 && *p < 0x20 &&
 		    *p != '\t' && *p != '\n' && *p != '\r') || (n == 3 &&
 		    p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)) {
-			chart_puts(b, REPLACEMENT);
+			svgbuf_puts(b, REPLACEMENT);
 			n = n == 0 ? 1 : n;
 			continue;
 		}
 		switch (*p) {
 		case '&':
-			chart_puts(b, "&amp;");
+			svgbuf_puts(b, "&amp;");
 			break;
 		case '<':
-			chart_puts(b, "&lt;");
+			svgbuf_puts(b, "&lt;");
 			break;
 		case '>':
-			chart_puts(b, "&gt;");
+			svgbuf_puts(b, "&gt;");
 			break;
 		case '"':
-			chart_puts(b, "&quot;");
+			svgbuf_puts(b, "&quot;");
 			break;
 		case '\'':
-			chart_puts(b, "&apos;");
+			svgbuf_puts(b, "&apos;");
 			break;
 		case '\t':
 		case '\n':
 		case '\r':
-			chart_puts(b, " ");
+			svgbuf_puts(b, " ");
 			break;
 		default:
-			chart_add(b, (const char *)p, n);
+			svgbuf_add(b, (const char *)p, n);
 			break;
 		}
 	}

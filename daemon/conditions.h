@@ -61,24 +61,32 @@ int		 conditions_throttle_total(const struct config_conditions *,
 		     uint64_t *total);
 const char	*cond_status_name(enum cond_status);
 
-/* Internal: shared by conditions.c and conditions-proc.c only. */
+/*
+ * Internal: shared by conditions.c, conditions-proc.c and conditions-sys.c
+ * only.
+ */
 int		 cond_path(char *, size_t, const char *root,
 		     const char *fmt, ...)
 		     __attribute__((format(printf, 4, 5)));
 ssize_t		 cond_read(char *, size_t, const char *root,
 		     const char *fmt, ...)
 		     __attribute__((format(printf, 4, 5)));
+int		 cond_read_ll(long long *, const char *root,
+		     const char *fmt, ...)
+		     __attribute__((format(printf, 3, 4)));
+int		 cond_numbered(const char *root, const char *dir,
+		     const char *prefix, long **);
 void		 cond_set(struct cond_check *, enum cond_status,
 		     const char *advice, const char *fmt, ...)
 		     __attribute__((format(printf, 4, 5)));
-void		 cond_check_processes(const struct config_conditions *,
-		     pid_t, struct cond_check *);
-void		 cond_check_runnable(const struct config_conditions *,
-		     pid_t, struct cond_check *);
-void		 cond_check_aslr(const struct config_conditions *,
-		     pid_t, struct cond_check *);
-void		 cond_check_swap(const struct config_conditions *,
-		     pid_t, struct cond_check *);
+/* One check: fills in status, value and advice (conditions_check). */
+typedef void	 cond_check_fn(const struct config_conditions *, pid_t,
+		     struct cond_check *);
+cond_check_fn	 cond_check_processes, cond_check_runnable, cond_check_aslr,
+		 cond_check_swap;		/* conditions-proc.c */
+cond_check_fn	 cond_check_governor, cond_check_thermal, cond_check_throttle,
+		 cond_check_turbo, cond_check_power,
+		 cond_check_smt;		/* conditions-sys.c */
 
 /* A bounded, space-separated list of items for a check's value. */
 #define COND_LIST_SHOWN	16

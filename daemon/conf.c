@@ -36,50 +36,12 @@
 #include "argv.h"
 #include "conf.h"
 #include "conf-keys.h"
-#include "timing.h"
+#include "conf-int.h"
 #include "xmalloc.h"
 
 #define SUITE_NAME_MAX	64
 #define SUITE_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789_.-"
-
-enum section {
-	SEC_NONE,	/* before the first header */
-	SEC_SKIP,	/* a bad header: its keys are ignored */
-	SEC_DAEMON,
-	SEC_CONDITIONS,
-	SEC_PROFILE,
-	SEC_SUITE
-};
-
-/* Lines where things were set, for errors found after parsing. */
-struct lines {
-	int		 seen[CONF_KEYS_MAX];
-	int		*params;	/* parallel to suite->params */
-};
-
-struct parse {
-	const char	*path;
-	struct config	*cf;
-	FILE		*f;
-	char		*buf;
-	size_t		 bufsz;
-	int		 lineno;
-	int		 indented;	/* the current line starts blank */
-	char		*prevkey;	/* the last key of this section */
-	enum section	 sec;
-	size_t		 suite;		/* index, SEC_SUITE */
-	struct lines	 daemon;
-	struct lines	 cond;
-	struct lines	 profile;
-	struct lines	*suites;	/* parallel to cf->suites */
-	int		 daemon_line;
-	int		 cond_line;
-	int		 profile_line;
-	char		*error;		/* the first, "FILE:LINE: reason" */
-	char		*longval;	/* a value too long for inih's buffer */
-	int		 errline;
-};
 
 /* The section a key belongs to, as the handler sees it. */
 struct ctx {
@@ -90,7 +52,7 @@ struct ctx {
 	char			*prefix;
 };
 
-static void
+void
 conf_error(struct parse *ps, int line, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -392,109 +354,6 @@ conf_reader(char *str, int num, void *arg)
 	return (str);
 }
 
-/* Check one template; mark the params it uses. */
-static int
-check_template(struct parse *ps, struct suite *s, const char *what,
-    const char *tmpl, int line, int *used)
-{
-	char	**words, *why;
-	size_t	  n, i;
-	int	  rc = 0;
-
-	if (tmpl == NULL)
-		return (0);
-	if (!s->shell) {
-		if (argv_split(tmpl, &words, &why) != 0)
-			goto fail;
-		argv_free(words);
-	}
-	if (argv_placeholders(tmpl, &words, &n, &why) != 0)
-		goto fail;
-	for (i = 0; i < n && rc == 0; i++) {
-		if (suite_param(s, words[i]) != NULL)
-			used[suite_param(s, words[i]) - s->params] = 1;
-		else {
-			conf_error(ps, line, "suite \"%s\": %s uses {%s} but "
-			    "there is no param.%s", s->name, what, words[i],
-			    words[i]);
-			rc = -1;
-		}
-	}
-	argv_free(words);
-	return (rc);
-
-fail:
-	conf_error(ps, line, "suite \"%s\": %s: %s", s->name, what, why);
-	free(why);
-	return (-1);
-}
-
-static int
-cmp_string(const void *a, const void *b)
-{
-	return (strcmp(*(char *const *)a, *(char *const *)b));
-}
-
-static int
-cmp_param(const void *a, const void *b)
-{
-	return (strcmp(((const struct suite_param *)a)->name,
-	    ((const struct suite_param *)b)->name));
-}
-
-#define SEEN(l, key)	((l)->seen[conf_key_find(CONF_SUITE, key)])
-
-/* What can only be checked once the whole section has been read. */
-static int
-suite_finish(struct parse *ps, struct suite *s, struct lines *l)
-{
-	int	*used, line, rc = -1;
-	size_t	 i;
-
-	if (s->workdir == NULL || s->command == NULL) {
-		conf_error(ps, s->line, "suite \"%s\": %s is required",
-		    s->name, s->workdir == NULL ? "workdir" : "command");
-		return (-1);
-	}
-	if (s->max_runs < s->runs) {
-		line = SEEN(l, "runs") > SEEN(l, "max_runs") ?
-		    SEEN(l, "runs") : SEEN(l, "max_runs");
-		conf_error(ps, line, "suite \"%s\": max_runs (%d) must be at "
-		    "least runs (%d)", s->name, s->max_runs, s->runs);
-		return (-1);
-	}
-	for (i = 0; i < s->ntiming_prefixes; i++) {
-		if (!timing_prefix_valid(s->timing_prefixes[i])) {
-			conf_error(ps, SEEN(l, "timing_prefixes"), "suite \"%s\": "
-			    "timing prefix \"%s\" must be 1 to %d of "
-			    "[A-Za-z0-9_.-]", s->name, s->timing_prefixes[i],
-			    TIMING_PREFIX_MAX);
-			return (-1);
-		}
-	}
-	used = xcalloc(s->nparams + 1, sizeof *used);
-	if (check_template(ps, s, "build", s->build, SEEN(l, "build"),
-	    used) != 0 || check_template(ps, s, "command", s->command,
-	    SEEN(l, "command"), used) != 0)
-		goto out;
-	for (i = 0; i < s->nparams; i++) {
-		if (!used[i]) {
-			conf_error(ps, l->params[i], "suite \"%s\": param.%s "
-			    "is not used in build or command", s->name,
-			    s->params[i].name);
-			goto out;
-		}
-	}
-	qsort(s->env, s->nenv, sizeof *s->env, cmp_string);
-	if (s->nparams > 0)
-		qsort(s->params, s->nparams, sizeof *s->params, cmp_param);
-	s->text = conf_suite_text(s);
-	rc = 0;
-out:
-	free(used);
-	return (rc);
-}
-
 struct config *
 conf_load(const char *path, char **cause)
 {
@@ -533,7 +392,7 @@ conf_load(const char *path, char **cause)
 	} else if (r < 0 && ps.error == NULL)
 		conf_error(&ps, 0, "libinih failed (%d)", r);
 	for (i = 0; i < cf->nsuites && ps.error == NULL; i++)
-		suite_finish(&ps, &cf->suites[i], &ps.suites[i]);
+		conf_suite_finish(&ps, &cf->suites[i], &ps.suites[i]);
 	if (cf->profile.cats.n == 0)
 		conf_category_defaults(&cf->profile);
 

@@ -18,20 +18,19 @@
  *
  * The document is standalone: no script, no external font or image;
  * hovering a frame shows its <title>.  Text is XML-escaped, and bytes
- * that are not valid UTF-8 (or characters XML may not carry) become '?'.
+ * that are not valid UTF-8 (or characters XML may not carry) become '?'
+ * (flamegraph-text.c).
  */
 #include "config.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "flamegraph.h"
-#include "log.h"
+#include "flamegraph-int.h"
 #include "profile.h"
 #include "xmalloc.h"
 
@@ -43,13 +42,6 @@
 #define CHAR_W		(FONT_PX * 0.59)	/* estimated Verdana advance */
 #define LABEL_PAD	3	/* text inset on each side of its rect */
 #define NEUTRAL_RGB	220	/* grey: unchanged frames, the root */
-
-/* One run of text out. */
-struct fbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
 
 /*
  * A stack and its frame at the depth its range was last sorted by; a copy
@@ -105,117 +97,6 @@ static const struct fpalette fpalettes[] = {
 	{ "llvm", 54, 0.80, 0.55 },	{ "compiler", 110, 0.45, 0.55 },
 	{ "rustc", 110, 0.45, 0.55 },	{ "other", 4, 0.70, 0.62 },
 };
-
-static void
-fbuf_add(struct fbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		if (b->cap == 0)
-			b->cap = 16384;
-		while (b->len + n + 1 > b->cap)
-			b->cap *= 2;
-		b->p = xreallocarray(b->p, b->cap, 1);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-fbuf_str(struct fbuf *b, const char *s)
-{
-	fbuf_add(b, s, strlen(s));
-}
-
-/* Formatted output of numbers; text goes through fbuf_text. */
-static void __attribute__((format(printf, 2, 3)))
-fbuf_printf(struct fbuf *b, const char *fmt, ...)
-{
-	char	tmp[512];
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		fatalx("%s: output too long", __func__);
-	fbuf_add(b, tmp, (size_t)n);
-}
-
-/*
- * Length of the character at p; *ok is 0 when it is not valid UTF-8 (then
- * the length is 1: each bad byte is one '?') or not an XML 1.0 character.
- */
-static size_t
-utf8_char(const unsigned char *p, int *ok)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n = 0, i;
-
-	if (p[0] < 0x80) {
-		*ok = p[0] >= 0x20 && p[0] != 0x7f;
-		return (1);
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	if (p[0] == 0xe0 || p[0] == 0xf0)
-		lo = p[0] == 0xe0 ? 0xa0 : 0x90;	/* overlong */
-	else if (p[0] == 0xed)
-		hi = 0x9f;				/* surrogates */
-	else if (p[0] == 0xf4)
-		hi = 0x8f;				/* > U+10FFFF */
-	*ok = n != 0 && p[1] >= lo && p[1] <= hi;
-	for (i = 2; *ok && i < n; i++)
-		*ok = (p[i] & 0xc0) == 0x80;
-	if (!*ok)
-		return (1);
-	if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-		*ok = 0;				/* U+FFFE, U+FFFF */
-	return (n);
-}
-
-/* Characters in s as fbuf_text counts them. */
-static size_t
-utf8_len(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n = 0;
-	int			 ok;
-
-	while (*p != '\0') {
-		p += utf8_char(p, &ok);
-		n++;
-	}
-	return (n);
-}
-
-/* The first max characters of s, escaped for XML text and attributes. */
-static void
-fbuf_text(struct fbuf *b, const char *s, size_t max)
-{
-	static const char	 special[] = "&<>\"'";
-	static const char	*entity[] = { "&amp;", "&lt;", "&gt;", "&quot;",
-	    "&apos;" };
-	const unsigned char	*p = (const unsigned char *)s;
-	const char		*e;
-	size_t			 i, n;
-	int			 ok;
-
-	for (i = 0; *p != '\0' && i < max; i++, p += n) {
-		n = utf8_char(p, &ok);
-		if (!ok)
-			fbuf_add(b, "?", 1);
-		else if ((e = strchr(special, *p)) != NULL)
-			fbuf_str(b, entity[e - special]);
-		else
-			fbuf_add(b, (const char *)p, n);
-	}
-}
 
 static uint32_t
 fnv1a(const char *s)
@@ -469,7 +350,7 @@ flame_category(const struct flame_opts *opts, const struct fitem *it)
 
 /* The label inside a frame, cut with ".." to what fits; none under 3. */
 static void
-flame_label(struct fbuf *b, const char *name, double x, int y, double w)
+flame_label(struct svgbuf *b, const char *name, double x, int y, double w)
 {
 	double	fit = floor((w - 2 * LABEL_PAD) / CHAR_W);
 	size_t	len, n;
@@ -477,15 +358,15 @@ flame_label(struct fbuf *b, const char *name, double x, int y, double w)
 	if (fit < 3)
 		return;
 	n = fit > 1e6 ? 1000000 : (size_t)fit;
-	len = utf8_len(name);
-	fbuf_printf(b, "<text x=\"%.2f\" y=\"%d\">", x + LABEL_PAD, y + 11);
+	len = fbuf_chars(name);
+	svgbuf_printf(b, "<text x=\"%.2f\" y=\"%d\">", x + LABEL_PAD, y + 11);
 	if (len <= n)
 		fbuf_text(b, name, len);
 	else {
 		fbuf_text(b, name, n - 2);
-		fbuf_str(b, "..");
+		svgbuf_puts(b, "..");
 	}
-	fbuf_str(b, "</text>");
+	svgbuf_puts(b, "</text>");
 }
 
 /* Percentage points, without a "-0.00". */
@@ -497,7 +378,7 @@ pp(double d)
 }
 
 static void
-flame_frame(struct flame *f, struct fbuf *b, const struct flame_opts *opts,
+flame_frame(struct flame *f, struct svgbuf *b, const struct flame_opts *opts,
     const struct fitem *it, int height, double maxabs)
 {
 	uint64_t	total = f->cur.total;
@@ -510,40 +391,40 @@ flame_frame(struct flame *f, struct fbuf *b, const struct flame_opts *opts,
 		w = f->width - 2 * XPAD;	/* even with no samples */
 	y = height - PAD_BOTTOM - (int)(it->depth + 1) * FRAME_H;
 
-	fbuf_str(b, "<g><title>");
+	svgbuf_puts(b, "<g><title>");
 	fbuf_text(b, it->name, SIZE_MAX);
-	fbuf_printf(b, " (%ju samples, %.2f%%", (uintmax_t)it->count,
+	svgbuf_printf(b, " (%ju samples, %.2f%%", (uintmax_t)it->count,
 	    100 * share(it->count, total));
 	if (f->diff) {
 		d = flame_delta(f, it);
-		fbuf_printf(b, "; base %.2f%%, %+.2f pp",
+		svgbuf_printf(b, "; base %.2f%%, %+.2f pp",
 		    100 * share(it->bcount, f->base.total), pp(d));
 		colour_delta(maxabs > 0 ? d / maxabs : 0, rgb);
 	} else if (it->depth == 0)
 		rgb[0] = rgb[1] = rgb[2] = NEUTRAL_RGB;
 	else
 		colour_category(flame_category(opts, it), it->name, rgb);
-	fbuf_str(b, ")</title>");
-	fbuf_printf(b, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
+	svgbuf_puts(b, ")</title>");
+	svgbuf_printf(b, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
 	    "fill=\"rgb(%d,%d,%d)\" rx=\"2\" ry=\"2\"/>", x, y, w, FRAME_H - 1,
 	    rgb[0], rgb[1], rgb[2]);
 	flame_label(b, it->name, x, y, w);
-	fbuf_str(b, "</g>\n");
+	svgbuf_puts(b, "</g>\n");
 }
 
 /* A centred line of text above the graph. */
 static void
-flame_heading(struct fbuf *b, const char *class, int width, int y,
+flame_heading(struct svgbuf *b, const char *class, int width, int y,
     const char *s)
 {
-	fbuf_printf(b, "<text class=\"%s\" x=\"%.1f\" y=\"%d\">", class,
+	svgbuf_printf(b, "<text class=\"%s\" x=\"%.1f\" y=\"%d\">", class,
 	    width / 2.0, y);
 	fbuf_text(b, s, SIZE_MAX);
-	fbuf_str(b, "</text>\n");
+	svgbuf_puts(b, "</text>\n");
 }
 
 static void
-flame_emit(struct flame *f, struct fbuf *b, const struct flame_opts *opts)
+flame_emit(struct flame *f, struct svgbuf *b, const struct flame_opts *opts)
 {
 	const char	*title = NULL, *subtitle = NULL;
 	size_t		 k, maxdepth = 0;
@@ -565,19 +446,19 @@ flame_emit(struct flame *f, struct fbuf *b, const struct flame_opts *opts)
 	top = 24 + (subtitle != NULL ? 20 : 0) + (f->diff ? 18 : 0) + 14;
 	height = top + (int)(maxdepth + 1) * FRAME_H + PAD_BOTTOM;
 
-	fbuf_str(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+	svgbuf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" "
 	    "standalone=\"no\"?>\n");
-	fbuf_printf(b, "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\""
+	svgbuf_printf(b, "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\""
 	    " width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", f->width,
 	    height, f->width, height);
-	fbuf_str(b, "<style type=\"text/css\">\n"
+	svgbuf_puts(b, "<style type=\"text/css\">\n"
 	    "text { font-family: Verdana, sans-serif; font-size: 12px; "
 	    "fill: rgb(0,0,0); }\n"
 	    "text.title { font-size: 17px; text-anchor: middle; }\n"
 	    "text.sub { text-anchor: middle; fill: rgb(90,90,90); }\n"
 	    "g:hover rect { stroke: rgb(0,0,0); stroke-width: 0.5; }\n"
 	    "</style>\n");
-	fbuf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
+	svgbuf_printf(b, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
 	    "fill=\"rgb(255,255,255)\"/>\n", f->width, height);
 	y = 24;
 	flame_heading(b, "title", f->width, y, title);
@@ -589,7 +470,7 @@ flame_emit(struct flame *f, struct fbuf *b, const struct flame_opts *opts)
 	}
 	for (k = 0; k < f->nitems; k++)
 		flame_frame(f, b, opts, &f->items[k], height, maxabs);
-	fbuf_str(b, "</svg>\n");
+	svgbuf_puts(b, "</svg>\n");
 }
 
 char *
@@ -597,7 +478,7 @@ flame_svg(const struct profile_stacks *cur, const struct profile_stacks *base,
     const struct flame_opts *opts)
 {
 	struct flame	f;
-	struct fbuf	b;
+	struct svgbuf	b;
 
 	memset(&f, 0, sizeof(f));
 	memset(&b, 0, sizeof(b));

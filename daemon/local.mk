@@ -6,8 +6,9 @@ noinst_LIBRARIES += daemon/libbenchd.a
 daemon_libbenchd_a_SOURCES = \
 	%reldir%/argv.c %reldir%/argv.h \
 	%reldir%/conditions.c %reldir%/conditions-proc.c \
-	%reldir%/conditions.h \
-	%reldir%/conf.c %reldir%/conf.h \
+	%reldir%/conditions-sys.c %reldir%/conditions.h \
+	%reldir%/conf.c %reldir%/conf.h %reldir%/conf-int.h \
+	%reldir%/conf-check.c \
 	%reldir%/conf-keys.c %reldir%/conf-keys.h \
 	%reldir%/runner.c %reldir%/runner.h \
 	%reldir%/changepoint.c \
@@ -18,9 +19,12 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/store-fault.c \
 	%reldir%/profile.c %reldir%/profile.h \
 	%reldir%/profile-fold.c %reldir%/profile-hot.c \
+	%reldir%/profile-int.h %reldir%/profile-perf.c \
 	%reldir%/flamegraph.c %reldir%/flamegraph.h \
+	%reldir%/flamegraph-int.h %reldir%/flamegraph-text.c \
 	%reldir%/chart.c %reldir%/chart.h %reldir%/chart-int.h \
 	%reldir%/chart-axis.c %reldir%/chart-draw.c \
+	%reldir%/svgbuf.c %reldir%/svgbuf.h \
 	%reldir%/timing.c %reldir%/timing.h \
 	%reldir%/schema.h
 nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c

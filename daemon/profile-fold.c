@@ -37,14 +37,13 @@
 #include <string.h>
 
 #include "profile.h"
+#include "profile-int.h"
 #include "xmalloc.h"
 
 /* Longer lines are dropped: a bound on what one line may cost. */
 #define FOLD_LINE_MAX	(256 * 1024)
 /* perf's own default is 127; deeper frames (root side) are dropped. */
 #define FOLD_FRAMES_MAX	4096
-
-#define KERNEL_ADDR	0xffff800000000000ULL
 
 struct fold_entry {
 	char		*key;		/* NULL: free slot */
@@ -214,104 +213,6 @@ fold_append(struct profile_fold *pf, const char *s, size_t n)
 	}
 }
 
-/* The value of a hex digit, or -1: no locale in the way. */
-static int
-hex_val(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
-static int
-is_digit(int c)
-{
-	return (c >= '0' && c <= '9');
-}
-
-static int
-is_space(int c)
-{
-	return (c == ' ' || (c >= '\t' && c <= '\r'));
-}
-
-/*
- * Length of s without its "+0x..." offset, nor blanks before it: a name
- * ending in a blank would not read back from the folded text.
- */
-static size_t
-strip_offset(const char *s, size_t n)
-{
-	size_t	k = n;
-
-	while (k > 0 && hex_val(s[k - 1]) >= 0)
-		k--;
-	if (k == n || k < 3 || memcmp(s + k - 3, "+0x", 3) != 0)
-		return (n);
-	for (k -= 3; k > 0 && is_space(s[k - 1]); k--)
-		;
-	return (k);
-}
-
-static int
-span_eq(const char *s, size_t n, const char *lit)
-{
-	return (n == strlen(lit) && memcmp(s, lit, n) == 0);
-}
-
-static int
-span_prefix(const char *s, size_t n, const char *lit)
-{
-	size_t	l = strlen(lit);
-
-	return (n >= l && memcmp(s, lit, l) == 0);
-}
-
-static int
-is_kernel(const char *dso, size_t dn, const char *base, size_t bn,
-    uint64_t addr)
-{
-	if (span_prefix(dso, dn, "[kernel") ||
-	    span_prefix(dso, dn, "[guest.kernel") ||
-	    span_eq(base, bn, "vmlinux"))
-		return (1);
-	/* Modules show as "[name]"; only the address tells them apart. */
-	return (dn > 0 && dso[0] == '[' && addr >= KERNEL_ADDR &&
-	    !span_eq(dso, dn, "[unknown]") && !span_eq(dso, dn, "[vsyscall]"));
-}
-
-/* Splits "sym (dso)" at the parenthesis matching the last one. */
-static void
-split_dso(const char *r, size_t rn, size_t *symlen, const char **dso,
-    size_t *dsolen)
-{
-	size_t	p;
-	int	depth = 0;
-
-	*symlen = rn;
-	*dso = r + rn;
-	*dsolen = 0;
-	if (rn == 0 || r[rn - 1] != ')')
-		return;
-	for (p = rn; p-- > 0;) {
-		if (r[p] == ')')
-			depth++;
-		else if (r[p] == '(' && --depth == 0)
-			break;
-	}
-	if (depth != 0 || p == 0 || r[p - 1] != ' ')
-		return;
-	*dso = r + p + 1;
-	*dsolen = rn - p - 2;
-	*symlen = p - 1;
-	while (*symlen > 0 && is_space(r[*symlen - 1]))
-		(*symlen)--;
-}
-
 /* Adds the frame "addr symbol (dso)" in s to the open sample, if it is one. */
 static int
 fold_frame(struct profile_fold *pf, const char *s, size_t n)
@@ -322,25 +223,25 @@ fold_frame(struct profile_fold *pf, const char *s, size_t n)
 	uint64_t		 addr = 0;
 	int			 unknown;
 
-	while (s < e && is_space(*s))
+	while (s < e && fold_is_space(*s))
 		s++;
-	while (e > s && is_space(e[-1]))
+	while (e > s && fold_is_space(e[-1]))
 		e--;
-	if (s == e || hex_val(*s) < 0)
+	if (s == e || fold_hex_val(*s) < 0)
 		return (0);
-	for (; s < e && !is_space(*s); s++) {
-		if (hex_val(*s) < 0)
+	for (; s < e && !fold_is_space(*s); s++) {
+		if (fold_hex_val(*s) < 0)
 			return (0);
 		if (addr <= UINT64_MAX >> 4)
-			addr = addr << 4 | (uint64_t)hex_val(*s);
+			addr = addr << 4 | (uint64_t)fold_hex_val(*s);
 		else
 			addr = UINT64_MAX;
 	}
-	while (s < e && is_space(*s))
+	while (s < e && fold_is_space(*s))
 		s++;
 	sym = s;
-	split_dso(sym, e - sym, &sn, &dso, &dn);
-	sn = strip_offset(sym, sn);
+	fold_split_dso(sym, e - sym, &sn, &dso, &dn);
+	sn = fold_strip_offset(sym, sn);
 	if (sn == 0) {
 		sym = "[unknown]";
 		sn = strlen(sym);
@@ -359,8 +260,8 @@ fold_frame(struct profile_fold *pf, const char *s, size_t n)
 	}
 	f = &pf->frames[pf->nframes++];
 	f->off = pf->slen;
-	unknown = span_eq(sym, sn, "[unknown]");
-	f->junk = unknown && (dn == 0 || span_eq(dso, dn, "[unknown]"));
+	unknown = fold_span_eq(sym, sn, "[unknown]");
+	f->junk = unknown && (dn == 0 || fold_span_eq(dso, dn, "[unknown]"));
 	if (!unknown || f->junk)
 		fold_append(pf, sym, sn);
 	else if (dso[0] == '[')
@@ -371,81 +272,15 @@ fold_frame(struct profile_fold *pf, const char *s, size_t n)
 		fold_append(pf, "]", 1);
 	}
 	/* A name ending in a blank ("([unknown]x )") would not read back. */
-	while (pf->slen > f->off && is_space(pf->sbuf[pf->slen - 1]))
+	while (pf->slen > f->off && fold_is_space(pf->sbuf[pf->slen - 1]))
 		pf->slen--;
 	if (pf->slen == f->off)
 		fold_append(pf, "[unknown]", 9);
-	if (is_kernel(dso, dn, base, bn, addr))
+	if (fold_is_kernel(dso, dn, base, bn, addr))
 		fold_append(pf, PROFILE_KERNEL_SUFFIX,
 		    strlen(PROFILE_KERNEL_SUFFIX));
 	f->len = pf->slen - f->off;
 	return (1);
-}
-
-/* The next blank-separated token at or after *p, before e; 0 if none. */
-static int
-next_token(const char **p, const char *e, const char **t, size_t *tn)
-{
-	const char	*s = *p;
-
-	while (s < e && is_space(*s))
-		s++;
-	if (s == e)
-		return (0);
-	*t = s;
-	while (s < e && !is_space(*s))
-		s++;
-	*tn = s - *t;
-	*p = s;
-	return (1);
-}
-
-static int
-tok_pid(const char *t, size_t n)
-{
-	size_t	i, digits = 0;
-	int	slash = 0;
-
-	for (i = 0; i < n; i++) {
-		if (is_digit(t[i]))
-			digits++;
-		else if (t[i] == '/' && !slash && digits > 0 && i + 1 < n)
-			slash = 1;
-		else
-			return (0);
-	}
-	return (digits > 0);
-}
-
-static int
-tok_cpu(const char *t, size_t n)
-{
-	size_t	i;
-
-	if (n < 3 || t[0] != '[' || t[n - 1] != ']')
-		return (0);
-	for (i = 1; i < n - 1; i++) {
-		if (!is_digit(t[i]))
-			return (0);
-	}
-	return (1);
-}
-
-/* "123.456:" */
-static int
-tok_time(const char *t, size_t n)
-{
-	size_t	i, dot = 0;
-
-	if (n < 4 || t[n - 1] != ':' || !is_digit(t[0]))
-		return (0);
-	for (i = 0; i < n - 1; i++) {
-		if (t[i] == '.' && dot == 0 && i + 2 < n)
-			dot = i;
-		else if (!is_digit(t[i]))
-			return (0);
-	}
-	return (dot != 0);
 }
 
 /* Opens a sample from a header line; 0 if s is not one. */
@@ -459,11 +294,12 @@ fold_header(struct profile_fold *pf, const char *s, size_t n)
 	while (s < e && *s == ' ')
 		s++;
 	p = s;
-	while (next_token(&p, e, &t, &tn)) {
+	while (fold_next_token(&p, e, &t, &tn)) {
 		q = p;
-		if (!first && tok_pid(t, tn) && next_token(&q, e, &u, &un) &&
-		    (!tok_cpu(u, un) || next_token(&q, e, &u, &un)) &&
-		    tok_time(u, un)) {
+		if (!first && fold_tok_pid(t, tn) &&
+		    fold_next_token(&q, e, &u, &un) &&
+		    (!fold_tok_cpu(u, un) || fold_next_token(&q, e, &u, &un)) &&
+		    fold_tok_time(u, un)) {
 			pid = t;
 			p = q;
 			break;
@@ -476,12 +312,12 @@ fold_header(struct profile_fold *pf, const char *s, size_t n)
 	fold_flush(pf);
 	pf->insample = 1;
 	pf->slen = pf->nframes = 0;
-	while (pid > s && is_space(pid[-1]))
+	while (pid > s && fold_is_space(pid[-1]))
 		pid--;
 	fold_append(pf, s, pid - s);
 	pf->commlen = pf->slen;
 
-	while (next_token(&p, e, &t, &tn)) {
+	while (fold_next_token(&p, e, &t, &tn)) {
 		if (t[tn - 1] == ':') {
 			fold_frame(pf, p, e - p);
 			break;
@@ -500,7 +336,7 @@ fold_line(struct profile_fold *pf, const char *s, size_t n, int toolong)
 		pf->skipped++;
 		return;
 	}
-	for (i = 0; i < n && is_space(s[i]); i++)
+	for (i = 0; i < n && fold_is_space(s[i]); i++)
 		;
 	if (i == n) {
 		fold_flush(pf);
