@@ -3,7 +3,9 @@
 
 # The demo workload is built by plain `make`: the README's demo runs it.
 noinst_PROGRAMS += tests/demo/benchd-demo
-tests_demo_benchd_demo_SOURCES = %reldir%/demo/benchd-demo.c
+tests_demo_benchd_demo_SOURCES = %reldir%/demo/benchd-demo.c \
+	%reldir%/demo/demo-out.c %reldir%/demo/demo-work.c \
+	%reldir%/demo/demo.h
 tests_demo_benchd_demo_LDADD = -lm
 # A workload, not code under test: its timing must not carry a sanitizer.
 tests_demo_benchd_demo_CFLAGS = -std=gnu11 -O2 $(WARN_CFLAGS)
@@ -17,9 +19,12 @@ UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS = \
 	%reldir%/unit/test-argv \
 	%reldir%/unit/test-chart \
+	%reldir%/unit/test-cond-report \
 	%reldir%/unit/test-conditions \
 	%reldir%/unit/test-conf \
+	%reldir%/unit/test-conf-errors \
 	%reldir%/unit/test-flamegraph \
+	%reldir%/unit/test-flamegraph-colour \
 	%reldir%/unit/test-profile \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
@@ -32,15 +37,34 @@ tests_unit_test_argv_LDADD = $(UNIT_LDADD)
 tests_unit_test_chart_SOURCES = %reldir%/unit/test-chart.c
 tests_unit_test_chart_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_chart_LDADD = $(UNIT_LDADD)
-tests_unit_test_conditions_SOURCES = %reldir%/unit/test-conditions.c
+# Fixtures shared by two tests each: fake /proc and /sys trees, benchd.conf
+# files, SVG checks.
+UNIT_FAKE_TREE = %reldir%/unit/fake-tree.c %reldir%/unit/fake-tree.h
+UNIT_LOADCONF = %reldir%/unit/loadconf.c %reldir%/unit/loadconf.h
+UNIT_SVG = %reldir%/unit/svg.c %reldir%/unit/svg.h
+tests_unit_test_cond_report_SOURCES = %reldir%/unit/test-cond-report.c \
+	$(UNIT_FAKE_TREE)
+tests_unit_test_cond_report_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cond_report_LDADD = $(UNIT_LDADD)
+tests_unit_test_conditions_SOURCES = %reldir%/unit/test-conditions.c \
+	$(UNIT_FAKE_TREE)
 tests_unit_test_conditions_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conditions_LDADD = $(UNIT_LDADD)
-tests_unit_test_conf_SOURCES = %reldir%/unit/test-conf.c
+tests_unit_test_conf_SOURCES = %reldir%/unit/test-conf.c $(UNIT_LOADCONF)
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
-tests_unit_test_flamegraph_SOURCES = %reldir%/unit/test-flamegraph.c
+tests_unit_test_conf_errors_SOURCES = %reldir%/unit/test-conf-errors.c \
+	$(UNIT_LOADCONF)
+tests_unit_test_conf_errors_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conf_errors_LDADD = $(UNIT_LDADD)
+tests_unit_test_flamegraph_SOURCES = %reldir%/unit/test-flamegraph.c \
+	$(UNIT_SVG)
 tests_unit_test_flamegraph_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_flamegraph_LDADD = $(UNIT_LDADD)
+tests_unit_test_flamegraph_colour_SOURCES = \
+	%reldir%/unit/test-flamegraph-colour.c $(UNIT_SVG)
+tests_unit_test_flamegraph_colour_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_flamegraph_colour_LDADD = $(UNIT_LDADD)
 tests_unit_test_profile_SOURCES = %reldir%/unit/test-profile.c
 tests_unit_test_profile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_profile_LDADD = $(UNIT_LDADD)

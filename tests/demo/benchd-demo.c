@@ -5,12 +5,10 @@
  * of a real build: it burns CPU, sleeps, prints filler and timing lines,
  * misbehaves on request (signals, hangs, stray grandchildren, floods) and
  * shows what it was given (environment, process group).  Plain libc only,
- * so it builds anywhere the tests run.
+ * so it builds anywhere the tests run.  Flags and main() are here; the
+ * output is in demo-out.c, CPU, sleep and processes in demo-work.c.
  */
 #include "config.h"
-
-#include <sys/resource.h>
-#include <sys/types.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -24,35 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "demo.h"
+
 #define DEMO_USAGE	64	/* EX_USAGE */
-#define DEMO_BLOCK	65536	/* filler write size; a multiple of 64 */
-#define DEMO_LINE	64	/* filler line length */
 #define DEMO_NAME_MAX	64	/* phase name bytes */
 #define DEMO_PHASES	"parse:4,typeck:3,arc:1,codegen:5,object:2,link:5"
-
-extern char	**environ;
-
-struct demo_phase {
-	char		*name;
-	double		 ms;		/* total per run, before slowing */
-	double		 slow;		/* --slow-phase factor */
-	uint64_t	 total_us;	/* what the lines add up to */
-	uint64_t	 lines;
-	uint64_t	 done;
-	char		*head;		/* "PREFIX: phase=NAME time_us=" */
-	size_t		 headlen;
-};
-
-/* Buffered output to one descriptor; a dead one swallows everything. */
-struct demo_out {
-	int		 fd;
-	int		 dead;
-	size_t		 used;
-	char		 buf[DEMO_BLOCK];
-};
-
-static struct demo_out	 out_stdout = { 1, 0, 0, { 0 } };
-static struct demo_out	 out_stderr = { 2, 0, 0, { 0 } };
 
 static struct {
 	double			 burn, sleep, slow, jitter;
@@ -356,235 +330,10 @@ plan_phases(void)
 	}
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return (-1);
-		}
-		p += n;
-		len -= n;
-	}
-	return (0);
-}
-
-static void
-out_flush(struct demo_out *o)
-{
-	if (!o->dead && o->used > 0 && write_all(o->fd, o->buf, o->used) == -1)
-		o->dead = 1;
-	o->used = 0;
-}
-
-static void
-out_put(struct demo_out *o, const char *p, size_t len)
-{
-	if (o->used + len > sizeof o->buf)
-		out_flush(o);
-	if (len > sizeof o->buf) {
-		if (!o->dead && write_all(o->fd, p, len) == -1)
-			o->dead = 1;
-		return;
-	}
-	memcpy(o->buf + o->used, p, len);
-	o->used += len;
-}
-
-/* Keep the documented order when both streams share one pipe. */
-static void
-out_flush_all(void)
-{
-	out_flush(&out_stdout);
-	out_flush(&out_stderr);
-}
-
-/*
- * Exactly bytes of 64-byte lines tagged with tag; a short last line still
- * ends in '\n'.  Written in big blocks so a flood goes at pipe speed.
- */
-static void
-filler(struct demo_out *o, const char *tag, uint64_t bytes)
-{
-	static char	block[DEMO_BLOCK];
-	char		line[DEMO_LINE + 1];
-	size_t		i, n;
-
-	out_flush_all();
-	snprintf(line, sizeof line, "benchd-demo %s filler ", tag);
-	n = strlen(line);
-	memset(line + n, '.', DEMO_LINE - 1 - n);
-	line[DEMO_LINE - 1] = '\n';
-	for (i = 0; i < sizeof block; i += DEMO_LINE)
-		memcpy(block + i, line, DEMO_LINE);
-	while (bytes > 0 && !o->dead) {
-		n = bytes < sizeof block ? bytes : sizeof block;
-		if (n < sizeof block)
-			block[n - 1] = '\n';
-		if (write_all(o->fd, block, n) == -1)
-			o->dead = 1;
-		bytes -= n;
-	}
-}
-
-/*
- * User CPU time: a burn of N ms is N ms of user time, whatever the
- * system time around it (page faults, a sanitizer's bookkeeping).
- */
-static double
-user_ms(void)
-{
-	struct rusage	ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3);
-}
-
-/*
- * Spin in user space until our CPU clock reaches until (ms).  Never
- * inlined: a profile of --burn names it as the hottest function.
- */
-static void __attribute__((noinline))
-burn_until(double until)
-{
-	static volatile uint64_t	x = 1;
-	int				i;
-
-	while (user_ms() < until) {
-		for (i = 0; i < 200000; i++)
-			x = x * 6364136223846793005ull + 1442695040888963407ull;
-	}
-}
-
-static void
-sleep_ms(double ms)
-{
-	struct timespec	ts;
-
-	if (ms <= 0)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += (time_t)(ms / 1000);
-	ts.tv_nsec += (long)(fmod(ms, 1000) * 1e6);
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR)
-		/* nothing */;
-}
-
 static double
 jitter(void)
 {
 	return (1 + opt.jitter / 100 * (2 * drand48() - 1));
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return (strcmp(*(char *const *)a, *(char *const *)b));
-}
-
-static void
-env_dump(void)
-{
-	char	**v;
-	size_t	  n, i;
-
-	for (n = 0; environ[n] != NULL; n++)
-		/* nothing */;
-	if ((v = calloc(n + 1, sizeof *v)) == NULL)
-		abort();
-	memcpy(v, environ, n * sizeof *v);
-	qsort(v, n, sizeof *v, cmp_str);
-	for (i = 0; i < n; i++) {
-		out_put(&out_stdout, v[i], strlen(v[i]));
-		out_put(&out_stdout, "\n", 1);
-	}
-	free(v);
-}
-
-/* The grandchild stays in our process group and keeps our pipes. */
-static void
-grandchild(void)
-{
-	char	line[64];
-	long	fd, max;
-	pid_t	pid;
-	int	n;
-
-	out_flush_all();
-	if ((pid = fork()) == -1) {
-		perror("benchd-demo: fork");
-		exit(1);
-	}
-	if (pid == 0) {
-		if (opt.grandchild_closefds) {
-			max = sysconf(_SC_OPEN_MAX);
-			if (max < 0 || max > 65536)
-				max = 65536;
-			for (fd = 0; fd < max; fd++)
-				close((int)fd);
-		}
-		sleep_ms(opt.grandchild);
-		_exit(0);
-	}
-	if (opt.pgrp) {
-		n = snprintf(line, sizeof line, "grandchild=%ld\n", (long)pid);
-		out_put(&out_stdout, line, n);
-	}
-}
-
-/* Round-robin timing lines; with --spin-phases each costs its CPU time. */
-static void
-timing_lines(void)
-{
-	struct demo_phase	*p;
-	uint64_t		 i, n, us, spent = 0;
-	double			 cpu0 = user_ms();
-	char			 num[24], *d;
-
-	n = opt.timing_set ? opt.timing : opt.nph;
-	for (i = 0; i < n; i++) {
-		p = &opt.ph[i % opt.nph];
-		us = p->total_us / p->lines +
-		    (p->done++ < p->total_us % p->lines);
-		if (opt.spin) {	/* formatting is by hand: 10M lines/s */
-			spent += us;
-			burn_until(cpu0 + spent / 1e3);
-		}
-		out_put(opt.timing_out, p->head, p->headlen);
-		d = num + sizeof num;
-		*--d = '\n';
-		do
-			*--d = '0' + us % 10;
-		while ((us /= 10) != 0);
-		out_put(opt.timing_out, d, num + sizeof num - d);
-		if (opt.spin)
-			out_flush_all();
-	}
-}
-
-static void
-die_by_signal(void)
-{
-	struct rlimit	rl = { 0, 0 };
-	sigset_t	set;
-
-	out_flush_all();
-	setrlimit(RLIMIT_CORE, &rl);	/* no core files in test dirs */
-	signal(opt.sig, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, opt.sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(opt.sig);
-	/* A signal whose default is to be ignored: exit normally. */
 }
 
 /* One flag's argument into its place in opt. */
@@ -698,9 +447,10 @@ main(int argc, char **argv)
 		out_put(&out_stdout, line, n);
 	}
 	if (opt.env_dump)
-		env_dump();
+		out_env_dump();
 	if (opt.grandchild >= 0)
-		grandchild();
+		work_grandchild(opt.grandchild, opt.grandchild_closefds,
+		    opt.pgrp);
 	out_flush_all();	/* seen before any waiting */
 	if (opt.close_stdout) {
 		close(1);
@@ -708,15 +458,16 @@ main(int argc, char **argv)
 		out_stdout.dead = out_stderr.dead = 1;
 	}
 	if (opt.sleep > 0)
-		sleep_ms(opt.sleep * opt.slow * jitter());
+		work_sleep_ms(opt.sleep * opt.slow * jitter());
 	if (opt.burn > 0)
-		burn_until(user_ms() + opt.burn * opt.slow * jitter());
+		burn_until(work_user_ms() + opt.burn * opt.slow * jitter());
 	if (opt.out_bytes > 0)
-		filler(&out_stdout, "stdout", opt.out_bytes);
+		out_filler(&out_stdout, "stdout", opt.out_bytes);
 	if (opt.err_bytes > 0)
-		filler(&out_stderr, "stderr", opt.err_bytes);
+		out_filler(&out_stderr, "stderr", opt.err_bytes);
 	if (opt.nph > 0)
-		timing_lines();
+		out_timing_lines(opt.timing_out, opt.ph, opt.nph,
+		    opt.timing_set ? opt.timing : opt.nph, opt.spin);
 	for (i = 0; i < opt.malformed; i++) {
 		n = snprintf(line, sizeof line, "%.100s: phase=malformed "
 		    "time_ms=not-a-number n=%llu\n", opt.prefix,
@@ -724,13 +475,13 @@ main(int argc, char **argv)
 		out_put(opt.timing_out, line, n);
 	}
 	if (opt.flood > 0)
-		filler(&out_stdout, "flood", opt.flood);
+		out_filler(&out_stdout, "flood", opt.flood);
 	out_flush_all();
 	if (opt.hang) {
 		for (;;)
 			pause();
 	}
 	if (opt.sig != 0)
-		die_by_signal();
+		work_die_by_signal(opt.sig);
 	return (opt.exit_code);
 }

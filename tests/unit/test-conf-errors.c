@@ -1,0 +1,181 @@
+/*
+ * test-conf-errors.c -- loading benchd.conf: every error's message and
+ * line, the first error winning, and the cpus list parser.
+ */
+#include "config.h"
+
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+#include "loadconf.h"
+
+#define SX	"[suite x]\nworkdir = /srv\ncommand = true\n"
+
+static void
+test_errors(void **state)
+{
+	char	 longline[256];
+
+	loadconf_fails("[daemon]\nsockett = /x\n",
+	    "2: daemon: unknown key \"sockett\"");
+	loadconf_fails("[daemon]\n[deamon]\nsocket = /x\n",
+	    "2: unknown section \"deamon\"");
+	loadconf_fails(SX "runs = abc\n",
+	    "4: suite \"x\": runs must be a positive integer, got \"abc\"");
+	loadconf_fails(SX "runs = 5x\n",
+	    "4: suite \"x\": runs must be a positive integer, got \"5x\"");
+	loadconf_fails(SX "warmup = 99999999999\n",
+	    "4: suite \"x\": warmup must be a non-negative integer, "
+	    "got \"99999999999\"");
+	loadconf_fails(SX "max_runs = 3\nruns = 5\n",
+	    "5: suite \"x\": max_runs (3) must be at least runs (5)");
+	loadconf_fails("[daemon]\n\n[suite x]\nworkdir = /srv\n",
+	    "3: suite \"x\": command is required");
+	loadconf_fails("[suite x]\n", "1: suite \"x\": workdir is required");
+	loadconf_fails("[conditions]\npolicy = sometimes\n", "2: conditions: "
+	    "policy must be wait, warn or refuse, got \"sometimes\"");
+	loadconf_fails(SX "[suite x]\n",
+	    "4: suite \"x\" is already defined at line 1");
+	loadconf_fails(SX "param.crate = a b\n",
+	    "4: suite \"x\": param.crate is not used in build or command");
+	loadconf_fails("[suite x]\nworkdir = /srv\ncommand = cargo test -p "
+	    "{crate}\n", "3: suite \"x\": command uses {crate} but there is "
+	    "no param.crate");
+	loadconf_fails("[suite x]\nworkdir = /srv\ncommand = t {a}\nbuild = b "
+	    "{b}\nparam.a = 1\n", "4: suite \"x\": build uses {b} but there "
+	    "is no param.b");
+	loadconf_fails("[suite x]\nworkdir = srv/ori\n",
+	    "2: suite \"x\": workdir must be an absolute path, "
+	    "got \"srv/ori\"");
+	loadconf_fails("[suite x]\ncpus = 2-a\n",
+	    "2: suite \"x\": cpus: bad CPU list \"2-a\": expected CPU numbers "
+	    "and ranges like 0-3,6");
+	loadconf_fails(SX "timing_prefixes = ORI_BUILD_TIMING bad:prefix\n",
+	    "4: suite \"x\": timing prefix \"bad:prefix\" must be 1 to 64 "
+	    "of [A-Za-z0-9_.-]");
+	loadconf_fails("[daemon]\nsocket /x\n",
+	    "2: syntax error: expected [section], key = value or a comment");
+	loadconf_fails("[daemon\nsocket = /x\n",
+	    "1: syntax error: expected [section], key = value or a comment");
+	loadconf_fails("[daemon]\nsocket = /a\nsocket = /b\n",
+	    "3: daemon: socket given twice (first at line 2)");
+	loadconf_fails("[daemon]\n[conditions]\n[daemon]\n",
+	    "3: [daemon] repeated (first at line 1)");
+	loadconf_fails("socket = /a\n",
+	    "1: \"socket\" is outside of any section");
+	snprintf(longline, sizeof longline, "[daemon]\n%0200d\n", 0);
+	loadconf_fails(longline,
+	    "2: line is too long and has no \"key = value\"");
+	loadconf_fails("[suite x]\nworkdir = /srv\n  /more\n",
+	    "3: suite \"x\": workdir: only lists and commands may go on over "
+	    "indented lines");
+	loadconf_fails("[suite x]\nworkdir = /srv\ncommand = make | tee log\n",
+	    "3: suite \"x\": command: unquoted \"|\" needs a shell: quote it, "
+	    "or set shell = yes");
+	loadconf_fails(SX "build = echo {}\n",
+	    "4: suite \"x\": build: stray \"{\" at \"{}\": a placeholder is "
+	    "{NAME}, a literal brace is {{ or }}");
+	loadconf_fails("[suite x]\nenv = FOO\n",
+	    "2: suite \"x\": env: \"FOO\" is not NAME=VALUE");
+	loadconf_fails("[suite x]\nenv = A=1\n  BENCHD_SESSION=1\n",
+	    "3: suite \"x\": env: BENCHD_SESSION is set by benchd itself");
+	loadconf_fails("[suite x]\nenv = A=1 B=2 A=3\n",
+	    "2: suite \"x\": env: A is set twice");
+	loadconf_fails("[suite a/b]\n", "1: invalid suite name \"a/b\": use "
+	    "up to 64 letters, digits, '.', '_' and '-'");
+	loadconf_fails("[suite]\n", "1: invalid suite name \"\": use up to 64 "
+	    "letters, digits, '.', '_' and '-'");
+	loadconf_fails(SX "nice = 20\n", "4: suite \"x\": nice must be an "
+	    "integer from -20 to 19, got \"20\"");
+	loadconf_fails(SX "cv_target = abc\n", "4: suite \"x\": cv_target "
+	    "must be a fraction (or percentage) from 0.001 to 1, "
+	    "got \"abc\"");
+	loadconf_fails(SX "noise = 150%\n", "4: suite \"x\": noise must be a "
+	    "fraction (or percentage) from 0 to 1, got \"150%\"");
+	loadconf_fails(SX "shell = maybe\n",
+	    "4: suite \"x\": shell must be yes or no, got \"maybe\"");
+	loadconf_fails("[suite x]\nworkdir = /srv\ncommand = t {c}\n"
+	    "param.c = a b\n  a\n",
+	    "5: suite \"x\": param.c: \"a\" listed twice");
+	loadconf_fails("[conditions]\nmax_temp_c = -1\n", "2: conditions: "
+	    "max_temp_c must be a number from 0 to 200, got \"-1\"");
+	loadconf_fails("[daemon]\nadmin_group =\n",
+	    "2: daemon: admin_group must not be empty");
+}
+
+/* The first error in the file is the one reported. */
+static void
+test_first_error(void **state)
+{
+	char	*cause = NULL;
+
+	loadconf_fails("[daemon]\nmax_clients = 0\nkill_grace = x\n",
+	    "2: daemon: max_clients must be an integer from 1 to 65536, "
+	    "got \"0\"");
+	loadconf_fails("[daemon]\njunk\nmax_clients = 0\n",
+	    "2: syntax error: expected [section], key = value or a comment");
+	loadconf_fails("[daemon]\nmax_clients = 0\njunk\n", "2: daemon: "
+	    "max_clients must be an integer from 1 to 65536, got \"0\"");
+	loadconf_fails("[suite x]\n[nope]\n", "2: unknown section \"nope\"");
+	assert_null(conf_load("/nonexistent/benchd.conf", &cause));
+	assert_string_equal(cause,
+	    "/nonexistent/benchd.conf: No such file or directory");
+	free(cause);
+}
+
+static void
+test_cpus(void **state)
+{
+	const char	*bad[] = { "", "a", "1,,2", "1-", "-1", "3-1", "1 2",
+	    "1,", "5000", "99999999999999999999999", "1\n\n" };
+	cpu_set_t	 set;
+	char		*cause;
+	size_t		 i;
+
+	assert_int_equal(conf_parse_cpus("0", &set, &cause), 0);
+	assert_int_equal(CPU_COUNT(&set), 1);
+	assert_int_equal(conf_parse_cpus("2-3,5,8-8\n", &set, &cause), 0);
+	assert_int_equal(CPU_COUNT(&set), 4);
+	assert_true(CPU_ISSET(2, &set) && CPU_ISSET(3, &set) &&
+	    CPU_ISSET(5, &set) && CPU_ISSET(8, &set));
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		if (conf_parse_cpus(bad[i], &set, &cause) == 0)
+			fail_msg("\"%s\" accepted", bad[i]);
+		assert_non_null(cause);
+		free(cause);
+	}
+	assert_int_equal(conf_parse_cpus("3-1", &set, &cause), -1);
+	assert_string_equal(cause, "bad CPU list \"3-1\": range 3-1 is "
+	    "reversed");
+	free(cause);
+	assert_int_equal(conf_parse_cpus("5000", &set, &cause), -1);
+	assert_string_equal(cause, "bad CPU list \"5000\": CPUs are numbered "
+	    "0 to 1023");
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_first_error),
+		cmocka_unit_test(test_cpus),
+	};
+
+	alarm(60);
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return (cmocka_run_group_tests(tests, loadconf_setup,
+	    loadconf_teardown));
+}
