@@ -11,11 +11,14 @@ from harness import DEMO, Daemon, main, pid_alive, test, wait_for  # noqa
 
 @test
 def warmups_and_measured_runs_are_stored():
+    # max_runs = runs: a loaded machine may make 5 ms runs too noisy for
+    # the CV target, which would add runs (and say unstable), not 4.
     d = Daemon({"demo": {"command": DEMO + " --burn 5",
-                         "warmup": "2", "runs": "4"}}).start()
+                         "warmup": "2", "runs": "4",
+                         "max_runs": "4"}}).start()
     sid = d.queue("demo")
     s = d.wait_state(sid)
-    assert s["state"] == "completed", s
+    assert s["state"] in ("completed", "unstable"), s
     r = d.session(sid)
     kinds = [(x["kind"], x["iteration"]) for x in r["runs"]]
     assert kinds == [("warmup", 1), ("warmup", 2), ("measured", 1),
