@@ -19,7 +19,6 @@
 
 #include "benchd.h"
 #include "conf.h"
-#include "leftover.h"
 #include "log.h"
 #include "notify.h"
 #include "runner.h"
@@ -114,47 +113,6 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	log_info("configuration reloaded from %s", cfg->path);
 	notify_status("Configuration reloaded from %s", cfg->path);
 	sched_kick();
-}
-
-/* A crash left this session's workload running: find it by its workdir. */
-static void
-recover_leftovers(int64_t id)
-{
-	cJSON			*s = store_session_json(db, id);
-	const struct suite	*su;
-
-	if (s != NULL && (su = conf_suite(cfg,
-	    cJSON_GetObjectItem(s, "suite")->valuestring)) != NULL)
-		leftover_kill(id, 0, su->workdir);
-	cJSON_Delete(s);
-}
-
-/*
- * Sessions a previous benchd left running were interrupted: mark them so
- * and kill what their workloads left.  -1 when the database refused (the
- * scheduler holds the queue and calls again); 0 otherwise.
- */
-int
-benchd_recover(void)
-{
-	int64_t	*ids;
-	size_t	 nids, i;
-
-	if (store_recover(db, &ids, &nids) != 0) {
-		free(ids);
-		if (store_fault(db))
-			return (-1);
-		log_warnx("database: cannot mark the sessions left running "
-		    "interrupted: %s", store_errmsg(db));
-		return (0);
-	}
-	if (nids > 0)
-		log_warnx("%zu session(s) left running were marked interrupted",
-		    nids);
-	for (i = 0; i < nids; i++)
-		recover_leftovers(ids[i]);
-	free(ids);
-	return (0);
 }
 
 /* Clients are descriptors: allow as many as the hard limit lets us. */

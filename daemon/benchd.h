@@ -25,7 +25,6 @@ extern struct store		*db;
 extern struct timespec		 start_time;
 extern const char		*socket_path;
 extern const char		*db_path;
-int				 benchd_recover(void);
 
 /* server.c */
 int		 server_listen(const char *path, const char *group, char **cause);

@@ -55,6 +55,7 @@ daemon_benchd_SOURCES = \
 	%reldir%/sched-gate.c \
 	%reldir%/sched-hold.c \
 	%reldir%/sched-profile.c \
+	%reldir%/sched-recover.c \
 	%reldir%/sched-run.c \
 	%reldir%/server.c \
 	%reldir%/session.c

@@ -85,6 +85,9 @@ struct srun {
 void	sched_finish(struct srun *, const char *state, const char *reason);
 void	sched_notify_progress(struct srun *);
 
+/* sched-recover.c */
+int	sched_recover(void);
+
 /* sched-run.c */
 void	sched_build(struct srun *);
 void	sched_next_run(struct srun *);

@@ -439,7 +439,7 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 		return;
 	/* Sessions left running are settled before any other starts. */
 	if (!recovered) {
-		if (benchd_recover() != 0) {
+		if (sched_recover() != 0) {
 			sched_hold(NULL, "the sessions left running, as "
 			    "interrupted", NULL);
 			return;
