@@ -14,6 +14,7 @@
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,16 @@ def spawn_floor(flags):
                                 check=True, text=True).stdout)
 
 
+def hyperfine_mean(argv, runs, warmup):
+    """hyperfine -N's mean wall time of argv, in seconds."""
+    out = os.path.join(tempfile.mkdtemp(), "h.json")
+    subprocess.run(["hyperfine", "-N", "--runs", str(runs), "--warmup",
+                    str(warmup), "--export-json", out, "--style", "none",
+                    argv], check=True, capture_output=True)
+    with open(out) as f:
+        return json.load(f)["results"][0]["mean"]
+
+
 def session_mean(d, suite):
     sid = d.run_quietly(suite)
     s = d.session(sid, runs=False)["session"]
@@ -77,10 +88,22 @@ def main():
                  "-i -f": ["-i", "-f", block]}
         got = {k: [] for k in loops}
         means = []
+        # A fresh order each round, so no loop always follows another.
+        order = random.Random(8)
+        # hyperfine -N over the same floor: another harness, for scale.
+        hyper = [] if shutil.which("hyperfine") else None
         for _ in range(ROUNDS):
-            for k, flags in loops.items():
-                got[k].append(spawn_floor(flags))
-            means.append(session_mean(d, "true")[0])
+            turn = list(loops) + ["benchd"] + (["hyperfine"]
+                                               if hyper is not None else [])
+            order.shuffle(turn)
+            for k in turn:
+                if k == "benchd":
+                    means.append(session_mean(d, "true")[0])
+                elif k == "hyperfine":
+                    hyper.append(hyperfine_mean("/bin/true", 100,
+                                                int(WARMUP)))
+                else:
+                    got[k].append(spawn_floor(loops[k]))
         floors = got["floor"]
         ratios = [m / f for m, f in zip(means, floors)]
         print("overhead: /bin/true  benchd mean %.1f us, spawn floor %.1f us"
@@ -105,15 +128,16 @@ def main():
         print("overhead: /bin/true  benchd over that loop, round by round: "
               "median %.3f (min %.3f, max %.3f)" %
               (median(r), min(r), max(r)))
+        if hyper is not None:
+            r = [h / f for h, f in zip(hyper, floors)]
+            print("overhead: /bin/true  hyperfine -N over the same floor, "
+                  "round by round: median %.3f (min %.3f, max %.3f); "
+                  "benchd over hyperfine %.3f" %
+                  (median(r), min(r), max(r), median(means) / median(hyper)))
 
         mean, _ = session_mean(d, "sleep")
         if shutil.which("hyperfine"):
-            out = os.path.join(tempfile.mkdtemp(), "h.json")
-            subprocess.run(["hyperfine", "-N", "--runs", "30", "--warmup",
-                            "3", "--export-json", out, "--style", "none",
-                            DEMO + " --sleep 50"], check=True,
-                           capture_output=True)
-            h = json.load(open(out))["results"][0]["mean"]
+            h = hyperfine_mean(DEMO + " --sleep 50", 30, 3)
             print("overhead: sleep 50ms benchd mean %.3f ms, hyperfine %.3f"
                   " ms, difference %+.2f%%  target within 1%%" %
                   (mean * 1e3, h * 1e3, (mean - h) / h * 100))
