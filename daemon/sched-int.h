@@ -84,6 +84,7 @@ struct srun {
 /* sched.c */
 void	sched_finish(struct srun *, const char *state, const char *reason);
 void	sched_notify_progress(struct srun *);
+void	sched_notify_start(struct srun *);
 
 /* sched-recover.c */
 int	sched_recover(void);

@@ -352,7 +352,7 @@ sched_next_run(struct srun *s)
 		free(cause);
 		return;
 	}
-	sched_notify_progress(s);
+	sched_notify_start(s);
 }
 
 /* The build step, or straight to the runs when the suite has none. */

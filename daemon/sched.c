@@ -108,6 +108,25 @@ sched_progress(void)
 	return (p);
 }
 
+/* What a progress notification is about: the phase, or a wait. */
+static int
+progress_key(const struct srun *s)
+{
+	return (s->waiting ? -1 : (int)s->phase);
+}
+
+/*
+ * A run has just started: tell subscribers only when that changes the
+ * phase (the first warmup, the first measured run, the end of a wait);
+ * the end of the last run already said which run comes next.
+ */
+void
+sched_notify_start(struct srun *s)
+{
+	if (progress_key(s) != s->progress_key)
+		sched_notify_progress(s);
+}
+
 /*
  * Tell subscribers (and systemd's STATUS=) what the session is doing: at
  * once when the phase changes or a wait for the conditions begins or ends,
@@ -120,7 +139,7 @@ sched_notify_progress(struct srun *s)
 {
 	struct timespec	 now;
 	cJSON		*p;
-	int		 key = s->waiting ? -1 : (int)s->phase;
+	int		 key = progress_key(s);
 	int64_t		 ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
