@@ -54,18 +54,6 @@ put(int fd, const void *data, size_t size)
 	}
 }
 
-/* Lines in the input, counting an unfinished last one. */
-static long
-lines_of(const uint8_t *data, size_t size)
-{
-	long	n = 0;
-	size_t	i;
-
-	for (i = 0; i < size; i++)
-		n += data[i] == '\n';
-	return (n + (size > 0 && data[size - 1] != '\n'));
-}
-
 /* A refusal names the file and a line of it (0 when not one line). */
 static void
 check_cause(const char *cause, const uint8_t *data, size_t size)
@@ -80,8 +68,8 @@ check_cause(const char *cause, const uint8_t *data, size_t size)
 	line = strtol(cause + plen + 1, &end, 10);
 	FUZZ_CHECK(end != cause + plen + 1 && strncmp(end, ": ", 2) == 0 &&
 	    end[2] != '\0', "cause without a line: %s", cause);
-	FUZZ_CHECK(line >= 0 && line <= lines_of(data, size) + 1,
-	    "line %ld of %ld: %s", line, lines_of(data, size), cause);
+	FUZZ_CHECK(line >= 0 && (size_t)line <= fuzz_lines(data, size) + 1,
+	    "line %ld of %zu: %s", line, fuzz_lines(data, size), cause);
 }
 
 /*

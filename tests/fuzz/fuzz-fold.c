@@ -72,20 +72,6 @@ fold(const char *s, size_t len, int ctl, struct folded *out)
 	profile_fold_free(pf);
 }
 
-/* Lines in s: newlines, plus an unfinished last line. */
-static uint64_t
-lines_of(const char *s, size_t len)
-{
-	uint64_t	n = 0;
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-		n += s[i] == '\n';
-	if (len > 0 && s[len - 1] != '\n')
-		n++;
-	return (n);
-}
-
 /*
  * The stacks read back: each frame is named, comm first, and written out
  * again they are the folded text byte for byte, in strictly ascending
@@ -103,7 +89,7 @@ check_stacks(const struct folded *f, const struct profile_stacks *ps)
 
 	FUZZ_CHECK(ps->total == f->samples, "total %llu, samples %llu",
 	    (unsigned long long)ps->total, (unsigned long long)f->samples);
-	FUZZ_CHECK(ps->n == lines_of(f->text, f->len), "%zu stacks", ps->n);
+	FUZZ_CHECK(ps->n == fuzz_lines(f->text, f->len), "%zu stacks", ps->n);
 	if ((fp = open_memstream(&again, &size)) == NULL)
 		abort();
 	for (i = 0; i < ps->n; i++) {
@@ -337,11 +323,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (unsigned long long)cut.samples,
 	    (unsigned long long)whole.skipped,
 	    (unsigned long long)cut.skipped);
-	FUZZ_CHECK(whole.samples + whole.skipped <= lines_of(s, len),
+	FUZZ_CHECK(whole.samples + whole.skipped <= fuzz_lines(s, len),
 	    "%llu samples and %llu skipped of %llu lines",
 	    (unsigned long long)whole.samples,
 	    (unsigned long long)whole.skipped,
-	    (unsigned long long)lines_of(s, len));
+	    (unsigned long long)fuzz_lines(s, len));
 	FUZZ_CHECK(whole.len == strlen(whole.text), "NUL in folded text");
 	free(cut.text);
 

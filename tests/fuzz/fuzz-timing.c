@@ -33,20 +33,6 @@ struct input {
 	uint8_t		 ctl;
 };
 
-/* Lines a stream holds: newlines, plus an unfinished last line. */
-static uint64_t
-lines_of(const char *s, size_t len)
-{
-	uint64_t	n = 0;
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-		n += s[i] == '\n';
-	if (len > 0 && s[len - 1] != '\n')
-		n++;
-	return (n);
-}
-
 static int
 prefix_known(const char *prefix, int custom)
 {
@@ -83,7 +69,8 @@ check_limits(const struct timing *t, const struct input *in, int custom)
 	uint64_t			 sum = 0, lines;
 	size_t				 i, n = timing_count(t), len;
 
-	lines = lines_of(in->s[0], in->len[0]) + lines_of(in->s[1], in->len[1]);
+	lines = fuzz_lines(in->s[0], in->len[0]) +
+	    fuzz_lines(in->s[1], in->len[1]);
 	FUZZ_CHECK(n <= TIMING_PHASES_MAX, "%zu phases", n);
 	FUZZ_CHECK(timing_get(t, n) == NULL, "phase past the end");
 	for (i = 0; i < n; i++) {

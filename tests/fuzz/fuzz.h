@@ -66,6 +66,20 @@ fuzz_utf8_len(const unsigned char *s, size_t avail, int printable)
 	return (n);
 }
 
+/* Lines in p: its newlines, plus an unfinished last line. */
+static inline size_t
+fuzz_lines(const void *p, size_t len)
+{
+	const char	*s = p;
+	size_t		 n = 0, i;
+
+	for (i = 0; i < len; i++)
+		n += s[i] == '\n';
+	if (len > 0 && s[len - 1] != '\n')
+		n++;
+	return (n);
+}
+
 /* Offset of the first byte that breaks the rule, or len when none does. */
 static inline size_t
 fuzz_utf8_bad(const void *p, size_t len, int printable)
