@@ -114,7 +114,7 @@ cJSON		*session_summary(int64_t id, cJSON **warnings);
 void		 session_add_brief(cJSON *session, int cpu, double *mean);
 struct suite;
 char		*session_params_text(const struct suite *, const cJSON *);
-int		 session_params_known(const struct suite *, const cJSON *,
+char		*session_params_pick(const struct suite *, const cJSON *,
 		    struct rpc_error *);
 
 struct phase_series {

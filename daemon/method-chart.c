@@ -123,7 +123,6 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
 	const struct suite	*su;
-	const cJSON		*given;
 	const char		*suite = NULL;
 	struct chart		 ch;
 	struct chart_point	*pts;
@@ -131,7 +130,6 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 	double			*means;
 	size_t			 n, first;
 	char			*ptext, *title, *svg;
-	cJSON			*list;
 
 	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
 	    rpc_param_int(params, "last", 1, 100000, &last, e) < 0 ||
@@ -143,17 +141,8 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 	if ((su = conf_suite(cfg, suite)) == NULL)
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
 		    "no suite named \"%.200s\"", suite));
-	if (session_params_known(su, params, e) != 0)
+	if ((ptext = session_params_pick(su, params, e)) == NULL)
 		return (-1);
-	given = cJSON_GetObjectItemCaseSensitive(params, "params");
-	if (cJSON_IsObject(given))
-		ptext = session_params_text(su, given);
-	else {
-		list = store_session_list(db, su->name, 1);
-		ptext = session_params_text(su, cJSON_GetObjectItem(
-		    cJSON_GetArrayItem(list, 0), "params"));
-		cJSON_Delete(list);
-	}
 	n = store_suite_means(db, suite, ptext, &ids, &means);
 	first = n > (size_t)last ? n - (size_t)last : 0;
 	pts = xcalloc(n - first + 1, sizeof *pts);

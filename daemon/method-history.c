@@ -82,24 +82,6 @@ reproducible_json(const double *mean, const int64_t *ids, size_t n)
 	return (o);
 }
 
-/* The params set to look at: the one asked for, else the newest one. */
-static char *
-variance_params(const struct suite *su, const cJSON *params)
-{
-	const cJSON	*given = cJSON_GetObjectItemCaseSensitive(params,
-			    "params");
-	cJSON		*list;
-	char		*text;
-
-	if (cJSON_IsObject(given))
-		return (session_params_text(su, given));
-	list = store_session_list(db, su->name, 1);
-	text = session_params_text(su, cJSON_GetObjectItem(
-	    cJSON_GetArrayItem(list, 0), "params"));
-	cJSON_Delete(list);
-	return (text);
-}
-
 static int
 variance_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
@@ -116,9 +98,8 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 	if (suite_params(params, 10, &suite, &last, e) != 0)
 		return (-1);
 	su = conf_suite(cfg, suite);
-	if (session_params_known(su, params, e) != 0)
+	if ((ptext = session_params_pick(su, params, e)) == NULL)
 		return (-1);
-	ptext = variance_params(su, params);
 	/* Completed sessions of one set of parameter values, oldest first. */
 	n = store_suite_means(db, suite, ptext, &ids, &means);
 	first = n > (size_t)last ? n - last : 0;

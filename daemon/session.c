@@ -206,32 +206,47 @@ session_phase_series_free(struct phase_series *v, size_t n)
 }
 
 /*
- * The parameter values a reading method was given ("params", optional):
- * an object whose keys are all the suite's parameters.  A misspelt key
- * would otherwise select no sessions and look like an empty history.
+ * The set of parameter values a reading method looks at, as stored text:
+ * the "params" given, else the suite's newest session's.  Every key given
+ * must be one of the suite's parameters, since a misspelt key would select
+ * no sessions and look like an empty history.  NULL with e set when not.
  */
-int
-session_params_known(const struct suite *su, const cJSON *params,
+char *
+session_params_pick(const struct suite *su, const cJSON *params,
     struct rpc_error *e)
 {
 	const cJSON	*given, *v;
+	cJSON		*list;
+	char		*text;
 
 	given = cJSON_GetObjectItemCaseSensitive(params, "params");
-	if (given == NULL || cJSON_IsNull(given))
-		return (0);
-	if (!cJSON_IsObject(given))
-		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
-		    "params must be an object"));
-	cJSON_ArrayForEach(v, given) {
-		if (suite_param(su, v->string) == NULL)
-			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
-			    "suite %s has no parameter \"%.200s\"", su->name,
-			    v->string));
-		if (!cJSON_IsString(v))
-			return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
-			    "params.%.200s must be a string", v->string));
+	if (cJSON_IsNull(given))
+		given = NULL;
+	if (given != NULL && !cJSON_IsObject(given)) {
+		rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "params must be an object");
+		return (NULL);
 	}
-	return (0);
+	cJSON_ArrayForEach(v, given) {
+		if (suite_param(su, v->string) == NULL) {
+			rpc_fail(e, RPC_APP_ERROR, "bad-param",
+			    "suite %s has no parameter \"%.200s\"", su->name,
+			    v->string);
+			return (NULL);
+		}
+		if (!cJSON_IsString(v)) {
+			rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+			    "params.%.200s must be a string", v->string);
+			return (NULL);
+		}
+	}
+	if (given != NULL)
+		return (session_params_text(su, given));
+	list = store_session_list(db, su->name, 1);
+	text = session_params_text(su, cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(list, 0), "params"));
+	cJSON_Delete(list);
+	return (text);
 }
 
 /*
