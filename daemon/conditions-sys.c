@@ -6,7 +6,6 @@
 
 #include <sys/types.h>
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -219,42 +218,44 @@ cond_check_power(const struct config_conditions *cc, pid_t self,
     struct cond_check *c)
 {
 	struct cond_list	 l = { .len = 0 };
+	struct cond_dir		 cd;
 	char			 path[PATH_MAX], type[32], v[32];
-	DIR			*d;
-	struct dirent		*de;
+	const char		*name;
+	size_t			 i;
 	int			 mains = 0, online = 0, discharging = 0;
 
 	if (cond_path(path, sizeof path, cc->sys_root, POWER_DIR) == -1 ||
-	    (d = opendir(path)) == NULL) {
+	    cond_dir_open(&cd, path, POWER_DIR) == -1) {
 		cond_set(c, COND_UNAVAILABLE, "", "no power supplies");
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || cond_read(type, sizeof type,
-		    cc->sys_root, POWER_DIR "/%s/type", de->d_name) <= 0)
+	for (i = 0; i < cd.n; i++) {
+		name = cd.names[i];
+		if (name[0] == '.' || cond_read(type, sizeof type,
+		    cc->sys_root, POWER_DIR "/%s/type", name) <= 0)
 			continue;
 		if (strcmp(type, "Mains") == 0) {
 			if (cond_read(v, sizeof v, cc->sys_root,
-			    POWER_DIR "/%s/online", de->d_name) <= 0)
+			    POWER_DIR "/%s/online", name) <= 0)
 				continue;
 			mains++;
 			online += strcmp(v, "0") != 0;
-			cond_list_add(&l, "%s=%s", de->d_name,
+			cond_list_add(&l, "%s=%s", name,
 			    strcmp(v, "0") != 0 ? "online" : "offline");
 		} else if (strcmp(type, "Battery") == 0) {
 			/* A mouse's battery says nothing about ours. */
 			if (cond_read(v, sizeof v, cc->sys_root,
-			    POWER_DIR "/%s/scope", de->d_name) > 0 &&
+			    POWER_DIR "/%s/scope", name) > 0 &&
 			    strcmp(v, "Device") == 0)
 				continue;
 			if (cond_read(v, sizeof v, cc->sys_root,
-			    POWER_DIR "/%s/status", de->d_name) <= 0)
+			    POWER_DIR "/%s/status", name) <= 0)
 				continue;
 			discharging += strcmp(v, "Discharging") == 0;
-			cond_list_add(&l, "%s=%s", de->d_name, v);
+			cond_list_add(&l, "%s=%s", name, v);
 		}
 	}
-	closedir(d);
+	cond_dir_close(&cd);
 	if ((mains > 0 && online == 0) || (mains == 0 && discharging > 0))
 		cond_set(c, COND_WARN, "on battery: plug in mains power "
 		    "(laptops slow down on battery)", "%s", cond_list_str(&l));

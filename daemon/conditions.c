@@ -5,7 +5,8 @@
  * a test's fake tree and the real "/" take the same code path.  A file that
  * is absent (a VM has no cpufreq, no thermal zones) makes its check
  * "unavailable", never "ok".  The gate runs before every measured run, so
- * files are read with open/read into stack buffers and nothing is cached.
+ * files are read with open/read into stack buffers; within a session only
+ * the layout of /sys is kept (conditions-layout.c), never a value.
  * The checks under proc_root live in conditions-proc.c, those under
  * sys_root in conditions-sys.c.
  */
@@ -13,7 +14,6 @@
 
 #include <sys/types.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -43,6 +43,18 @@ cond_status_name(enum cond_status st)
 	return (cond_status_names[st]);
 }
 
+/* The length of root without its trailing slashes. */
+static size_t
+cond_rootlen(const char *root)
+{
+	size_t	rl;
+
+	rl = (root == NULL) ? 0 : strlen(root);
+	while (rl > 0 && root[rl - 1] == '/')
+		rl--;
+	return (rl);
+}
+
 /* root with its trailing slashes dropped, then fmt (which starts "/"). */
 static int
 cond_vpath(char *buf, size_t len, const char *root, const char *fmt,
@@ -51,9 +63,7 @@ cond_vpath(char *buf, size_t len, const char *root, const char *fmt,
 	size_t	rl;
 	int	n;
 
-	rl = (root == NULL) ? 0 : strlen(root);
-	while (rl > 0 && root[rl - 1] == '/')
-		rl--;
+	rl = cond_rootlen(root);
 	if (rl >= len) {
 		errno = ENAMETOOLONG;
 		return (-1);
@@ -85,15 +95,27 @@ static ssize_t
 cond_vread(char *buf, size_t len, const char *root, const char *fmt,
     va_list ap)
 {
-	char	path[PATH_MAX];
-	size_t	got = 0;
-	ssize_t	n;
-	int	fd, saved;
+	char		 path[PATH_MAX];
+	const char	*rel;
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd, saved;
 
 	if (cond_vpath(path, sizeof path, root, fmt, ap) == -1)
 		return (-1);
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1)
+	rel = path + cond_rootlen(root);
+	if (cond_layout_absent(path, rel)) {
+		errno = ENOENT;
 		return (-1);
+	}
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			saved = errno;
+			cond_layout_note_absent(path, rel);
+			errno = saved;
+		}
+		return (-1);
+	}
 	while (got < len - 1) {
 		n = read(fd, buf + got, len - 1 - got);
 		if (n == -1 && errno == EINTR)
@@ -205,30 +227,29 @@ cond_numbered(const char *root, const char *dir, const char *prefix,
     long **out)
 {
 	char		 path[PATH_MAX], *end;
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 n = 0, cap = 0, pl = strlen(prefix);
+	const char	*name;
+	struct cond_dir	 cd;
+	size_t		 i, n = 0, pl = strlen(prefix);
 	long		 v;
 
 	*out = NULL;
 	if (cond_path(path, sizeof path, root, "%s", dir) == -1)
 		return (-1);
-	if ((d = opendir(path)) == NULL)
+	if (cond_dir_open(&cd, path, dir) == -1)
 		return (-1);
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, prefix, pl) != 0 ||
-		    de->d_name[pl] < '0' || de->d_name[pl] > '9')
+	if (cd.n > 0)
+		*out = xreallocarray(NULL, cd.n, sizeof **out);
+	for (i = 0; i < cd.n; i++) {
+		name = cd.names[i];
+		if (strncmp(name, prefix, pl) != 0 ||
+		    name[pl] < '0' || name[pl] > '9')
 			continue;
-		v = strtol(de->d_name + pl, &end, 10);
+		v = strtol(name + pl, &end, 10);
 		if (*end != '\0' || v < 0 || n == INT_MAX)
 			continue;
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			*out = xreallocarray(*out, cap, sizeof **out);
-		}
 		(*out)[n++] = v;
 	}
-	closedir(d);
+	cond_dir_close(&cd);
 	if (n > 0)
 		qsort(*out, n, sizeof **out, cond_cmp_long);
 	return ((int)n);

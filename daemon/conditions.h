@@ -60,6 +60,13 @@ char		*conditions_report_failing(const struct cond_report *);
 int		 conditions_throttle_total(const struct config_conditions *,
 		     uint64_t *total);
 const char	*cond_status_name(enum cond_status);
+/*
+ * For the length of a session: which CPUs, thermal zones and power
+ * supplies exist and which /sys files are absent is read once and kept;
+ * values are always read again (conditions-layout.c).
+ */
+void		 conditions_layout_keep(void);
+void		 conditions_layout_forget(void);
 
 /*
  * Internal: shared by conditions.c, conditions-proc.c and conditions-sys.c
@@ -76,6 +83,18 @@ int		 cond_read_ll(long long *, const char *root,
 		     __attribute__((format(printf, 3, 4)));
 int		 cond_numbered(const char *root, const char *dir,
 		     const char *prefix, long **);
+/* A directory's entries ("." and ".." left out), kept or fresh. */
+struct cond_dir {
+	char		**names;
+	size_t		  n;
+	int		  kept;		/* owned by the layout: not freed */
+};
+/* path is root + rel; -1 when the directory is absent. */
+int		 cond_dir_open(struct cond_dir *, const char *path,
+		     const char *rel);
+void		 cond_dir_close(struct cond_dir *);
+int		 cond_layout_absent(const char *path, const char *rel);
+void		 cond_layout_note_absent(const char *path, const char *rel);
 void		 cond_set(struct cond_check *, enum cond_status,
 		     const char *advice, const char *fmt, ...)
 		     __attribute__((format(printf, 4, 5)));

@@ -5,8 +5,9 @@ sbin_PROGRAMS += daemon/benchd
 noinst_LIBRARIES += daemon/libbenchd.a
 daemon_libbenchd_a_SOURCES = \
 	%reldir%/argv.c %reldir%/argv.h \
-	%reldir%/conditions.c %reldir%/conditions-proc.c \
-	%reldir%/conditions-sys.c %reldir%/conditions.h \
+	%reldir%/conditions.c %reldir%/conditions-layout.c \
+	%reldir%/conditions-proc.c %reldir%/conditions-sys.c \
+	%reldir%/conditions.h \
 	%reldir%/conf.c %reldir%/conf.h %reldir%/conf-int.h \
 	%reldir%/conf-check.c \
 	%reldir%/conf-keys.c %reldir%/conf-keys.h \

@@ -24,6 +24,7 @@
 #include "argv.h"
 #include "compare.h"
 #include "benchd.h"
+#include "conditions.h"
 #include "conf.h"
 #include "log.h"
 #include "notify.h"
@@ -234,6 +235,7 @@ sched_finish(struct srun *s, const char *state, const char *reason)
 	}
 	sched_hold_clear();
 	sched_unplace(s);
+	conditions_layout_forget();
 	log_info("session %lld %s%s%s", (long long)s->id, state,
 	    reason != NULL ? ": " : "", reason != NULL ? reason : "");
 	if (strcmp(state, "completed") == 0 || strcmp(state, "unstable") == 0)
@@ -441,6 +443,7 @@ sched_start(int64_t id)
 	cJSON_Delete(row);
 	log_info("session %lld: suite %s started", (long long)id,
 	    s->suite->name);
+	conditions_layout_keep();
 	sched_begin(s);
 	return;
 fail:

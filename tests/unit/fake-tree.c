@@ -102,6 +102,7 @@ tree_teardown(void **state)
 {
 	struct fixture	*f = *state;
 
+	conditions_layout_forget();	/* if a test failed while keeping */
 	nftw(f->root, rm_one, 16, FTW_DEPTH|FTW_PHYS);
 	free(f);
 	return (0);

@@ -2,7 +2,8 @@
  * test-conditions.c -- the canonical-conditions checks of the machine's
  * state (governor, temperature, load, turbo, ASLR, SMT, swap, power,
  * throttling) against fake /proc and /sys trees built in a fresh temporary
- * directory for each test, and once against the real root.  The process
+ * directory for each test, and once against the real root; and what a
+ * session keeps of /sys between its runs.  The process
  * scan and the report are in test-cond-report.c.
  */
 #include "config.h"
@@ -257,6 +258,66 @@ test_throttle(void **state)
 	assert_string_equal(f->v, "40 events since boot");
 }
 
+/*
+ * While a session keeps the layout, the CPUs, zones and supplies listed
+ * and the /sys files found absent stay as they were at the first check;
+ * every value is read again, and nothing under /proc is kept.
+ */
+static void
+test_layout_kept(void **state)
+{
+	struct fixture	*f = *state;
+	uint64_t	 total;
+
+	governor(f, 0, "performance");
+	governor(f, 1, "performance");
+	f->cc.governor = "performance";
+	conditions_layout_keep();
+	assert_int_equal(tree_check(f, 0, "governor"), COND_OK);
+	assert_string_equal(f->v, "performance on 2 CPUs");
+	assert_int_equal(tree_check(f, 0, "turbo"), COND_UNAVAILABLE);
+	assert_int_equal(tree_check(f, 0, "thermal"), COND_UNAVAILABLE);
+	assert_int_equal(tree_check(f, 0, "power"), COND_UNAVAILABLE);
+	assert_int_equal(conditions_throttle_total(&f->cc, &total), -1);
+	assert_int_equal(tree_check(f, 0, "runnable"), COND_UNAVAILABLE);
+
+	/* Values are read again: a governor change is seen at once. */
+	governor(f, 1, "powersave");
+	assert_int_equal(tree_check(f, 0, "governor"), COND_FAIL);
+	assert_string_equal(f->v, "cpu1=powersave");
+	governor(f, 1, "performance");
+
+	/* The layout is not: a CPU, a file, a zone, a supply appearing. */
+	governor(f, 2, "powersave");
+	put(f, "1\n", CPU "cpufreq/boost");
+	put(f, "90000\n", TZ "0/temp");
+	put(f, "Mains\n", PS "AC/type");
+	put(f, "1\n", PS "AC/online");
+	put(f, "3\n", CPU "cpu0/thermal_throttle/core_throttle_count");
+	put(f, "0\n", CPU "cpu0/thermal_throttle/package_throttle_count");
+	f->cc.max_temp_c = 80;
+	assert_int_equal(tree_check(f, 0, "governor"), COND_OK);
+	assert_string_equal(f->v, "performance on 2 CPUs");
+	assert_int_equal(tree_check(f, 0, "turbo"), COND_UNAVAILABLE);
+	assert_int_equal(tree_check(f, 0, "thermal"), COND_UNAVAILABLE);
+	assert_int_equal(tree_check(f, 0, "power"), COND_UNAVAILABLE);
+	assert_int_equal(conditions_throttle_total(&f->cc, &total), -1);
+
+	/* /proc is never kept. */
+	put(f, "0.50 0.40 0.30 1/200 4242\n", "proc/loadavg");
+	assert_int_equal(tree_check(f, 0, "runnable"), COND_OK);
+
+	/* Forgotten at the session's end: all of it is seen. */
+	conditions_layout_forget();
+	assert_int_equal(tree_check(f, 0, "governor"), COND_FAIL);
+	assert_string_equal(f->v, "cpu2=powersave");
+	assert_int_equal(tree_check(f, 0, "turbo"), COND_WARN);
+	assert_int_equal(tree_check(f, 0, "thermal"), COND_FAIL);
+	assert_int_equal(tree_check(f, 0, "power"), COND_OK);
+	assert_int_equal(conditions_throttle_total(&f->cc, &total), 0);
+	assert_int_equal(total, 3);
+}
+
 static void
 test_real_root(void **state)
 {
@@ -320,6 +381,7 @@ main(void)
 		T(test_swap),
 		T(test_power),
 		T(test_throttle),
+		T(test_layout_kept),
 		cmocka_unit_test(test_real_root),
 	};
 
