@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,22 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	sched_kick();
 }
 
+/*
+ * SCHED_BATCH keeps benchd's fair share of the CPU, but a wakeup of benchd
+ * (output to drain, a pipe's end, a client, a timer) never preempts the
+ * workload: benchd runs on an idle CPU, or when the workload sleeps, or at
+ * the next tick.  Workloads are spawned back in SCHED_OTHER (runner.c).
+ */
+static void
+stay_out_of_the_way(void)
+{
+	struct sched_param	sp;
+
+	memset(&sp, 0, sizeof sp);
+	if (sched_setscheduler(0, SCHED_BATCH, &sp) == -1)
+		log_warn("sched_setscheduler(SCHED_BATCH)");
+}
+
 /* Clients are descriptors: allow as many as the hard limit lets us. */
 static void
 raise_nofile(void)
@@ -189,6 +206,7 @@ main(int argc, char **argv)
 	/* A file size limit reached is a failed write, held and retried. */
 	signal(SIGXFSZ, SIG_IGN);
 	raise_nofile();
+	stay_out_of_the_way();
 	/* Orphans of a workload come to us, so nothing escapes unreaped. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("prctl(PR_SET_CHILD_SUBREAPER)");

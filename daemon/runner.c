@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -348,6 +349,7 @@ runner_spawn(const struct run_spec *rs, const char *file, int out, int err,
 {
 	posix_spawn_file_actions_t	fa;
 	posix_spawnattr_t		at;
+	struct sched_param		sp;
 	sigset_t			none, all;
 	int				rc, devnull;
 
@@ -358,6 +360,8 @@ runner_spawn(const struct run_spec *rs, const char *file, int out, int err,
 			int fd = open("/dev/null", O_RDONLY);
 
 			setpgid(0, 0);
+			memset(&sp, 0, sizeof sp);
+			sched_setscheduler(0, SCHED_OTHER, &sp);
 			sigemptyset(&none);
 			sigprocmask(SIG_SETMASK, &none, NULL);
 			for (rc = 1; rc < NSIG; rc++)
@@ -393,8 +397,13 @@ runner_spawn(const struct run_spec *rs, const char *file, int out, int err,
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setpgroup(&at, 0);
+	/* benchd runs SCHED_BATCH (benchd.c); the workload never does. */
+	memset(&sp, 0, sizeof sp);
+	posix_spawnattr_setschedpolicy(&at, SCHED_OTHER);
+	posix_spawnattr_setschedparam(&at, &sp);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+	    POSIX_SPAWN_SETSCHEDULER);
 	rc = posix_spawn(pid, file, &fa, &at, rs->argv, rs->envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
@@ -456,9 +465,9 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 	}
 	r->next = live;
 	live = r;
+	/* A pidfd is close-on-exec from the start. */
 	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
 	if (r->pidfd != -1) {
-		fcntl(r->pidfd, F_SETFD, FD_CLOEXEC);
 		r->pidev = event_new(base, r->pidfd, EV_READ, runner_pidfd_cb,
 		    r);
 		event_priority_set(r->pidev, 0);

@@ -53,6 +53,29 @@ def the_workload_starts_with_no_signal_ignored_or_blocked():
     assert d.stop() == 0
 
 
+def policy(stat):
+    """The scheduling policy in a /proc/PID/stat line (field 41)."""
+    return int(stat.rsplit(")", 1)[1].split()[38])
+
+
+@test
+def benchd_runs_batch_and_its_workloads_do_not():
+    # SCHED_BATCH (3): benchd's wakeups never preempt the workload.  The
+    # workload is spawned back in SCHED_OTHER (0), by posix_spawn and by
+    # the fork that a suite with nice= needs.
+    check = "cat /proc/self/stat >&2; exit 1"
+    one_run = {"shell": "yes", "warmup": "0", "runs": "1", "max_runs": "1"}
+    d = Daemon({"spawn": dict(one_run, command=check),
+                "fork": dict(one_run, command=check, nice="1")}).start()
+    with open("/proc/%d/stat" % d.proc.pid) as f:
+        assert policy(f.read()) == 3
+    for suite in ("spawn", "fork"):
+        sid, s, runs = one(d, suite)
+        assert s["state"] == "failed", s
+        assert policy(runs[0]["stderr_tail"]) == 0, runs[0]["stderr_tail"]
+    assert d.stop() == 0
+
+
 @test
 def a_grandchild_left_in_the_group_is_killed():
     d = Daemon({"g": {"command": DEMO + " --grandchild 30000",
