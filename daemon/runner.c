@@ -445,7 +445,7 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 	r->fd[2] = err[0];
 	/* All that can be ready before the spawn is, so the clock sees less. */
 	for (i = 1; i <= 2; i++) {
-		fcntl(r->fd[i], F_SETFL, fcntl(r->fd[i], F_GETFL) | O_NONBLOCK);
+		fcntl(r->fd[i], F_SETFL, O_NONBLOCK);	/* a fresh read end */
 		r->ev[i] = event_new(base, r->fd[i], EV_READ | EV_PERSIST,
 		    runner_read_cb, r);
 		event_add(r->ev[i], NULL);
