@@ -1,6 +1,9 @@
-"""The man pages render without warnings, and document every command."""
+"""The man pages render without warnings, and document every command;
+PROTOCOL.md documents every error code benchd sends."""
 
+import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +36,27 @@ def benchctl_page_documents_every_command():
     for n in names:
         assert ("Cm %s" % n) in page or ("\\fB%s" % n) in page or \
             (".It %s" % n) in page, n
+
+
+
+@test
+def protocol_documents_every_error_code():
+    # Every data.code benchd can send is in PROTOCOL.md's table, and the
+    # RPC fuzzer accepts exactly those.
+    sent = set()
+    for path in glob.glob(os.path.join(SRCDIR, "daemon", "*.c")):
+        with open(path) as f:
+            sent |= set(re.findall(r'RPC_APP_ERROR,\s*"([a-z-]+)"',
+                                   f.read()))
+    assert len(sent) >= 10, sent
+    with open(os.path.join(SRCDIR, "docs", "PROTOCOL.md")) as f:
+        table = set(re.findall(r"^\| `([a-z-]+)` +\|", f.read(), re.M))
+    assert sent <= table, sent - table
+    with open(os.path.join(SRCDIR, "tests", "fuzz", "fuzz-rpc.c")) as f:
+        src = f.read()
+    listed = src[src.index("error_codes[] = {"):]
+    listed = set(re.findall(r'"([a-z-]+)"', listed[:listed.index("};")]))
+    assert listed == sent, (listed ^ sent)
 
 
 if __name__ == "__main__":
