@@ -568,4 +568,5 @@ sched_shutdown(const char *reason)
 	cur->runner = NULL;
 	srun_free(cur);
 	cur = NULL;
+	conditions_layout_forget();
 }
