@@ -1,6 +1,7 @@
 """Storage faults: a database locked by another process, read-only, or on
 a full disk.  benchd stays up and answers, says what is wrong to clients
 and in its log, writes nothing half, and carries on when the fault clears.
+And with no fault: nothing is written while a run is in flight.
 """
 
 import contextlib
@@ -269,6 +270,39 @@ def cancel_while_held_keeps_the_finished_run():
     its = [r["iteration"] for r in d.session(a)["runs"]]
     assert its == list(range(1, n + 2)), (n, its)
     assert storage(d) == {"ok": True}
+    assert d.stop() == 0
+
+
+
+@test
+def nothing_is_written_while_a_run_is_in_flight():
+    # The workload itself takes a checksum of the database and its WAL as
+    # it starts and again just before it ends, while benchd parses its
+    # timing lines and answers clients: the two must be the same.  Between
+    # runs benchd commits, so one run's last look and the next one's first
+    # must differ (the check can see a write).
+    look = ('cksum "$TMPDIR/benchd.db" "$TMPDIR/benchd.db-wal" '
+            '>> "$TMPDIR/seen-$BENCHD_ITERATION"')
+    cmd = (look + "; echo 'ORI_BUILD_TIMING: phase=a time_ms=1'; "
+           "sleep 0.4; echo 'ORI_BUILD_TIMING: phase=b time_ms=2'; " +
+           look)
+    d = Daemon({"s": {"command": cmd, "shell": "yes", "warmup": "1",
+                      "runs": "3", "max_runs": "3"}}).start()
+    sid = d.queue("s")
+    while d.session(sid, runs=False)["session"]["state"] in ("queued",
+                                                             "running"):
+        d.call("status")
+        time.sleep(0.05)
+    assert d.wait_state(sid)["state"] == "completed"
+    seen = []
+    for it in ("warmup-1", "1", "2", "3"):
+        with open(os.path.join(d.tmp, "seen-" + it)) as f:
+            lines = f.read().splitlines()
+        assert len(lines) == 4, (it, lines)
+        assert lines[:2] == lines[2:], (it, lines)
+        seen.append(lines)
+    for a, b in zip(seen, seen[1:]):
+        assert a[2:] != b[:2], (a, b)
     assert d.stop() == 0
 
 
