@@ -9,7 +9,8 @@
    benchmark.  Target within 1%.
 3. Quiet while measuring: during a CPU-bound measured run, benchd's own CPU
    time over the workload's (target <= 0.1%), and benchd's context switches
-   (its wakeups) during the run.
+   (its wakeups) during the whole session, in the middle of the run (from
+   1 s after it starts to 2 s before it ends), and over 5 s of idling.
 """
 
 import json
@@ -19,9 +20,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import DEMO, Daemon  # noqa
+from harness import DEMO, Conn, Daemon  # noqa
 
 SPAWN = os.path.join(os.path.dirname(os.path.abspath(DEMO)), "..", "bench",
                      "bench-spawn")
@@ -69,6 +71,39 @@ def session_mean(d, suite):
     s = d.session(sid, runs=False)["session"]
     assert s["state"] in ("completed", "unstable"), s
     return d.session(sid, runs=False)["summary"]["wall"]["mean"], sid
+
+
+def burn_session(d):
+    """Queue the burn and wait for its end on a subscription; sample
+    benchd's context switches 1 s into the measured run and 2 s before
+    its end.  Returns the session id and (seconds, voluntary,
+    involuntary) of the middle, or None when the run is too short."""
+    c = Conn(d.socket, timeout=BURN_MS / 1000 + 60)
+    try:
+        c.call("session.subscribe")
+        sid = c.call("session.queue", {"suite": "burn"})["sessions"][0]["id"]
+        mid = None
+        while True:
+            n = c.notification(timeout=BURN_MS / 1000 + 60)
+            if n is None:
+                raise ConnectionError("benchd closed the connection")
+            p = n["params"]
+            if (mid is None and n["method"] == "session.progress" and
+                    p.get("id") == sid and p.get("phase") == "measured" and
+                    BURN_MS >= 4000):
+                span = BURN_MS / 1000 - 3
+                time.sleep(1)
+                _, a = proc_stat(d.proc.pid)
+                time.sleep(span)
+                _, b = proc_stat(d.proc.pid)
+                mid = (span, b["voluntary_ctxt_switches"] -
+                       a["voluntary_ctxt_switches"],
+                       b["nonvoluntary_ctxt_switches"] -
+                       a["nonvoluntary_ctxt_switches"])
+            if n["method"] == "session.finished" and p["id"] == sid:
+                return sid, mid
+    finally:
+        c.close()
 
 
 def main():
@@ -145,8 +180,18 @@ def main():
             print("overhead: sleep 50ms benchd mean %.3f ms; hyperfine is "
                   "not installed, no comparison" % (mean * 1e3))
 
+        _, i0 = proc_stat(d.proc.pid)
+        time.sleep(5)
+        _, i1 = proc_stat(d.proc.pid)
+        print("quiet: benchd context switches over 5 s idle: voluntary %d, "
+              "involuntary %d" % (
+                  i1["voluntary_ctxt_switches"] -
+                  i0["voluntary_ctxt_switches"],
+                  i1["nonvoluntary_ctxt_switches"] -
+                  i0["nonvoluntary_ctxt_switches"]))
+
         c0, s0 = proc_stat(d.proc.pid)
-        sid = d.run_quietly("burn", timeout=BURN_MS / 1000 + 60)
+        sid, mid = burn_session(d)
         c1, s1 = proc_stat(d.proc.pid)
         run = d.session(sid)["runs"][0]
         work = run["user"] + run["sys"]
@@ -158,6 +203,9 @@ def main():
               (s1["voluntary_ctxt_switches"] - s0["voluntary_ctxt_switches"],
                s1["nonvoluntary_ctxt_switches"] -
                s0["nonvoluntary_ctxt_switches"], run["wall"]))
+        if mid is not None:
+            print("quiet: in the middle %.1f s of that run: voluntary %d, "
+                  "involuntary %d" % mid)
     finally:
         d.stop()
         Daemon.cleanup_all()
