@@ -10,6 +10,8 @@
 #include <cjson/cJSON.h>
 #include <event2/event.h>
 
+#include "store.h"
+
 #define PROTOCOL_VERSION	1
 #define RPC_MAX_LINE		(1024 * 1024)	/* bytes, newline excluded */
 #define CLIENT_MAX_PENDING	(4 * 1024 * 1024)
@@ -36,7 +38,6 @@ int		 client_is_admin(const struct client *);
 uid_t		 client_uid(const struct client *);
 void		 client_subscribe(struct client *, int64_t session);
 void		 client_defer(struct client *, cJSON *);
-int		 server_nclients(void);
 
 /* rpc.c */
 struct rpc_error {
@@ -63,6 +64,7 @@ void		 rpc_line(struct client *, const char *, size_t);
 cJSON		*rpc_error_response(const cJSON *id, int code,
 		     const char *data_code, const char *message);
 int		 rpc_storage(struct rpc_error *);
+int		 rpc_storage_read(struct rpc_error *);
 int		 rpc_fail(struct rpc_error *, int code, const char *data_code,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int		 rpc_param_int(const cJSON *, const char *, int64_t min,
@@ -71,7 +73,6 @@ int		 rpc_param_string(const cJSON *, const char *, size_t maxlen,
 		     const char **, struct rpc_error *);
 int		 rpc_param_bool(const cJSON *, const char *, int *,
 		     struct rpc_error *);
-const struct rpc_method *const *rpc_methods(size_t *);
 int		 rpc_clip(const char *, size_t);
 
 /* method-*.c: one protocol method or family per file. */
@@ -94,42 +95,91 @@ extern const struct rpc_method	method_profile_flamegraph;
 extern const struct rpc_method	method_profile_hot;
 extern const struct rpc_method	method_suite_chart;
 
-/* method-profile.c */
-cJSON		*profile_json(int64_t);
+/* method-session.c: a Session object with its brief statistics. */
+void		 method_add_brief(cJSON *, int64_t, int cpu);
+cJSON		*method_session_json(const struct session_row *, int cpu);
+/* The suite's parameter values a reading method looks at (params). */
+struct suite;
+char		*method_params_pick(const struct suite *, const cJSON *params,
+		     struct rpc_error *);
 
-/* sched.c */
+/* method-history.c: the suite and last params of a history's reader. */
+int		 method_suite_params(const cJSON *, int64_t, const char **,
+		     int64_t *, struct rpc_error *);
+
+/* method-phases.c */
+cJSON		*method_phases_json(int64_t);
+
+/* method-profile.c */
+cJSON		*method_profile_json(int64_t);
+
+/* sched.c: the queue and the session in flight. */
+struct sched_progress {
+	const char	*phase;		/* build warmup measured ... */
+	const char	*waiting;	/* NULL, or why the gate waits */
+	int64_t		 since;		/* ms since the epoch, with waiting */
+	int		 run;
+	int		 of;
+	double		 last_wall;	/* seconds, 0: none yet */
+};
+
+enum cancel_result {
+	CANCEL_OK,
+	CANCEL_NO_SESSION,
+	CANCEL_ENDING,		/* its end waits for the database */
+	CANCEL_NOT_QUEUED,	/* over already */
+	CANCEL_STORAGE
+};
+
 void		 sched_init(void);
 void		 sched_kick(void);
 int64_t		 sched_running(void);
-int		 sched_holding(void);
-cJSON		*sched_hold_json(void);
-void		 sched_hold_free(void);
-cJSON		*sched_progress(void);
-int		 sched_cancel(int64_t, uid_t, struct rpc_error *);
+int		 sched_progress(struct sched_progress *);
+enum cancel_result sched_cancel(int64_t, uid_t, char *state, size_t);
 void		 sched_shutdown(const char *reason);
 int		 sched_config_in_use(const struct config *);
 
-/* session.c: what a finished session's numbers say. */
-cJSON		*session_summary(int64_t id, cJSON **warnings);
-void		 session_add_brief(cJSON *session, int cpu, double *mean);
-struct suite;
-char		*session_params_text(const struct suite *, const cJSON *);
-char		*session_params_pick(const struct suite *, const cJSON *,
-		    struct rpc_error *);
-
-struct phase_series {
-	char		*prefix;
-	char		*phase;
-	double		*x;		/* per measured run, seconds */
-	size_t		 nseen;		/* runs that printed the phase */
-	double		 count;		/* lines, over all runs */
-	double		 max;		/* longest line, seconds */
+/* sched-hold.c: a write the database refused, held and retried. */
+struct hold_status {
+	int		 held;
+	const char	*what;
+	const char	*error;
+	int64_t		 since;		/* ms since the epoch */
+	int		 retry;		/* seconds */
 };
-size_t		 session_phase_series(int64_t, size_t runs,
-		     struct phase_series **);
-void		 session_phase_series_free(struct phase_series *, size_t);
 
-/* method-phases.c */
-cJSON		*session_phases_json(int64_t);
+void		 sched_hold_status(struct hold_status *);
+void		 sched_hold_free(void);
+
+/* wire.c, wire-report.c: the protocol's JSON, from structs. */
+struct comparison;
+struct phase_report;
+struct run_list;
+struct session_stats;
+struct stats_summary;
+
+void		 wire_num(cJSON *, const char *, double);
+void		 wire_text(cJSON *, const char *, const char *);
+void		 wire_int(cJSON *, const char *, int64_t);
+void		 wire_time(cJSON *, const char *, int64_t);
+cJSON		*wire_json_text(const char *);
+cJSON		*wire_params(const char *);
+char		*wire_params_text(const struct suite *, const cJSON *);
+cJSON		*wire_session(const struct session_row *);
+cJSON		*wire_stats(const struct stats_summary *);
+void		 wire_brief(cJSON *, const struct session_stats *, int cpu);
+cJSON		*wire_runs(const struct run_list *, const int *outlier);
+cJSON		*wire_compare_flags(unsigned int);
+cJSON		*wire_comparison(const struct comparison *);
+cJSON		*wire_phases(int64_t, const struct phase_report *);
+cJSON		*wire_progress(const struct sched_progress *);
+cJSON		*wire_hold(const struct hold_status *);
+cJSON		*wire_finished(int64_t, enum session_state, const char *);
+void		 wire_notify_progress(int64_t, const struct sched_progress *);
+void		 wire_notify_finished(int64_t, enum session_state,
+		     const char *);
+
+/* fingerprint.c: what machine and benchd a session ran on, as JSON text. */
+char		*fingerprint_json(const char *sys_root);
 
 #endif

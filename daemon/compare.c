@@ -2,15 +2,9 @@
  * compare.c -- two sessions side by side: for wall, user, sys, maxrss and
  * every phase, the relative change of the mean with its 95% CI (Welch),
  * Welch's t-test p, the Mann-Whitney U p, and a verdict against the
- * suite's noise threshold:
- *
- *   regressed	p < 0.05 and the whole CI of the change above +noise
- *   improved	p < 0.05 and the whole CI below -noise
- *   same	p >= 0.05 and the whole CI within [-noise, +noise]
- *   inconclusive	anything else: queue more runs
- *
- * Higher is worse for every metric.  Sessions from different machines
- * (fingerprint) or suite definitions (hash) are refused unless forced.
+ * suite's noise threshold (rule_verdict in rules.c).  Higher is worse for
+ * every metric.  Sessions from different machines (fingerprint) or suite
+ * definitions (hash) are refused unless forced.
  */
 #include "config.h"
 
@@ -18,99 +12,93 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchd.h"
 #include "compare.h"
+#include "session.h"
 #include "stats.h"
 #include "store.h"
 #include "xmalloc.h"
 
-#define SIGNIFICANCE	0.05
 #define EXPLAIN_SHARE	0.05	/* phases below 5% of a wall change unnamed */
 
 struct sample {
-	double	*wall, *user, *sys, *maxrss;
-	size_t	 n;
-	struct phase_series *ph;
-	size_t	 nph;
+	struct measured		 m;
+	struct phase_series	*ph;
+	size_t			 nph;
 };
 
-static void
-add_num(cJSON *o, const char *name, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
+struct samples {
+	struct sample		 a;
+	struct sample		 b;
+	double			*za;	/* zeros, for a phase one side lacks */
+	double			*zb;
+};
+
+static const char *flag_texts[CMP_NFLAGS] = {
+	"different suites",
+	"different parameters",
+	"different suite definitions",
+	"different machine fingerprints",
+};
 
 const char *
-compare_verdict(double p, double lo, double hi, double noise)
+compare_flag_text(unsigned int bit)
 {
-	if (!isfinite(p) || !isfinite(lo) || !isfinite(hi))
-		return ("inconclusive");
-	if (p < SIGNIFICANCE && lo > noise)
-		return ("regressed");
-	if (p < SIGNIFICANCE && hi < -noise)
-		return ("improved");
-	if (p >= SIGNIFICANCE && lo >= -noise && hi <= noise)
-		return ("same");
-	return ("inconclusive");
-}
+	size_t	i;
 
-static cJSON *
-side_json(const double *x, size_t n)
-{
-	struct stats_summary	 s;
-	cJSON			*o = cJSON_CreateObject();
-
-	stats_summarize(x, n, &s);
-	cJSON_AddNumberToObject(o, "n", (double)n);
-	add_num(o, "mean", s.mean);
-	add_num(o, "stddev", s.stddev);
-	return (o);
-}
-
-/* One metric's row; *w gets Welch's result (NAN-filled when n < 2). */
-static cJSON *
-metric_json(const char *name, const char *unit, const double *a, size_t na,
-    const double *b, size_t nb, double noise, struct stats_welch *w)
-{
-	cJSON	*o = cJSON_CreateObject();
-	double	 mwu = NAN;
-
-	if (stats_welch(a, na, b, nb, w) != 0) {
-		memset(w, 0, sizeof *w);
-		w->rel = w->rel_ci_low = w->rel_ci_high = w->p = NAN;
-	} else
-		mwu = stats_mann_whitney_p(a, na, b, nb);
-	cJSON_AddStringToObject(o, "name", name);
-	cJSON_AddStringToObject(o, "unit", unit);
-	cJSON_AddItemToObject(o, "a", side_json(a, na));
-	cJSON_AddItemToObject(o, "b", side_json(b, nb));
-	add_num(o, "change", w->rel);
-	add_num(o, "ci_low", w->rel_ci_low);
-	add_num(o, "ci_high", w->rel_ci_high);
-	add_num(o, "p_welch", w->p);
-	add_num(o, "p_mwu", mwu);
-	cJSON_AddStringToObject(o, "verdict", compare_verdict(w->p,
-	    w->rel_ci_low, w->rel_ci_high, noise));
-	return (o);
+	for (i = 0; i < CMP_NFLAGS; i++)
+		if (bit == 1U << i)
+			return (flag_texts[i]);
+	return ("?");
 }
 
 static void
-sample_load(int64_t id, struct sample *s)
+side_fill(const double *x, size_t n, struct cmp_side *s)
 {
-	store_measured(db, id, &s->wall, &s->user, &s->sys, &s->maxrss, &s->n);
-	s->nph = session_phase_series(id, s->n, &s->ph);
+	struct stats_summary	sum;
+
+	s->n = n;
+	stats_summarize(x, n, &sum);	/* all zero without runs */
+	s->mean = sum.mean;
+	s->stddev = sum.stddev;
+}
+
+/* One metric's figures and verdict. */
+static void
+metric_fill(const char *name, const char *unit, const double *a, size_t na,
+    const double *b, size_t nb, double noise, struct cmp_metric *m)
+{
+	struct stats_welch	w;
+
+	memset(m, 0, sizeof *m);
+	m->name = name;
+	m->unit = unit;
+	side_fill(a, na, &m->a);
+	side_fill(b, nb, &m->b);
+	if (stats_welch(a, na, b, nb, &w) != 0) {
+		m->change = m->ci_low = m->ci_high = m->p_welch = NAN;
+		m->p_mwu = NAN;
+	} else {
+		m->change = w.rel;
+		m->ci_low = w.rel_ci_low;
+		m->ci_high = w.rel_ci_high;
+		m->p_welch = w.p;
+		m->p_mwu = stats_mann_whitney_p(a, na, b, nb);
+	}
+	m->verdict = rule_verdict(m->p_welch, m->ci_low, m->ci_high, noise,
+	    &m->why);
+}
+
+static void
+sample_load(struct store *st, int64_t id, struct sample *s)
+{
+	store_measured(st, id, &s->m);
+	s->nph = session_phase_series(st, id, s->m.n, &s->ph);
 }
 
 static void
 sample_free(struct sample *s)
 {
-	free(s->wall);
-	free(s->user);
-	free(s->sys);
-	free(s->maxrss);
+	measured_free(&s->m);
 	session_phase_series_free(s->ph, s->nph);
 }
 
@@ -142,20 +130,20 @@ mean_of(const double *x, size_t n)
  * whose growth accounts for it (seconds, and share of the wall change).
  */
 static void
-compare_phases(cJSON *out, const struct sample *a, const struct sample *b,
-    double noise, const char *wall_verdict)
+compare_phases(struct comparison *c, struct samples *sm)
 {
+	const struct sample		*a = &sm->a, *b = &sm->b;
 	const struct phase_series	*pa, *pb;
-	struct stats_welch		 w;
-	cJSON				*rows, *row, *explain, *e;
-	double				 dwall, d, *za, *zb;
+	struct cmp_metric		*row;
+	struct cmp_explain		*e;
+	double				 dwall, d;
 	size_t				 i;
 
-	rows = cJSON_AddArrayToObject(out, "phases");
-	explain = cJSON_AddArrayToObject(out, "explain");
-	dwall = mean_of(b->wall, b->n) - mean_of(a->wall, a->n);
-	za = xcalloc(a->n + 1, sizeof *za);
-	zb = xcalloc(b->n + 1, sizeof *zb);
+	dwall = mean_of(b->m.wall, b->m.n) - mean_of(a->m.wall, a->m.n);
+	sm->za = xcalloc(a->m.n + 1, sizeof *sm->za);
+	sm->zb = xcalloc(b->m.n + 1, sizeof *sm->zb);
+	c->phases = xcalloc(a->nph + b->nph + 1, sizeof *c->phases);
+	c->explain = xcalloc(a->nph + b->nph + 1, sizeof *c->explain);
 	for (i = 0; i < a->nph + b->nph; i++) {
 		pa = i < a->nph ? &a->ph[i] : sample_phase(a,
 		    b->ph[i - a->nph].prefix, b->ph[i - a->nph].phase);
@@ -163,107 +151,97 @@ compare_phases(cJSON *out, const struct sample *a, const struct sample *b,
 		    a->ph[i].phase) : &b->ph[i - a->nph];
 		if (i >= a->nph && pa != NULL)
 			continue;	/* listed already */
-		row = metric_json(pa != NULL ? pa->phase : pb->phase, "s",
-		    pa != NULL ? pa->x : za, a->n, pb != NULL ? pb->x : zb,
-		    b->n, noise, &w);
-		cJSON_AddStringToObject(row, "prefix", pa != NULL ?
-		    pa->prefix : pb->prefix);
-		cJSON_AddItemToArray(rows, row);
-		d = mean_of(pb != NULL ? pb->x : zb, b->n) -
-		    mean_of(pa != NULL ? pa->x : za, a->n);
-		if (strcmp(wall_verdict, "regressed") != 0 || dwall <= 0 ||
-		    d <= 0 || d / dwall < EXPLAIN_SHARE)
+		row = &c->phases[c->nphases++];
+		metric_fill(pa != NULL ? pa->phase : pb->phase, "s",
+		    pa != NULL ? pa->x : sm->za, a->m.n,
+		    pb != NULL ? pb->x : sm->zb, b->m.n, c->noise, row);
+		row->prefix = pa != NULL ? pa->prefix : pb->prefix;
+		d = mean_of(pb != NULL ? pb->x : sm->zb, b->m.n) -
+		    mean_of(pa != NULL ? pa->x : sm->za, a->m.n);
+		if (c->metrics[CMP_WALL].verdict != VERDICT_REGRESSED ||
+		    dwall <= 0 || d <= 0 || d / dwall < EXPLAIN_SHARE)
 			continue;
-		e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "prefix", pa != NULL ? pa->prefix :
-		    pb->prefix);
-		cJSON_AddStringToObject(e, "phase", pa != NULL ? pa->phase :
-		    pb->phase);
-		cJSON_AddNumberToObject(e, "delta", d);
-		cJSON_AddNumberToObject(e, "share", d / dwall);
-		cJSON_AddItemToObject(e, "verdict", cJSON_Duplicate(
-		    cJSON_GetObjectItem(row, "verdict"), 0));
-		cJSON_AddItemToArray(explain, e);
+		e = &c->explain[c->nexplain++];
+		e->prefix = row->prefix;
+		e->phase = row->name;
+		e->delta = d;
+		e->share = d / dwall;
+		e->verdict = row->verdict;
 	}
-	free(za);
-	free(zb);
 }
 
-/* Why two sessions should not be compared; NULL when they may be. */
-static cJSON *
-compare_flags(const struct session_meta *ma, const struct session_meta *mb)
+/* Why two sessions should not be compared; 0 when they may be. */
+static unsigned int
+compare_flags(const struct session_row *ra, const struct session_row *rb)
 {
-	cJSON	*f = cJSON_CreateArray();
+	unsigned int	f = 0;
 
-	if (strcmp(ma->suite, mb->suite) != 0)
-		cJSON_AddItemToArray(f, cJSON_CreateString(
-		    "different suites"));
-	else if (strcmp(ma->params, mb->params) != 0)
-		cJSON_AddItemToArray(f, cJSON_CreateString(
-		    "different parameters"));
-	if (ma->suite_hash == NULL || mb->suite_hash == NULL ||
-	    strcmp(ma->suite_hash, mb->suite_hash) != 0)
-		cJSON_AddItemToArray(f, cJSON_CreateString(
-		    "different suite definitions"));
-	if (ma->fingerprint == NULL || mb->fingerprint == NULL ||
-	    strcmp(ma->fingerprint, mb->fingerprint) != 0)
-		cJSON_AddItemToArray(f, cJSON_CreateString(
-		    "different machine fingerprints"));
+	if (strcmp(ra->suite, rb->suite) != 0)
+		f |= CMP_DIFF_SUITE;
+	else if (strcmp(ra->params, rb->params) != 0)
+		f |= CMP_DIFF_PARAMS;
+	if (ra->suite_hash == NULL || rb->suite_hash == NULL ||
+	    strcmp(ra->suite_hash, rb->suite_hash) != 0)
+		f |= CMP_DIFF_DEFINITION;
+	if (ra->fingerprint == NULL || rb->fingerprint == NULL ||
+	    strcmp(ra->fingerprint, rb->fingerprint) != 0)
+		f |= CMP_DIFF_MACHINE;
 	return (f);
 }
 
-cJSON *
-compare_sessions(int64_t ia, int64_t ib, int force, double noise,
-    struct rpc_error *e)
+enum compare_result
+compare_sessions(struct store *st, int64_t ia, int64_t ib, int force,
+    double noise, struct comparison *c)
 {
-	struct session_meta	 ma, mb;
-	struct sample		 a, b;
-	struct stats_welch	 w;
-	cJSON			*out, *flags, *metrics, *wall;
-	char			*why;
+	struct session_row	 ra, rb;
+	struct samples		*sm;
+	struct sample		*a, *b;
 
-	if (store_session_meta(db, ia, &ma) != 0) {
-		rpc_fail(e, RPC_APP_ERROR, "no-such-session", "no session %lld",
-		    (long long)ia);
-		return (NULL);
+	memset(c, 0, sizeof *c);
+	c->a = ia;
+	c->b = ib;
+	c->noise = noise;
+	if (store_session_get(st, ia, &ra) != 0)
+		return (COMPARE_NO_A);
+	if (store_session_get(st, ib, &rb) != 0) {
+		session_row_free(&ra);
+		return (COMPARE_NO_B);
 	}
-	if (store_session_meta(db, ib, &mb) != 0) {
-		store_session_meta_free(&ma);
-		rpc_fail(e, RPC_APP_ERROR, "no-such-session", "no session %lld",
-		    (long long)ib);
-		return (NULL);
+	c->flags = compare_flags(&ra, &rb);
+	session_row_free(&ra);
+	session_row_free(&rb);
+	if (c->flags != 0 && !force)
+		return (COMPARE_INCOMPARABLE);
+	sm = c->data = xcalloc(1, sizeof *sm);
+	a = &sm->a;
+	b = &sm->b;
+	sample_load(st, ia, a);
+	sample_load(st, ib, b);
+	metric_fill("wall", "s", a->m.wall, a->m.n, b->m.wall, b->m.n, noise,
+	    &c->metrics[CMP_WALL]);
+	metric_fill("user", "s", a->m.user, a->m.n, b->m.user, b->m.n, noise,
+	    &c->metrics[CMP_USER]);
+	metric_fill("sys", "s", a->m.sys, a->m.n, b->m.sys, b->m.n, noise,
+	    &c->metrics[CMP_SYS]);
+	metric_fill("maxrss", "KiB", a->m.maxrss, a->m.n, b->m.maxrss,
+	    b->m.n, noise, &c->metrics[CMP_MAXRSS]);
+	compare_phases(c, sm);
+	return (COMPARE_OK);
+}
+
+void
+comparison_free(struct comparison *c)
+{
+	struct samples	*sm = c->data;
+
+	if (sm != NULL) {
+		sample_free(&sm->a);
+		sample_free(&sm->b);
+		free(sm->za);
+		free(sm->zb);
+		free(sm);
 	}
-	flags = compare_flags(&ma, &mb);
-	store_session_meta_free(&ma);
-	store_session_meta_free(&mb);
-	if (cJSON_GetArraySize(flags) > 0 && !force) {
-		why = cJSON_PrintUnformatted(flags);
-		rpc_fail(e, RPC_APP_ERROR, "incomparable", "sessions %lld and "
-		    "%lld are not comparable: %s (use force)", (long long)ia,
-		    (long long)ib, why);
-		free(why);
-		cJSON_Delete(flags);
-		return (NULL);
-	}
-	sample_load(ia, &a);
-	sample_load(ib, &b);
-	out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "a", (double)ia);
-	cJSON_AddNumberToObject(out, "b", (double)ib);
-	cJSON_AddNumberToObject(out, "noise", noise);
-	cJSON_AddItemToObject(out, "flags", flags);
-	metrics = cJSON_AddArrayToObject(out, "metrics");
-	wall = metric_json("wall", "s", a.wall, a.n, b.wall, b.n, noise, &w);
-	cJSON_AddItemToArray(metrics, wall);
-	cJSON_AddItemToArray(metrics, metric_json("user", "s", a.user, a.n,
-	    b.user, b.n, noise, &w));
-	cJSON_AddItemToArray(metrics, metric_json("sys", "s", a.sys, a.n,
-	    b.sys, b.n, noise, &w));
-	cJSON_AddItemToArray(metrics, metric_json("maxrss", "KiB", a.maxrss,
-	    a.n, b.maxrss, b.n, noise, &w));
-	compare_phases(out, &a, &b, noise,
-	    cJSON_GetObjectItem(wall, "verdict")->valuestring);
-	sample_free(&a);
-	sample_free(&b);
-	return (out);
+	free(c->phases);
+	free(c->explain);
+	memset(c, 0, sizeof *c);
 }

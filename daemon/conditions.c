@@ -369,6 +369,19 @@ conditions_report_json(const struct cond_report *r)
 	return (root);
 }
 
+/* The report as the JSON text a run stores (runs.conditions). */
+char *
+conditions_report_text(const struct cond_report *r)
+{
+	cJSON	*j = conditions_report_json(r);
+	char	*s;
+
+	if ((s = cJSON_PrintUnformatted(j)) == NULL)
+		fatalx("%s: cJSON", __func__);
+	cJSON_Delete(j);
+	return (s);
+}
+
 char *
 conditions_report_failing(const struct cond_report *r)
 {

@@ -47,6 +47,8 @@ void		 conditions_report_free(struct cond_report *);
  * ordered fail, warn, unavailable, ok (stable within a status).
  */
 cJSON		*conditions_report_json(const struct cond_report *);
+/* The same as JSON text (caller frees), as a run's snapshot is stored. */
+char		*conditions_report_text(const struct cond_report *);
 /*
  * "governor: cpu1=powersave; processes: cargo[42]" for a session's reason;
  * NULL when nothing failed.  Caller frees.

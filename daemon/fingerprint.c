@@ -14,7 +14,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "compare.h"
+#include "benchd.h"
 #include "xmalloc.h"
 
 /* The first "model name" of /proc/cpuinfo, or "unknown". */

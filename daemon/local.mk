@@ -15,9 +15,13 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/changepoint.c \
 	%reldir%/stats.c %reldir%/stats.h \
 	%reldir%/store.c %reldir%/store.h \
-	%reldir%/store-int.h %reldir%/store-read.c \
+	%reldir%/store-int.h %reldir%/store-read.c %reldir%/store-sql.c \
 	%reldir%/store-baseline.c %reldir%/store-profile.c \
 	%reldir%/store-fault.c \
+	%reldir%/rules.c %reldir%/rules.h \
+	%reldir%/session.c %reldir%/session.h \
+	%reldir%/compare.c %reldir%/compare.h \
+	%reldir%/fsm.c %reldir%/fsm.h \
 	%reldir%/profile.c %reldir%/profile.h \
 	%reldir%/profile-fold.c %reldir%/profile-hot.c \
 	%reldir%/profile-int.h %reldir%/profile-perf.c \
@@ -33,9 +37,9 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS) \
 	$(ZLIB_CFLAGS)
 
+# The daemon's edge and wiring: methods, the scheduler, the socket.
 daemon_benchd_SOURCES = \
 	%reldir%/benchd.c %reldir%/benchd.h \
-	%reldir%/compare.c %reldir%/compare.h \
 	%reldir%/fingerprint.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
@@ -46,9 +50,11 @@ daemon_benchd_SOURCES = \
 	%reldir%/method-history.c \
 	%reldir%/method-phases.c \
 	%reldir%/method-queue.c \
+	%reldir%/method-regressions.c \
 	%reldir%/method-session.c \
 	%reldir%/method-status.c \
 	%reldir%/method-suites.c \
+	%reldir%/method-variance.c \
 	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/rev.c %reldir%/rev.h \
 	%reldir%/rpc.c \
@@ -59,7 +65,7 @@ daemon_benchd_SOURCES = \
 	%reldir%/sched-recover.c \
 	%reldir%/sched-run.c \
 	%reldir%/server.c \
-	%reldir%/session.c
+	%reldir%/wire.c %reldir%/wire-report.c
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm

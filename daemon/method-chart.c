@@ -9,56 +9,28 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "benchd.h"
 #include "chart.h"
 #include "conf.h"
+#include "session.h"
 #include "stats.h"
 #include "store.h"
 #include "xmalloc.h"
 
 #define CHART_CP_MAX	64
 
-static int64_t
-iso_time(const cJSON *v)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (!cJSON_IsString(v) || strptime(v->valuestring,
-	    "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
-		return (0);
-	return ((int64_t)timegm(&tm));
-}
-
-static double
-wall_of(const cJSON *s, const char *name, double dflt)
-{
-	const cJSON	*v = cJSON_GetObjectItem(cJSON_GetObjectItem(s,
-			    "wall"), name);
-
-	return (cJSON_IsNumber(v) ? v->valuedouble : dflt);
-}
-
 /* The 95% CI of the mean of a session's measured runs. */
 static void
 session_ci(int64_t id, double *lo, double *hi)
 {
-	struct stats_summary	 s;
-	double			*wall, *user, *sys, *maxrss;
-	size_t			 n;
+	struct session_stats	ss;
 
-	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
-	if (n >= 2 && stats_summarize(wall, n, &s) == 0 &&
-	    isfinite(s.ci_low) && isfinite(s.ci_high)) {
-		*lo = s.ci_low;
-		*hi = s.ci_high;
+	if (session_stats(db, id, SESSION_WALL, &ss) == 0 && ss.n >= 2 &&
+	    isfinite(ss.wall.ci_low) && isfinite(ss.wall.ci_high)) {
+		*lo = ss.wall.ci_low;
+		*hi = ss.wall.ci_high;
 	}
-	free(wall);
-	free(user);
-	free(sys);
-	free(maxrss);
 }
 
 /* One point per session; the change points found over all of them. */
@@ -66,10 +38,9 @@ static void
 chart_points(const struct suite *su, const int64_t *ids, const double *means,
     size_t n, size_t first, struct chart_point *pts)
 {
-	struct stats_cp	 cp[CHART_CP_MAX];
-	const cJSON	*v;
-	cJSON		*s;
-	size_t		 i, k;
+	struct stats_cp		 cp[CHART_CP_MAX];
+	struct session_row	 r;
+	size_t			 i, k;
 
 	for (i = first; i < n; i++) {
 		struct chart_point *p = &pts[i - first];
@@ -77,19 +48,13 @@ chart_points(const struct suite *su, const int64_t *ids, const double *means,
 		p->id = ids[i];
 		p->mean = p->lo = p->hi = means[i];
 		session_ci(ids[i], &p->lo, &p->hi);
-		if ((s = store_session_json(db, ids[i])) == NULL)
+		if (store_session_get(db, ids[i], &r) != 0)
 			continue;
-		p->when = iso_time(cJSON_GetObjectItem(s, "started_at"));
-		v = cJSON_GetObjectItem(cJSON_GetObjectItem(s, "verdict"),
-		    "verdict");
-		p->regressed = cJSON_IsString(v) &&
-		    strcmp(v->valuestring, "regressed") == 0;
-		p->improved = cJSON_IsString(v) &&
-		    strcmp(v->valuestring, "improved") == 0;
-		v = cJSON_GetObjectItem(s, "state");
-		p->unstable = cJSON_IsString(v) &&
-		    strcmp(v->valuestring, "unstable") == 0;
-		cJSON_Delete(s);
+		p->when = r.started_at / 1000;
+		p->regressed = r.verdict == VERDICT_REGRESSED;
+		p->improved = r.verdict == VERDICT_IMPROVED;
+		p->unstable = r.state == SESSION_UNSTABLE;
+		session_row_free(&r);
 	}
 	k = n >= 2 ? stats_change_points(means, n, 0, 0, cp, CHART_CP_MAX) : 0;
 	for (i = 0; i < k; i++)
@@ -101,21 +66,19 @@ chart_points(const struct suite *su, const int64_t *ids, const double *means,
 static void
 chart_baseline(const struct suite *su, const char *ptext, struct chart *ch)
 {
-	cJSON	*s;
+	struct session_stats	ss;
 
 	if ((ch->baseline_id = store_baseline_current(db, su->name,
 	    ptext)) <= 0)
 		return;
-	if ((s = store_session_json(db, ch->baseline_id)) == NULL)
+	if (session_stats(db, ch->baseline_id, SESSION_WALL, &ss) != 0)
 		return;
-	session_add_brief(s, 0, NULL);
-	ch->base_mean = wall_of(s, "mean", NAN);
+	ch->base_mean = ss.n > 0 ? ss.wall.mean : NAN;
 	if (isfinite(ch->base_mean)) {
 		ch->has_baseline = 1;
 		ch->base_lo = ch->base_mean * (1 - su->noise);
 		ch->base_hi = ch->base_mean * (1 + su->noise);
 	}
-	cJSON_Delete(s);
 }
 
 static int
@@ -141,7 +104,7 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 	if ((su = conf_suite(cfg, suite)) == NULL)
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
 		    "no suite named \"%.200s\"", suite));
-	if ((ptext = session_params_pick(su, params, e)) == NULL)
+	if ((ptext = method_params_pick(su, params, e)) == NULL)
 		return (-1);
 	n = store_suite_means(db, suite, ptext, &ids, &means);
 	first = n > (size_t)last ? n - (size_t)last : 0;
@@ -160,7 +123,7 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 	svg = chart_svg(&ch);
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "suite", suite);
-	cJSON_AddItemToObject(*result, "params", cJSON_Parse(ptext));
+	cJSON_AddItemToObject(*result, "params", wire_params(ptext));
 	cJSON_AddNumberToObject(*result, "sessions", (double)ch.npts);
 	cJSON_AddStringToObject(*result, "svg", svg);
 	free(svg);

@@ -1,34 +1,40 @@
-/*
- * method-compare.c -- "session.compare" and "regressions.list": sessions
- * against each other, against their baselines, and change points over a
- * suite's history.
- */
+/* method-compare.c -- "session.compare": two sessions side by side. */
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "benchd.h"
 #include "compare.h"
 #include "conf.h"
-#include "stats.h"
 #include "store.h"
-#include "xmalloc.h"
 
-#define CP_WINDOW	50
-#define CP_MAX_P	0.001
-#define CP_MAX		64
+#define NOISE_DEFAULT	0.01	/* [suite] noise, when b's suite is gone */
+
+/* The noise threshold of b's suite, or the default when it is gone. */
+static double
+suite_noise(int64_t b)
+{
+	const struct suite	*su;
+	struct session_row	 r;
+	double			 noise = NOISE_DEFAULT;
+
+	if (store_session_get(db, b, &r) == 0) {
+		if ((su = conf_suite(cfg, r.suite)) != NULL)
+			noise = su->noise;
+		session_row_free(&r);
+	}
+	return (noise);
+}
 
 static int
 compare_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	const struct suite	*su;
-	struct session_meta	 m;
+	struct comparison	 cmp;
 	int64_t			 a = 0, b = 0;
-	int			 force = 0;
-	double			 noise = 0.01;
+	int			 force = 0, rc = 0;
+	char			*why;
+	cJSON			*flags;
 
 	if (rpc_param_int(params, "a", 1, INT64_MAX / 2, &a, e) < 0 ||
 	    rpc_param_int(params, "b", 1, INT64_MAX / 2, &b, e) < 0 ||
@@ -37,93 +43,31 @@ compare_exec(struct client *c, const cJSON *params, cJSON **result,
 	if (a == 0 || b == 0)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "a and b are required"));
-	if (store_session_meta(db, b, &m) == 0) {
-		if ((su = conf_suite(cfg, m.suite)) != NULL)
-			noise = su->noise;
-		store_session_meta_free(&m);
+	switch (compare_sessions(db, a, b, force, suite_noise(b), &cmp)) {
+	case COMPARE_OK:
+		*result = wire_comparison(&cmp);
+		break;
+	case COMPARE_NO_A:
+		rc = rpc_fail(e, RPC_APP_ERROR, "no-such-session",
+		    "no session %lld", (long long)a);
+		break;
+	case COMPARE_NO_B:
+		rc = rpc_fail(e, RPC_APP_ERROR, "no-such-session",
+		    "no session %lld", (long long)b);
+		break;
+	case COMPARE_INCOMPARABLE:
+		flags = wire_compare_flags(cmp.flags);
+		why = cJSON_PrintUnformatted(flags);
+		rc = rpc_fail(e, RPC_APP_ERROR, "incomparable", "sessions "
+		    "%lld and %lld are not comparable: %s (use force)",
+		    (long long)a, (long long)b, why);
+		free(why);
+		cJSON_Delete(flags);
+		break;
 	}
-	if ((*result = compare_sessions(a, b, force, noise, e)) == NULL)
-		return (-1);
-	return (0);
-}
-
-struct cp_arg {
-	const struct suite	*su;
-	cJSON			*out;
-};
-
-/*
- * Change points over one history of session wall means (E-divisive,
- * t-test).  A step smaller than the suite's noise threshold is not
- * reported: on a long noisy history the test finds tiny "significant"
- * segments.
- */
-static void
-change_points_of(void *arg, const char *ptext, const int64_t *ids,
-    const double *means, size_t n)
-{
-	const struct suite	*su = ((struct cp_arg *)arg)->su;
-	cJSON			*out = ((struct cp_arg *)arg)->out, *o;
-	struct stats_cp		 cp[CP_MAX];
-	size_t			 k, i;
-
-	k = n >= 2 ? stats_change_points(means, n, CP_WINDOW, CP_MAX_P, cp,
-	    CP_MAX) : 0;
-	if (k > CP_MAX)
-		k = CP_MAX;	/* it counts them all, fills in CP_MAX */
-	for (i = 0; i < k; i++) {
-		if (!(fabs(cp[i].rel) >= su->noise))
-			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "suite", su->name);
-		cJSON_AddItemToObject(o, "params", cJSON_Parse(ptext));
-		cJSON_AddNumberToObject(o, "session", (double)ids[cp[i].index]);
-		cJSON_AddNumberToObject(o, "before",
-		    (double)ids[cp[i].index - 1]);
-		cJSON_AddNumberToObject(o, "mean_before", cp[i].mean_before);
-		cJSON_AddNumberToObject(o, "mean_after", cp[i].mean_after);
-		cJSON_AddNumberToObject(o, "change", cp[i].rel);
-		cJSON_AddNumberToObject(o, "p", cp[i].p);
-		cJSON_AddItemToArray(out, o);
-	}
-}
-
-/* Each set of parameter values is its own history. */
-static void
-change_points(const struct suite *su, cJSON *out)
-{
-	struct cp_arg	a = { su, out };
-
-	store_suite_series(db, su->name, change_points_of, &a);
-}
-
-static int
-regressions_exec(struct client *c, const cJSON *params, cJSON **result,
-    struct rpc_error *e)
-{
-	const struct suite	*su = NULL;
-	const char		*suite = NULL;
-	cJSON			*cps;
-	size_t			 i;
-
-	if (rpc_param_string(params, "suite", 200, &suite, e) < 0)
-		return (-1);
-	if (suite != NULL && (su = conf_suite(cfg, suite)) == NULL)
-		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
-		    "no suite named \"%.200s\"", suite));
-	*result = cJSON_CreateObject();
-	cJSON_AddItemToObject(*result, "regressions",
-	    store_regressions(db, suite));
-	cps = cJSON_AddArrayToObject(*result, "change_points");
-	if (suite != NULL)
-		change_points(su, cps);
-	else
-		for (i = 0; i < cfg->nsuites; i++)
-			change_points(&cfg->suites[i], cps);
-	return (0);
+	comparison_free(&cmp);
+	return (rc);
 }
 
 const struct rpc_method method_session_compare = { "session.compare", 0,
     compare_exec };
-const struct rpc_method method_regressions_list = { "regressions.list", 0,
-    regressions_exec };

@@ -1,24 +1,21 @@
 /*
- * method-history.c -- "session.history" (one line per session of a suite:
- * the users' per-crate table) and "suite.variance" (run-to-run and
- * session-to-session noise, and the seed's reproducibility check).
+ * method-history.c -- "session.history": one line per session of a suite,
+ * the users' per-crate table.
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 #include "benchd.h"
 #include "conf.h"
-#include "stats.h"
 #include "store.h"
-#include "xmalloc.h"
 
-#define REPRODUCIBLE_LIMIT	0.10	/* two sessions agree within 10% */
-#define NOISE_MIN_SESSIONS	10
-
-static int
-suite_params(const cJSON *params, int64_t dflt, const char **suite,
+/*
+ * The suite and last params of the methods that read a suite's history:
+ * the suite must be configured; last defaults to dflt.
+ */
+int
+method_suite_params(const cJSON *params, int64_t dflt, const char **suite,
     int64_t *last, struct rpc_error *e)
 {
 	*suite = NULL;
@@ -39,119 +36,24 @@ static int
 history_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	const char	*suite;
-	int64_t		 last;
-	cJSON		*list, *s;
-
-	if (suite_params(params, 20, &suite, &last, e) != 0)
-		return (-1);
-	list = store_session_list(db, suite, (int)last);
-	cJSON_ArrayForEach(s, list)
-		session_add_brief(s, 1, NULL);
-	*result = cJSON_CreateObject();
-	cJSON_AddStringToObject(*result, "suite", suite);
-	cJSON_AddItemToObject(*result, "sessions", list);
-	return (0);
-}
-
-static void
-add_num(cJSON *o, const char *name, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-/* The last two sessions with runs: within 10% of each other? */
-static cJSON *
-reproducible_json(const double *mean, const int64_t *ids, size_t n)
-{
-	cJSON	*o;
-	double	 change;
-
-	if (n < 2)
-		return (cJSON_CreateNull());
-	change = (mean[n - 1] - mean[n - 2]) / mean[n - 2];
-	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "a", (double)ids[n - 2]);
-	cJSON_AddNumberToObject(o, "b", (double)ids[n - 1]);
-	add_num(o, "change", change);
-	cJSON_AddBoolToObject(o, "agree", fabs(change) < REPRODUCIBLE_LIMIT);
-	cJSON_AddNumberToObject(o, "limit", REPRODUCIBLE_LIMIT);
-	return (o);
-}
-
-static int
-variance_exec(struct client *c, const cJSON *params, cJSON **result,
-    struct rpc_error *e)
-{
-	const struct suite	*su;
-	struct stats_summary	 ss;
+	struct session_list	 l;
 	const char		*suite;
-	char			*ptext;
-	int64_t			 last, *ids;
-	cJSON			*s, *rows, *row, *wall;
-	double			*means, *rel, cv_sum = 0, noise;
-	size_t			 n, first, i, ncv = 0, nrel;
+	int64_t			 last;
+	cJSON			*a;
+	size_t			 i;
 
-	if (suite_params(params, 10, &suite, &last, e) != 0)
+	if (method_suite_params(params, 20, &suite, &last, e) != 0)
 		return (-1);
-	su = conf_suite(cfg, suite);
-	if ((ptext = session_params_pick(su, params, e)) == NULL)
-		return (-1);
-	/* Completed sessions of one set of parameter values, oldest first. */
-	n = store_suite_means(db, suite, ptext, &ids, &means);
-	first = n > (size_t)last ? n - last : 0;
+	if (store_session_list(db, suite, (int)last, &l) != 0)
+		return (rpc_storage_read(e));
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "suite", suite);
-	cJSON_AddItemToObject(*result, "params", cJSON_Parse(ptext));
-	free(ptext);
-	rows = cJSON_AddArrayToObject(*result, "sessions");
-	for (i = first; i < n; i++) {
-		if ((s = store_session_json(db, ids[i])) == NULL)
-			continue;
-		session_add_brief(s, 1, NULL);
-		wall = cJSON_GetObjectItem(s, "wall");
-		row = cJSON_CreateObject();
-		cJSON_AddNumberToObject(row, "id", (double)ids[i]);
-		cJSON_AddItemToObject(row, "n", cJSON_Duplicate(
-		    cJSON_GetObjectItem(s, "n"), 0));
-		cJSON_AddNumberToObject(row, "mean", means[i]);
-		cJSON_AddItemToObject(row, "cv", cJSON_Duplicate(
-		    cJSON_GetObjectItem(wall, "cv"), 0));
-		cJSON_AddItemToArray(rows, row);
-		if (cJSON_IsNumber(cJSON_GetObjectItem(wall, "cv"))) {
-			cv_sum += cJSON_GetObjectItem(wall, "cv")->valuedouble;
-			ncv++;
-		}
-		cJSON_Delete(s);
-	}
-	add_num(*result, "run_cv_mean", ncv > 0 ? cv_sum / ncv : NAN);
-	if (n - first >= 2 && stats_summarize(means + first, n - first,
-	    &ss) == 0)
-		add_num(*result, "between_cv", ss.cv);
-	else
-		cJSON_AddNullToObject(*result, "between_cv");
-	/* With no session both arrays are NULL: no offset into them. */
-	cJSON_AddItemToObject(*result, "reproducible", n - first >= 2 ?
-	    reproducible_json(means + first, ids + first, n - first) :
-	    cJSON_CreateNull());
-	/* The threshold learns from the whole history, not just the last N. */
-	rel = xcalloc(n + 1, sizeof *rel);
-	nrel = n > 1 ? stats_rel_changes(means, n, rel) : 0;
-	noise = stats_noise_threshold(rel, nrel, NOISE_MIN_SESSIONS,
-	    su->noise);
-	cJSON_AddNumberToObject(*result, "noise_threshold", noise);
-	cJSON_AddStringToObject(*result, "noise_source",
-	    nrel >= NOISE_MIN_SESSIONS ? "history" : "default");
-	free(rel);
-	free(means);
-	free(ids);
+	a = cJSON_AddArrayToObject(*result, "sessions");
+	for (i = 0; i < l.n; i++)
+		cJSON_AddItemToArray(a, method_session_json(&l.v[i], 1));
+	session_list_free(&l);
 	return (0);
 }
 
 const struct rpc_method method_session_history = { "session.history", 0,
     history_exec };
-const struct rpc_method method_suite_variance = { "suite.variance", 0,
-    variance_exec };

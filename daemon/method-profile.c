@@ -20,7 +20,7 @@
 
 /* What session.get shows of a profile; NULL when none was asked for. */
 cJSON *
-profile_json(int64_t id)
+method_profile_json(int64_t id)
 {
 	struct profile_row	 p;
 	cJSON			*o;
@@ -57,8 +57,7 @@ load_stacks(int64_t id, struct profile_stacks *st, struct rpc_error *e)
 
 	memset(st, 0, sizeof *st);
 	if ((rc = store_profile_get(db, id, 1, &p)) == -1)
-		return (rpc_fail(e, RPC_INTERNAL_ERROR, "storage",
-		    "storage: %s", store_errmsg(db)));
+		return (rpc_storage_read(e));
 	if (rc == 1)
 		return (rpc_fail(e, RPC_APP_ERROR, "no-profile",
 		    "session %lld has no profile (queue it with --profile)",

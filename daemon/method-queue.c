@@ -92,11 +92,11 @@ static int
 queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 {
 	struct session_new	 sn;
+	struct session_row	 r;
 	char			*ptext, *label;
 	int64_t			 id;
-	cJSON			*row;
 
-	ptext = session_params_text(q->suite, params);
+	ptext = wire_params_text(q->suite, params);
 	label = queue_label(q, params);
 	memset(&sn, 0, sizeof sn);
 	sn.suite = q->suite->name;
@@ -114,8 +114,10 @@ queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 	free(label);
 	if (id < 0 || (q->profile && store_profile_request(db, id) != 0))
 		return (rpc_storage(e));
-	if ((row = store_session_json(db, id)) != NULL)
-		cJSON_AddItemToArray(q->out, row);
+	if (store_session_get(db, id, &r) == 0) {
+		cJSON_AddItemToArray(q->out, wire_session(&r));
+		session_row_free(&r);
+	}
 	return (0);
 }
 
@@ -211,13 +213,28 @@ cancel_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
 	int64_t	id = 0;
+	char	state[32];
 
 	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, &id, e) < 0)
 		return (-1);
 	if (id == 0)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL, "id is required"));
-	if (sched_cancel(id, client_uid(c), e) != 0)
-		return (-1);
+	switch (sched_cancel(id, client_uid(c), state, sizeof state)) {
+	case CANCEL_OK:
+		break;
+	case CANCEL_NO_SESSION:
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-session",
+		    "no session %lld", (long long)id));
+	case CANCEL_ENDING:
+		return (rpc_fail(e, RPC_APP_ERROR, "not-cancellable",
+		    "session %lld is ending (%s); its end waits for the "
+		    "database", (long long)id, state));
+	case CANCEL_NOT_QUEUED:
+		return (rpc_fail(e, RPC_APP_ERROR, "not-cancellable",
+		    "session %lld is %s", (long long)id, state));
+	case CANCEL_STORAGE:
+		return (rpc_storage(e));
+	}
 	*result = cJSON_CreateObject();
 	cJSON_AddNumberToObject(*result, "id", (double)id);
 	cJSON_AddStringToObject(*result, "state", "cancelled");

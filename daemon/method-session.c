@@ -5,117 +5,219 @@
 #include <string.h>
 
 #include "benchd.h"
+#include "conf.h"
+#include "session.h"
 #include "stats.h"
 #include "store.h"
 #include "xmalloc.h"
+
+/*
+ * The brief statistics of session id's measured runs, added to its
+ * Session object o: "wall", and with cpu also "n", "user" and "sys".
+ */
+void
+method_add_brief(cJSON *o, int64_t id, int cpu)
+{
+	struct session_stats	ss;
+
+	session_stats(db, id, cpu ? SESSION_WALL | SESSION_CPU : SESSION_WALL,
+	    &ss);
+	wire_brief(o, &ss, cpu);
+}
+
+/* A Session object with its brief statistics. */
+cJSON *
+method_session_json(const struct session_row *r, int cpu)
+{
+	cJSON	*o = wire_session(r);
+
+	method_add_brief(o, r->id, cpu);
+	return (o);
+}
+
+/*
+ * The set of parameter values a reading method looks at, as stored text:
+ * the "params" given, else the suite's newest session's.  Every key given
+ * must be one of the suite's parameters, since a misspelt key would select
+ * no sessions and look like an empty history.  NULL with e set when not.
+ */
+char *
+method_params_pick(const struct suite *su, const cJSON *params,
+    struct rpc_error *e)
+{
+	const cJSON		*given, *v;
+	struct session_list	 l;
+	char			*text;
+	cJSON			*p;
+
+	given = cJSON_GetObjectItemCaseSensitive(params, "params");
+	if (cJSON_IsNull(given))
+		given = NULL;
+	if (given != NULL && !cJSON_IsObject(given)) {
+		rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "params must be an object");
+		return (NULL);
+	}
+	cJSON_ArrayForEach(v, given) {
+		if (suite_param(su, v->string) == NULL) {
+			rpc_fail(e, RPC_APP_ERROR, "bad-param",
+			    "suite %s has no parameter \"%.200s\"", su->name,
+			    v->string);
+			return (NULL);
+		}
+		if (!cJSON_IsString(v)) {
+			rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+			    "params.%.200s must be a string", v->string);
+			return (NULL);
+		}
+	}
+	if (given != NULL)
+		return (wire_params_text(su, given));
+	if (store_session_list(db, su->name, 1, &l) != 0) {
+		rpc_storage_read(e);
+		return (NULL);
+	}
+	p = wire_params(l.n > 0 ? l.v[0].params : NULL);
+	text = wire_params_text(su, p);
+	cJSON_Delete(p);
+	session_list_free(&l);
+	return (text);
+}
 
 static int
 list_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	const char	*suite = NULL;
-	int64_t		 last = 20;
-	cJSON		*list, *s;
+	struct session_list	 l;
+	const char		*suite = NULL;
+	int64_t			 last = 20;
+	cJSON			*a;
+	size_t			 i;
 
 	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
 	    rpc_param_int(params, "last", 1, 10000, &last, e) < 0)
 		return (-1);
+	if (store_session_list(db, suite, (int)last, &l) != 0)
+		return (rpc_storage_read(e));
 	*result = cJSON_CreateObject();
-	list = store_session_list(db, suite, (int)last);
-	cJSON_ArrayForEach(s, list)
-		session_add_brief(s, 0, NULL);
-	cJSON_AddItemToObject(*result, "sessions", list);
+	a = cJSON_AddArrayToObject(*result, "sessions");
+	for (i = 0; i < l.n; i++)
+		cJSON_AddItemToArray(a, method_session_json(&l.v[i], 0));
+	session_list_free(&l);
 	return (0);
 }
 
-/* The session's id param, looked up; NULL (with *e filled) when absent. */
-static cJSON *
-session_param(const cJSON *params, int64_t *id, struct rpc_error *e)
-{
-	cJSON	*s;
-
-	*id = 0;
-	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, id, e) < 0)
-		return (NULL);
-	if (*id == 0) {
-		rpc_fail(e, RPC_INVALID_PARAMS, NULL, "id is required");
-		return (NULL);
-	}
-	if ((s = store_session_json(db, *id)) == NULL)
-		rpc_fail(e, RPC_APP_ERROR, "no-such-session",
-		    "no session %lld", (long long)*id);
-	return (s);
-}
-
-/* A measured run that succeeded: one the statistics count. */
+/* The session's id param, looked up into r; -1 (with *e) when absent. */
 static int
-counted(const cJSON *r)
+session_param(const cJSON *params, struct session_row *r,
+    struct rpc_error *e)
 {
-	const cJSON	*ec = cJSON_GetObjectItem(r, "exit_code");
+	int64_t	id = 0;
 
-	return (strcmp(cJSON_GetObjectItem(r, "kind")->valuestring,
-	    "measured") == 0 && cJSON_IsNumber(ec) && ec->valueint == 0 &&
-	    !cJSON_IsTrue(cJSON_GetObjectItem(r, "timed_out")));
+	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, &id, e) < 0)
+		return (-1);
+	if (id == 0)
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "id is required"));
+	switch (store_session_get(db, id, r)) {
+	case 0:
+		return (0);
+	case 1:
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-session",
+		    "no session %lld", (long long)id));
+	}
+	return (rpc_storage_read(e));
 }
 
-/* Mark each counted run with its Tukey outlier flag on wall time. */
-static void
-mark_outliers(cJSON *runs)
+/* The session's runs, each with its Tukey outlier flag on wall time. */
+static cJSON *
+runs_json(int64_t id)
 {
-	cJSON	*r;
-	double	*x = NULL;
-	int	*flags;
-	size_t	 n = 0, i = 0;
+	struct run_list	 l;
+	double		*x;
+	int		*flags, *counted;
+	size_t		 i, n = 0, k = 0;
+	cJSON		*a;
 
-	cJSON_ArrayForEach(r, runs) {
-		if (!counted(r))
-			continue;
-		x = xreallocarray(x, n + 1, sizeof *x);
-		x[n++] = cJSON_GetObjectItem(r, "wall")->valuedouble;
-	}
-	flags = xcalloc(n + 1, sizeof *flags);
+	store_runs(db, id, &l);
+	x = xcalloc(l.n + 1, sizeof *x);
+	flags = xcalloc(l.n + 1, sizeof *flags);
+	counted = xcalloc(l.n + 1, sizeof *counted);
+	for (i = 0; i < l.n; i++)
+		if (run_counted(&l.v[i]))
+			x[n++] = l.v[i].wall_ns / 1e9;
 	if (n > 0)
 		stats_outliers(x, n, flags);
-	cJSON_ArrayForEach(r, runs) {
-		if (counted(r))
-			cJSON_AddNumberToObject(r, "outlier", flags[i++]);
-		else
-			cJSON_AddNumberToObject(r, "outlier", 0);
-	}
+	for (i = 0; i < l.n; i++)
+		counted[i] = run_counted(&l.v[i]) ? flags[k++] : 0;
+	a = wire_runs(&l, counted);
+	free(counted);
 	free(flags);
 	free(x);
+	run_list_free(&l);
+	return (a);
+}
+
+/* Every statistic of the measured runs, or null without any. */
+static cJSON *
+summary_json(int64_t id)
+{
+	struct session_stats	 ss;
+	cJSON			*o;
+
+	session_stats(db, id, SESSION_ALL, &ss);
+	if (ss.n == 0)
+		return (cJSON_CreateNull());
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "wall", wire_stats(&ss.wall));
+	cJSON_AddItemToObject(o, "user", wire_stats(&ss.user));
+	cJSON_AddItemToObject(o, "sys", wire_stats(&ss.sys));
+	cJSON_AddItemToObject(o, "maxrss_kb", wire_stats(&ss.maxrss));
+	return (o);
+}
+
+static cJSON *
+warnings_json(int64_t id)
+{
+	cJSON	*a = cJSON_CreateArray();
+	char	**w;
+	size_t	 n, i;
+
+	n = session_warnings(db, id, &w);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(w[i]));
+	session_warnings_free(w, n);
+	return (a);
 }
 
 static int
 get_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	cJSON	*s, *warnings, *summary, *runs, *prof;
-	int64_t	 id;
-	int	 want_runs = 1;
+	struct session_row	 r;
+	struct sched_progress	 p;
+	cJSON			*s, *prof;
+	int			 want_runs = 1;
 
 	if (rpc_param_bool(params, "runs", &want_runs, e) < 0)
 		return (-1);
-	if ((s = session_param(params, &id, e)) == NULL)
+	if (session_param(params, &r, e) != 0)
 		return (-1);
-	if (id == sched_running())
-		cJSON_AddItemToObject(s, "progress", sched_progress());
-	session_add_brief(s, 0, NULL);
-	if ((prof = profile_json(id)) != NULL)
+	s = wire_session(&r);
+	if (r.id == sched_running() && sched_progress(&p))
+		cJSON_AddItemToObject(s, "progress", wire_progress(&p));
+	method_add_brief(s, r.id, 0);
+	if ((prof = method_profile_json(r.id)) != NULL)
 		cJSON_AddItemToObject(s, "profile", prof);
 	else
 		cJSON_AddNullToObject(s, "profile");
 	*result = cJSON_CreateObject();
 	cJSON_AddItemToObject(*result, "session", s);
-	summary = session_summary(id, &warnings);
-	cJSON_AddItemToObject(*result, "summary", summary != NULL ? summary :
-	    cJSON_CreateNull());
-	cJSON_AddItemToObject(*result, "warnings", warnings);
-	if (want_runs) {
-		runs = store_runs_json(db, id);
-		mark_outliers(runs);
-		cJSON_AddItemToObject(*result, "runs", runs);
-	}
+	cJSON_AddItemToObject(*result, "summary", summary_json(r.id));
+	cJSON_AddItemToObject(*result, "warnings", warnings_json(r.id));
+	if (want_runs)
+		cJSON_AddItemToObject(*result, "runs", runs_json(r.id));
+	session_row_free(&r);
 	return (0);
 }
 
@@ -123,36 +225,33 @@ static int
 subscribe_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
-	cJSON		*s = NULL, *n, *state;
-	int64_t		 id = 0;
+	struct session_row	 r;
+	cJSON			*n;
+	int64_t			 id = 0;
 
-	if (params != NULL && cJSON_GetObjectItem(params, "id") != NULL &&
-	    (s = session_param(params, &id, e)) == NULL)
-		return (-1);
+	memset(&r, 0, sizeof r);
+	if (params != NULL && cJSON_GetObjectItem(params, "id") != NULL) {
+		if (session_param(params, &r, e) != 0)
+			return (-1);
+		id = r.id;
+	}
 	client_subscribe(c, id);
 	*result = cJSON_CreateObject();
 	if (id != 0)
 		cJSON_AddNumberToObject(*result, "subscribed", (double)id);
 	else
 		cJSON_AddNullToObject(*result, "subscribed");
-	state = s != NULL ? cJSON_GetObjectItem(s, "state") : NULL;
-	if (state != NULL && strcmp(state->valuestring, "queued") != 0 &&
-	    strcmp(state->valuestring, "running") != 0) {
+	if (id != 0 && r.state != SESSION_QUEUED &&
+	    r.state != SESSION_RUNNING) {
 		/* Already over: say so right after the reply. */
 		n = cJSON_CreateObject();
 		cJSON_AddStringToObject(n, "jsonrpc", "2.0");
 		cJSON_AddStringToObject(n, "method", "session.finished");
-		cJSON_AddItemToObject(n, "params", cJSON_CreateObject());
-		cJSON_AddNumberToObject(cJSON_GetObjectItem(n, "params"), "id",
-		    (double)id);
-		cJSON_AddStringToObject(cJSON_GetObjectItem(n, "params"),
-		    "state", state->valuestring);
-		cJSON_AddItemToObject(cJSON_GetObjectItem(n, "params"),
-		    "reason", cJSON_Duplicate(cJSON_GetObjectItem(s,
-		    "reason"), 1));
+		cJSON_AddItemToObject(n, "params", wire_finished(id, r.state,
+		    r.reason));
 		client_defer(c, n);
 	}
-	cJSON_Delete(s);
+	session_row_free(&r);
 	return (0);
 }
 

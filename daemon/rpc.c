@@ -41,13 +41,6 @@ static const struct rpc_method *methods[] = {
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 
-const struct rpc_method *const *
-rpc_methods(size_t *n)
-{
-	*n = NMETHODS;
-	return (methods);
-}
-
 /* Fill an error and return -1, so methods can `return (rpc_fail(...))`. */
 int
 rpc_fail(struct rpc_error *e, int code, const char *data_code,
@@ -71,6 +64,14 @@ rpc_storage(struct rpc_error *e)
 {
 	return (rpc_fail(e, RPC_APP_ERROR, "storage", "storage: the database "
 	    "refused the write (%s); nothing was recorded", store_errmsg(db)));
+}
+
+/* The database could not be read: the same code as a refused write. */
+int
+rpc_storage_read(struct rpc_error *e)
+{
+	return (rpc_fail(e, RPC_APP_ERROR, "storage", "storage: the database "
+	    "could not be read (%s)", store_errmsg(db)));
 }
 
 cJSON *

@@ -4,8 +4,8 @@
  * The gate runs before a session starts and before every measured run.
  * policy=wait re-checks on a timer (never a busy loop) until the checks
  * pass or wait_timeout runs out; policy=warn runs anyway and flags the run;
- * policy=refuse fails the session at once.  Warmup runs record the checks
- * but never wait.
+ * policy=refuse fails the session at once (rule_gate in rules.c).  Warmup
+ * runs record the checks but never wait.
  */
 #include "config.h"
 
@@ -20,6 +20,7 @@
 #include "conditions.h"
 #include "conf.h"
 #include "log.h"
+#include "rules.h"
 #include "sched-int.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -38,14 +39,11 @@ static int
 gate_check(struct srun *s, char **failing)
 {
 	struct cond_report	 r;
-	cJSON			*j;
 	int			 ok;
 
 	conditions_check(&s->conf->cond, getpid(), &r);
-	j = conditions_report_json(&r);
 	free(s->snapshot);
-	s->snapshot = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
+	s->snapshot = conditions_report_text(&r);
 	ok = conditions_canonical(&r);
 	if (failing != NULL)
 		*failing = ok ? NULL : conditions_report_failing(&r);
@@ -63,9 +61,7 @@ sched_snapshot(struct srun *s)
 static void
 gate_recheck_cb(evutil_socket_t fd, short events, void *arg)
 {
-	struct srun	*s = arg;
-
-	s->resume(s);
+	sched_drive(arg, FE_TIMER, NULL);
 }
 
 static double
@@ -79,16 +75,16 @@ gate_waited(const struct srun *s)
 }
 
 /*
- * 1: go ahead (s->canonical says whether the checks passed); 0: waiting,
- * resume() will be called again; -1: the session was failed.
+ * FA_GATE: check the conditions and apply the policy (rule_gate); the
+ * answer is FE_GATE_PASS (s->canonical says whether the checks passed),
+ * FE_GATE_WAIT or FE_GATE_FAIL with the reason.
  */
-int
-sched_gate(struct srun *s, void (*resume)(struct srun *))
+void
+sched_gate(struct srun *s, struct fsm_input *next)
 {
 	const struct config_conditions	*cc = &s->conf->cond;
-	struct timeval			 tv;
+	enum gate_decision		 d;
 	char				*failing, *reason;
-	double				 waited, left;
 
 	if (gate_check(s, &failing)) {
 		if (s->waiting)
@@ -96,53 +92,58 @@ sched_gate(struct srun *s, void (*resume)(struct srun *))
 			    "after %.1f s", (long long)s->id, gate_waited(s));
 		s->waiting = 0;
 		s->canonical = 1;
-		return (1);
+		next->ev = FE_GATE_PASS;
+		return;
 	}
-	switch (cc->policy) {
-	case POLICY_WARN:
-		log_info("session %lld: running under non-canonical "
-		    "conditions: %s", (long long)s->id, failing);
-		free(failing);
-		s->canonical = 0;
-		return (1);
-	case POLICY_REFUSE:
-		xasprintf(&reason, "conditions not canonical: %s", failing);
-		free(failing);
-		sched_finish(s, "failed", reason);
-		free(reason);
-		return (-1);
-	case POLICY_WAIT:
-		break;
-	}
-	if (!s->waiting) {
+	if (cc->policy == POLICY_WAIT && !s->waiting) {
 		s->waiting = 1;
 		s->wait_since = store_now_ms();
 		clock_gettime(CLOCK_MONOTONIC, &s->wait_start);
 		log_info("session %lld: waiting for canonical conditions: %s",
 		    (long long)s->id, failing);
 	}
-	waited = gate_waited(s);
-	if (waited >= cc->wait_timeout) {
-		xasprintf(&reason, "conditions not canonical after waiting "
-		    "%d s: %s", cc->wait_timeout, failing);
+	d = rule_gate(cc->policy, 0, failing, s->waiting ? gate_waited(s) : 0,
+	    cc->wait_timeout, &reason);
+	switch (d) {
+	case GATE_PASS:		/* policy=warn */
+		log_info("session %lld: running under non-canonical "
+		    "conditions: %s", (long long)s->id, failing);
 		free(failing);
-		sched_finish(s, "failed", reason);
-		free(reason);
-		return (-1);
+		s->canonical = 0;
+		next->ev = FE_GATE_PASS;
+		break;
+	case GATE_FAIL:
+		free(failing);
+		next->ev = FE_GATE_FAIL;
+		next->reason = reason;
+		break;
+	case GATE_WAIT:
+		free(s->wait_reason);
+		s->wait_reason = failing;
+		next->ev = FE_GATE_WAIT;
+		break;
 	}
-	free(s->wait_reason);
-	s->wait_reason = failing;
-	s->resume = resume;
+}
+
+/* FA_WAIT: check again after recheck_interval, or when the wait runs out. */
+void
+sched_gate_wait(struct srun *s)
+{
+	const struct config_conditions	*cc = &s->conf->cond;
+	struct timeval			 tv;
+	double				 left;
+
 	if (s->recheck == NULL)
 		s->recheck = evtimer_new(ev_base, gate_recheck_cb, s);
-	left = cc->wait_timeout - waited;
+	left = cc->wait_timeout - gate_waited(s);
 	if (left > cc->recheck_interval)
 		left = cc->recheck_interval;
+	if (left < 0)
+		left = 0;
 	tv.tv_sec = (time_t)left;
 	tv.tv_usec = (suseconds_t)((left - tv.tv_sec) * 1e6);
 	evtimer_add(s->recheck, &tv);
 	sched_notify_progress(s);
-	return (0);
 }
 
 /* The kernel's isolated CPUs (isolcpus=), if any. */

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
 #include <event2/event.h>
 
 #include "benchd.h"
@@ -28,7 +27,6 @@
 
 static struct event	*hold_ev;
 static struct srun	*hold_run;	/* NULL: a session start is held */
-static void		(*hold_retry)(struct srun *);
 static char		*hold_what;
 static char		*hold_error;
 static int64_t		 hold_since;	/* ms since the epoch, 0 none */
@@ -38,19 +36,19 @@ static void
 hold_cb(evutil_socket_t fd, short events, void *arg)
 {
 	store_refresh(db);
-	if (hold_retry != NULL)
-		hold_retry(hold_run);
+	if (hold_run != NULL)
+		sched_drive(hold_run, FE_RETRY, NULL);
 	else
 		sched_kick();
 }
 
 /*
  * The write described by what (e.g. "run 3 of session 12") failed with
- * the database's current error: call retry(s) later, or kick the queue
- * when retry is NULL.  Called again while the fault lasts.
+ * the database's current error: give session s FE_RETRY later, or kick
+ * the queue when s is NULL.  Called again while the fault lasts.
  */
 void
-sched_hold(struct srun *s, const char *what, void (*retry)(struct srun *))
+sched_hold(struct srun *s, const char *what)
 {
 	struct timeval	 tv = { cfg->storage_retry, 0 };
 	const char	*err = store_errmsg(db);
@@ -72,7 +70,6 @@ sched_hold(struct srun *s, const char *what, void (*retry)(struct srun *))
 	hold_what = xstrdup(what);
 	hold_error = xstrdup(err);
 	hold_run = s;
-	hold_retry = retry;
 	evtimer_add(hold_ev, &tv);
 }
 
@@ -84,7 +81,6 @@ hold_reset(void)
 	free(hold_error);
 	hold_what = hold_error = NULL;
 	hold_run = NULL;
-	hold_retry = NULL;
 	hold_since = 0;
 }
 
@@ -115,32 +111,36 @@ sched_hold_forget(struct srun *s)
 	}
 }
 
+/*
+ * The database's answer to a write of session s (rc from the store) as
+ * the state machine's next event: FE_STORED, FE_HELD when the fault may
+ * clear (locked, read-only, full), else FE_STORE_FAILED with the error.
+ */
 int
-sched_holding(void)
+sched_store_answer(struct srun *s, int rc, struct fsm_input *next)
 {
-	return (hold_since != 0);
+	if (rc == 0) {
+		sched_hold_clear();
+		next->ev = FE_STORED;
+	} else if (store_fault(db))
+		next->ev = FE_HELD;
+	else {
+		next->ev = FE_STORE_FAILED;
+		next->reason = xstrdup(store_errmsg(db));
+	}
+	return (1);
 }
 
-/* status: {"ok": true} or what is held, why, and since when. */
-cJSON *
-sched_hold_json(void)
+/* status: what is held, why, and since when. */
+void
+sched_hold_status(struct hold_status *h)
 {
-	cJSON		*o = cJSON_CreateObject();
-	char		 since[32];
-	time_t		 t;
-	struct tm	 tm;
-
-	cJSON_AddBoolToObject(o, "ok", hold_since == 0);
-	if (hold_since == 0)
-		return (o);
-	cJSON_AddStringToObject(o, "held", hold_what);
-	cJSON_AddStringToObject(o, "error", hold_error);
-	t = hold_since / 1000;
-	gmtime_r(&t, &tm);
-	strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON_AddStringToObject(o, "since", since);
-	cJSON_AddNumberToObject(o, "retry", cfg->storage_retry);
-	return (o);
+	memset(h, 0, sizeof *h);
+	h->held = hold_since != 0;
+	h->what = hold_what;
+	h->error = hold_error;
+	h->since = hold_since;
+	h->retry = cfg->storage_retry;
 }
 
 void

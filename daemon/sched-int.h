@@ -4,47 +4,38 @@
 
 #include <sched.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <event2/event.h>
 
+#include "fsm.h"
 #include "runner.h"
 
-enum phase {
-	PH_BUILD,
-	PH_WARMUP,
-	PH_MEASURED,
-	PH_DONE,
-	PH_PROFILE
-};
-
 struct profile_fold;
+struct profile_row;
 
+/*
+ * The session in flight: its state machine (fsm.c decides every step)
+ * and what the scheduler holds to carry the steps out.
+ */
 struct srun {
 	int64_t		 id;
+	struct fsm	 fsm;
 	struct config	*conf;		/* the config it started with */
 	const struct suite *suite;
-	char		**keys;		/* queued parameter values */
-	char		**values;
-	size_t		 nparams;
 	char		**build_argv;
 	char		**argv;
-	int		 warmup;
-	int		 runs;
-	int		 max_runs;
-	double		 cv_target;
-	enum phase	 phase;
-	int		 seq;
-	int		 warmups_done;
-	int		 measured;
-	double		*walls;
-	double		 last_wall;
-	int64_t		 run_started;
-	int		 progress_key;	/* what the last progress said */
-	struct timespec	 progress_at;	/* and when (CLOCK_MONOTONIC) */
-	struct runner	*runner;
+	struct runner	*runner;	/* the child of the step under way */
 	struct timing	*timing;
-	int		 stopping;	/* 1 cancel, 2 shutdown */
-	char		*stop_reason;
+	int64_t		 run_started;	/* ms since the epoch */
+	struct run_result rr;		/* the run that ended */
+	char		*out_tail;	/* its output, when it failed */
+	size_t		 out_len;
+	char		*err_tail;
+	size_t		 err_len;
+	int64_t		 throttle_delta;/* -1: not available */
+	const char	*progress_key;	/* what the last progress said */
+	struct timespec	 progress_at;	/* and when (CLOCK_MONOTONIC) */
 
 	/* CPU placement. */
 	int		 have_cpus;
@@ -61,55 +52,50 @@ struct srun {
 	struct timespec	 wait_start;	/* CLOCK_MONOTONIC */
 	char		*wait_reason;
 	struct event	*recheck;
-	void		(*resume)(struct srun *);
-
-	/* Writes the database refused, held until it takes them. */
-	int		 held;		/* the run that ended, in held_rr */
-	struct run_result held_rr;
-	char		*fin_state;	/* the end of the session */
-	char		*fin_reason;
 
 	/* queue --profile: one more run under perf, not measured. */
-	int		 profile;
-	char		*after_state;	/* how the session ends after it */
-	char		*after_reason;
 	char		*perf;
 	char		*perf_data;
 	const char	*perf_event;
 	uint64_t	 profile_wall;
 	struct profile_fold *fold;
-	struct profile_row *prof_row;	/* held until stored */
+	struct profile_row *prof_row;	/* the outcome, until stored */
 };
 
 /* sched.c */
-void	sched_finish(struct srun *, const char *state, const char *reason);
+void	sched_step(struct srun *, const struct fsm_input *);
+void	sched_drive(struct srun *, enum fsm_event, const char *reason);
 void	sched_notify_progress(struct srun *);
 void	sched_notify_start(struct srun *);
 
 /* sched-recover.c */
 int	sched_recover(void);
 
-/* sched-run.c */
-void	sched_build(struct srun *);
-void	sched_next_run(struct srun *);
+/* sched-run.c: the actions that spawn, stop and record. */
 int	sched_spawn(struct srun *, char **, const char *, int,
 	    runner_output_cb, runner_done_cb, char **);
-int	sched_stopped(struct srun *);
+int	sched_spawn_build(struct srun *, struct fsm_input *);
+int	sched_spawn_run(struct srun *, struct fsm_input *);
+int	sched_record_run(struct srun *, struct fsm_input *);
+void	sched_exited(struct srun *, int ok, double wall, char *reason);
 void	sched_cleanup(struct srun *);
 char	*sched_stderr_excerpt(struct srun *);
 
 /* sched-profile.c */
-void	sched_profile(struct srun *, const char *state, const char *reason);
+int	sched_profile_record(struct srun *, struct fsm_input *);
+int	sched_profile_script(struct srun *, struct fsm_input *);
+int	sched_profile_store(struct srun *, struct fsm_input *);
 void	sched_profile_free(struct srun *);
 
 /* sched-hold.c */
-void	sched_hold(struct srun *, const char *,
-	    void (*)(struct srun *));
+void	sched_hold(struct srun *, const char *what);
 void	sched_hold_clear(void);
 void	sched_hold_forget(struct srun *);
+int	sched_store_answer(struct srun *, int rc, struct fsm_input *);
 
 /* sched-gate.c */
-int	sched_gate(struct srun *, void (*resume)(struct srun *));
+void	sched_gate(struct srun *, struct fsm_input *);
+void	sched_gate_wait(struct srun *);
 void	sched_snapshot(struct srun *);
 void	sched_place(struct srun *);
 void	sched_unplace(struct srun *);

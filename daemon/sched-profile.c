@@ -26,8 +26,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static void	profile_end(struct srun *, const char *, const char *);
-
 /* perf as configured, else the first on the workloads' PATH. */
 static char *
 perf_find(const struct srun *s)
@@ -64,27 +62,12 @@ perf_event(const struct config *cf)
 	return (found ? "cycles" : "cpu-clock");
 }
 
-/* Store the profile; a refused write is held like any other. */
+/*
+ * The profile's outcome (state, reason), kept until it is stored; the
+ * perf data file is no longer needed.
+ */
 static void
-profile_store(struct srun *s)
-{
-	char	*what;
-
-	if (store_profile_put(db, s->id, s->prof_row) != 0 &&
-	    store_fault(db)) {
-		xasprintf(&what, "the profile of session %lld",
-		    (long long)s->id);
-		sched_hold(s, what, profile_store);
-		free(what);
-		return;
-	}
-	sched_hold_clear();
-	sched_finish(s, s->after_state, s->after_reason);
-}
-
-/* Record the outcome (state, reason), then end the session. */
-static void
-profile_end(struct srun *s, const char *state, const char *reason)
+profile_outcome(struct srun *s, const char *state, const char *reason)
 {
 	struct profile_row	*p = s->prof_row;
 
@@ -103,7 +86,6 @@ profile_end(struct srun *s, const char *state, const char *reason)
 		    (long long)s->id, state, (unsigned long long)p->samples);
 	if (s->perf_data != NULL)
 		(void)unlink(s->perf_data);
-	profile_store(s);
 }
 
 static void
@@ -115,6 +97,7 @@ script_output(void *arg, int stream, const char *buf, size_t len)
 		profile_fold_feed(s->fold, buf, len);
 }
 
+/* perf script is done: the folded stacks, compressed, are the profile. */
 static void
 script_done(void *arg, const struct run_result *rr)
 {
@@ -126,8 +109,10 @@ script_done(void *arg, const struct run_result *rr)
 	size_t			 zlen, i;
 
 	sched_cleanup(s);
-	if (sched_stopped(s))
+	if (s->fsm.cancelled) {
+		sched_exited(s, 0, 0, NULL);
 		return;
+	}
 	p = s->prof_row = xcalloc(1, sizeof *p);
 	text = profile_fold_finish(s->fold, &len);
 	p->samples = profile_fold_samples(s->fold);
@@ -135,89 +120,95 @@ script_done(void *arg, const struct run_result *rr)
 	if (rr->timed_out || !WIFEXITED(rr->status) ||
 	    WEXITSTATUS(rr->status) != 0) {
 		why = sched_stderr_excerpt(s);
-		free(text);
-		profile_end(s, "failed", *why != '\0' ? why :
+		profile_outcome(s, "failed", *why != '\0' ? why :
 		    "perf script failed");
 		free(why);
-		return;
+	} else if (p->samples == 0)
+		profile_outcome(s, "failed", "perf recorded no samples");
+	else if (profile_compress(text, len, &z, &zlen) != 0)
+		profile_outcome(s, "failed",
+		    "cannot compress the folded stacks");
+	else {
+		for (p->stacks = 0, i = 0; i < len; i++)
+			p->stacks += text[i] == '\n';
+		p->folded = z;
+		p->folded_len = zlen;
+		p->folded_size = len;
+		profile_outcome(s, "recorded", NULL);
 	}
-	if (p->samples == 0) {
-		free(text);
-		profile_end(s, "failed", "perf recorded no samples");
-		return;
-	}
-	if (profile_compress(text, len, &z, &zlen) != 0) {
-		free(text);
-		profile_end(s, "failed", "cannot compress the folded stacks");
-		return;
-	}
-	for (p->stacks = 0, i = 0; i < len; i++)
-		p->stacks += text[i] == '\n';
 	free(text);
-	p->folded = z;
-	p->folded_len = zlen;
-	p->folded_size = len;
-	profile_end(s, "recorded", NULL);
+	sched_exited(s, 1, 0, NULL);
 }
 
-/* perf record went; fold what it recorded. */
+/* perf record is done: go on to fold what it recorded, if anything. */
 static void
 record_done(void *arg, const struct run_result *rr)
 {
 	struct srun	*s = arg;
 	struct stat	 sb;
-	char		*why, *reason, *cause = NULL;
-	char		*argv[] = { s->perf, "script", "-i", s->perf_data, NULL };
+	char		*why, *reason;
 
 	sched_cleanup(s);
-	if (sched_stopped(s))
+	if (s->fsm.cancelled) {
+		sched_exited(s, 0, 0, NULL);
 		return;
+	}
 	s->profile_wall = rr->wall_ns;
 	why = sched_stderr_excerpt(s);
-	runner_free(s->runner);
-	s->runner = NULL;
 	if (stat(s->perf_data, &sb) != 0 || sb.st_size == 0) {
 		/* perf said why on stderr: paranoia, no PMU access... */
 		xasprintf(&reason, "perf record could not record: %s",
 		    *why != '\0' ? why : "no data written");
-		profile_end(s, strstr(why, "paranoid") != NULL ||
+		profile_outcome(s, strstr(why, "paranoid") != NULL ||
 		    strstr(why, "ermission") != NULL ? "unavailable" :
 		    "failed", reason);
 		free(reason);
 		free(why);
+		sched_exited(s, 0, 0, NULL);
 		return;
 	}
 	free(why);
+	sched_exited(s, 1, 0, NULL);
+}
+
+/* FA_PROFILE_SCRIPT: perf script over what perf record wrote. */
+int
+sched_profile_script(struct srun *s, struct fsm_input *next)
+{
+	char	*argv[] = { s->perf, "script", "-i", s->perf_data, NULL };
+	char	*cause = NULL, *reason;
+
 	s->fold = profile_fold_new();
 	if (sched_spawn(s, argv, "profile", s->suite->timeout, script_output,
 	    script_done, &cause) != 0) {
 		xasprintf(&reason, "perf script: %s", cause);
-		profile_end(s, "failed", reason);
+		profile_outcome(s, "failed", reason);
 		free(reason);
 		free(cause);
+		next->ev = FE_SPAWN_FAILED;
+		return (1);
 	}
+	return (0);
 }
 
 /*
- * The measured runs are over and the session will end as state/reason
- * say; first, one profiled run.
+ * FA_PROFILE_RECORD: the measured runs are over; one more run of the
+ * command under perf record.
  */
-void
-sched_profile(struct srun *s, const char *state, const char *reason)
+int
+sched_profile_record(struct srun *s, struct fsm_input *next)
 {
 	char	**argv, freq[16], *cause = NULL, *why;
 	size_t	  n, i, k = 0;
 
-	s->after_state = xstrdup(state);
-	s->after_reason = reason != NULL ? xstrdup(reason) : NULL;
-	s->phase = PH_PROFILE;
 	if ((s->perf = perf_find(s)) == NULL) {
 		xasprintf(&why, "perf not found (%s); install linux-perf or "
 		    "set perf = in [profile]", s->conf->profile.perf != NULL ?
 		    s->conf->profile.perf : "not on the workloads' PATH");
-		profile_end(s, "unavailable", why);
+		profile_outcome(s, "unavailable", why);
 		free(why);
-		return;
+		next->ev = FE_SPAWN_FAILED;
+		return (1);
 	}
 	s->perf_event = perf_event(s->conf);
 	xasprintf(&s->perf_data, "%s/benchd-profile-%lld.data",
@@ -243,12 +234,24 @@ sched_profile(struct srun *s, const char *state, const char *reason)
 	if (sched_spawn(s, argv, "profile", s->suite->timeout, NULL,
 	    record_done, &cause) != 0) {
 		xasprintf(&why, "perf record: %s", cause);
-		profile_end(s, "failed", why);
+		profile_outcome(s, "failed", why);
 		free(why);
 		free(cause);
-	} else
-		sched_notify_progress(s);
+		free(argv);
+		next->ev = FE_SPAWN_FAILED;
+		return (1);
+	}
 	free(argv);
+	sched_notify_progress(s);
+	return (0);
+}
+
+/* FA_STORE_PROFILE: a refused write is held like any other. */
+int
+sched_profile_store(struct srun *s, struct fsm_input *next)
+{
+	return (sched_store_answer(s, store_profile_put(db, s->id,
+	    s->prof_row), next));
 }
 
 void
@@ -258,8 +261,6 @@ sched_profile_free(struct srun *s)
 		(void)unlink(s->perf_data);
 	free(s->perf_data);
 	free(s->perf);
-	free(s->after_state);
-	free(s->after_reason);
 	if (s->fold != NULL)
 		profile_fold_free(s->fold);
 	if (s->prof_row != NULL) {

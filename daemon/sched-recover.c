@@ -9,8 +9,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <cjson/cJSON.h>
-
 #include "benchd.h"
 #include "conf.h"
 #include "leftover.h"
@@ -22,13 +20,14 @@
 static void
 recover_leftovers(int64_t id)
 {
-	cJSON			*s = store_session_json(db, id);
+	struct session_row	 r;
 	const struct suite	*su;
 
-	if (s != NULL && (su = conf_suite(cfg,
-	    cJSON_GetObjectItem(s, "suite")->valuestring)) != NULL)
+	if (store_session_get(db, id, &r) != 0)
+		return;
+	if ((su = conf_suite(cfg, r.suite)) != NULL)
 		leftover_kill(id, 0, su->workdir);
-	cJSON_Delete(s);
+	session_row_free(&r);
 }
 
 /*

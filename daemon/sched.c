@@ -2,17 +2,18 @@
  * sched.c -- the queue and the session in flight.
  *
  * Sessions run one at a time, oldest queued first; the queue is the
- * sessions table, so it survives a restart.  A session is a chain of
- * runner callbacks: build (not measured) -> warmups -> measured runs until
- * the stopping rule holds -> finished.  Each run is committed when it
- * ends; nothing is written while a measured run is in flight.
+ * sessions table, so it survives a restart.  What a session does next is
+ * decided by its state machine (fsm.c); sched_step feeds it events and
+ * carries out the actions it returns, with the help of sched-run.c (runs),
+ * sched-gate.c (conditions), sched-profile.c (perf) and sched-hold.c
+ * (writes the database refuses).  Each run is committed when it ends;
+ * nothing is written while a measured run is in flight.
  */
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <sched.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -22,8 +23,8 @@
 #include <unistd.h>
 
 #include "argv.h"
-#include "compare.h"
 #include "benchd.h"
+#include "compare.h"
 #include "conditions.h"
 #include "conf.h"
 #include "log.h"
@@ -31,21 +32,17 @@
 #include "rev.h"
 #include "runner.h"
 #include "sched-int.h"
-#include "timing.h"
+#include "session.h"
 #include "store.h"
+#include "timing.h"
 #include "xmalloc.h"
 
 #define PROGRESS_INTERVAL_MS	250
 
-static const char *phase_names[] = { "build", "warmup", "measured",
-    "summary", "profile" };
-
 static struct srun	*cur;
-static void		 sched_verdict(struct srun *);
 static struct event	*kick_ev;
 static int		 shutting_down;
 static int		 recovered;	/* sessions left running settled */
-
 
 int64_t
 sched_running(void)
@@ -59,61 +56,28 @@ sched_config_in_use(const struct config *c)
 	return (cur != NULL && cur->conf == c);
 }
 
-static int
-srun_index(const struct srun *s)
+int
+sched_progress(struct sched_progress *p)
 {
-	if (s->phase == PH_WARMUP)
-		return (s->warmups_done + (s->runner != NULL));
-	if (s->phase == PH_MEASURED)
-		return (s->measured + (s->runner != NULL));
-	return (0);
-}
-
-/* Runs planned in this phase: past `runs` only as the rule adds them. */
-static int
-srun_total(const struct srun *s)
-{
-	if (s->phase == PH_WARMUP)
-		return (s->warmup);
-	if (s->phase == PH_MEASURED)
-		return (srun_index(s) > s->runs ? srun_index(s) : s->runs);
+	if (cur == NULL)
+		return (0);
+	memset(p, 0, sizeof *p);
+	p->phase = cur->waiting ? "waiting-conditions" : fsm_phase(&cur->fsm);
+	if (cur->waiting) {
+		p->waiting = cur->wait_reason;
+		p->since = cur->wait_since;
+	}
+	p->run = fsm_run_index(&cur->fsm);
+	p->of = fsm_run_total(&cur->fsm);
+	p->last_wall = cur->fsm.last_wall;
 	return (1);
 }
 
-cJSON *
-sched_progress(void)
-{
-	cJSON		*p;
-	char		 since[32];
-	struct tm	 tm;
-	time_t		 t;
-
-	if (cur == NULL)
-		return (NULL);
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "phase", cur->waiting ?
-	    "waiting-conditions" : phase_names[cur->phase]);
-	if (cur->waiting) {
-		cJSON_AddStringToObject(p, "waiting", cur->wait_reason);
-		t = cur->wait_since / 1000;
-		gmtime_r(&t, &tm);
-		strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		cJSON_AddStringToObject(p, "since", since);
-	}
-	cJSON_AddNumberToObject(p, "run", srun_index(cur));
-	cJSON_AddNumberToObject(p, "of", srun_total(cur));
-	if (cur->last_wall > 0)
-		cJSON_AddNumberToObject(p, "last_wall", cur->last_wall);
-	else
-		cJSON_AddNullToObject(p, "last_wall");
-	return (p);
-}
-
 /* What a progress notification is about: the phase, or a wait. */
-static int
+static const char *
 progress_key(const struct srun *s)
 {
-	return (s->waiting ? -1 : (int)s->phase);
+	return (s->waiting ? "waiting-conditions" : fsm_phase(&s->fsm));
 }
 
 /*
@@ -124,7 +88,8 @@ progress_key(const struct srun *s)
 void
 sched_notify_start(struct srun *s)
 {
-	if (progress_key(s) != s->progress_key)
+	if (s->progress_key == NULL ||
+	    strcmp(progress_key(s), s->progress_key) != 0)
 		sched_notify_progress(s);
 }
 
@@ -138,23 +103,22 @@ sched_notify_start(struct srun *s)
 void
 sched_notify_progress(struct srun *s)
 {
-	struct timespec	 now;
-	cJSON		*p;
-	int		 key = progress_key(s);
-	int64_t		 ms;
+	struct sched_progress	 p;
+	struct timespec		 now;
+	const char		*key = progress_key(s);
+	int64_t			 ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (now.tv_sec - s->progress_at.tv_sec) * 1000 +
 	    (now.tv_nsec - s->progress_at.tv_nsec) / 1000000;
-	if (key == s->progress_key && ms < PROGRESS_INTERVAL_MS)
+	if (s->progress_key != NULL && strcmp(key, s->progress_key) == 0 &&
+	    ms < PROGRESS_INTERVAL_MS)
 		return;
 	s->progress_key = key;
 	s->progress_at = now;
-
-	p = sched_progress();
-	cJSON_AddNumberToObject(p, "id", (double)s->id);
-	cJSON_AddStringToObject(p, "state", "running");
-	server_notify(s->id, "session.progress", p);
+	if (cur != s || !sched_progress(&p))
+		return;
+	wire_notify_progress(s->id, &p);
 	/* systemctl status shows what the box is doing. */
 	if (s->waiting)
 		notify_status("Session #%lld (%s) waiting for canonical "
@@ -162,30 +126,19 @@ sched_notify_progress(struct srun *s)
 		    s->wait_reason);
 	else
 		notify_status("Session #%lld (%s): %s run %d of %d",
-		    (long long)s->id, s->suite->name, phase_names[s->phase],
-		    srun_index(s), srun_total(s));
+		    (long long)s->id, s->suite->name, p.phase, p.run, p.of);
 }
 
 static void
 srun_free(struct srun *s)
 {
-	size_t	i;
-
 	sched_hold_forget(s);
 	sched_profile_free(s);
-	free(s->fin_state);
-	free(s->fin_reason);
-
-	for (i = 0; i < s->nparams; i++) {
-		free(s->keys[i]);
-		free(s->values[i]);
-	}
-	free(s->keys);
-	free(s->values);
+	fsm_free(&s->fsm);
 	argv_free(s->build_argv);
 	argv_free(s->argv);
-	free(s->walls);
-	free(s->stop_reason);
+	free(s->out_tail);
+	free(s->err_tail);
 	free(s->snapshot);
 	free(s->wait_reason);
 	free(s->cpus_text);
@@ -199,79 +152,238 @@ srun_free(struct srun *s)
 	free(s);
 }
 
-/* A held end of session, retried. */
+/* Compare a finished session with its suite's baseline; store the verdict. */
 static void
-sched_finish_retry(struct srun *s)
+sched_verdict(struct srun *s)
 {
-	char	*state = xstrdup(s->fin_state);
-	char	*reason = s->fin_reason != NULL ? xstrdup(s->fin_reason) : NULL;
+	const struct cmp_metric	*w;
+	struct comparison	 c;
+	struct session_row	 r;
+	int64_t			 base;
 
-	sched_finish(s, state, reason);
-	free(state);
-	free(reason);
+	if (store_session_get(db, s->id, &r) != 0)
+		return;
+	base = store_baseline_current(db, s->suite->name, r.params);
+	session_row_free(&r);
+	if (base == 0 || base == s->id)
+		return;
+	switch (compare_sessions(db, base, s->id, 0, s->suite->noise, &c)) {
+	case COMPARE_INCOMPARABLE:
+		store_session_verdict(db, s->id, base, VERDICT_INCOMPARABLE,
+		    NAN, NAN, NAN);
+		break;
+	case COMPARE_OK:
+		w = &c.metrics[CMP_WALL];
+		store_session_verdict(db, s->id, base, w->verdict, w->change,
+		    w->ci_low, w->ci_high);
+		log_info("session %lld against baseline %lld: %s",
+		    (long long)s->id, (long long)base,
+		    verdict_name(w->verdict));
+		break;
+	default:
+		break;
+	}
+	comparison_free(&c);
 }
 
-void
-sched_finish(struct srun *s, const char *state, const char *reason)
+/* FA_END: the end is written; compare, tell, and look at the queue. */
+static void
+sched_end(struct srun *s)
 {
-	cJSON	*p;
-	char	*what;
+	const struct fsm	*f = &s->fsm;
+	const char		*reason = f->end_reason;
 
-	if (store_session_finish(db, s->id, state, reason) != 0) {
-		if (store_fault(db)) {
-			if (s->fin_state == NULL) {
-				s->fin_state = xstrdup(state);
-				s->fin_reason = reason != NULL ?
-				    xstrdup(reason) : NULL;
-			}
-			xasprintf(&what, "the end of session %lld (%s)",
-			    (long long)s->id, state);
-			sched_hold(s, what, sched_finish_retry);
-			free(what);
-			return;
-		}
-		log_warnx("session %lld: cannot record %s: %s",
-		    (long long)s->id, state, store_errmsg(db));
-	}
 	sched_hold_clear();
 	sched_unplace(s);
 	conditions_layout_forget();
-	log_info("session %lld %s%s%s", (long long)s->id, state,
-	    reason != NULL ? ": " : "", reason != NULL ? reason : "");
-	if (strcmp(state, "completed") == 0 || strcmp(state, "unstable") == 0)
+	log_info("session %lld %s%s%s", (long long)s->id,
+	    session_state_name(f->end_state), reason != NULL ? ": " : "",
+	    reason != NULL ? reason : "");
+	if (session_state_done(f->end_state))
 		sched_verdict(s);
-	p = cJSON_CreateObject();
-	cJSON_AddNumberToObject(p, "id", (double)s->id);
-	cJSON_AddStringToObject(p, "state", state);
-	if (reason != NULL)
-		cJSON_AddStringToObject(p, "reason", reason);
-	else
-		cJSON_AddNullToObject(p, "reason");
-	server_notify(s->id, "session.finished", p);
+	wire_notify_finished(s->id, f->end_state, reason);
 	if (cur == s)
 		cur = NULL;
-	notify_status("Idle; session #%lld %s", (long long)s->id, state);
+	notify_status("Idle; session #%lld %s", (long long)s->id,
+	    session_state_name(f->end_state));
 	srun_free(s);
 	sched_kick();
 }
 
-/* The queued parameter values as parallel key/value arrays. */
+/*
+ * FA_ABORT (SIGTERM): stop the workload's whole process group, give it
+ * the grace period to go, and record the session as interrupted.
+ */
 static void
-srun_params(struct srun *s, const cJSON *params)
+sched_abort(struct srun *s)
 {
-	const cJSON	*p;
-	size_t		 n = 0;
+	pid_t		pid;
+	int		status, i, grace;
+	struct rusage	ru;
 
-	cJSON_ArrayForEach(p, params)
-		n++;
-	s->keys = xcalloc(n + 1, sizeof *s->keys);
-	s->values = xcalloc(n + 1, sizeof *s->values);
-	cJSON_ArrayForEach(p, params) {
-		if (!cJSON_IsString(p))
-			continue;
-		s->keys[s->nparams] = xstrdup(p->string);
-		s->values[s->nparams++] = xstrdup(p->valuestring);
+	if (s->runner != NULL && (pid = runner_pid(s->runner)) > 0) {
+		kill(-pid, SIGTERM);
+		/* kill_grace, but never so long that systemd loses patience. */
+		grace = s->conf->kill_grace < 4 ? s->conf->kill_grace : 4;
+		for (i = 0; i < grace * 10; i++) {
+			if (wait4(pid, &status, WNOHANG, &ru) == pid)
+				break;
+			usleep(100000);
+		}
+		kill(-pid, SIGKILL);
+		while (waitpid(-1, &status, WNOHANG) > 0)
+			;
 	}
+	store_session_finish(db, s->id, s->fsm.end_state, s->fsm.end_reason);
+	log_info("session %lld interrupted: %s", (long long)s->id,
+	    s->fsm.end_reason);
+	if (cur == s)
+		cur = NULL;
+	srun_free(s);
+	conditions_layout_forget();
+}
+
+/* FA_FINISH: write how the session ended. */
+static int
+sched_finish_write(struct srun *s, struct fsm_input *next)
+{
+	const struct fsm	*f = &s->fsm;
+	int			 rc;
+
+	rc = store_session_finish(db, s->id, f->end_state, f->end_reason);
+	if (rc != 0 && !store_fault(db))
+		log_warnx("session %lld: cannot record %s: %s",
+		    (long long)s->id, session_state_name(f->end_state),
+		    store_errmsg(db));
+	return (sched_store_answer(s, rc, next));
+}
+
+/* What a held write is, for the log and for status. */
+static char *
+hold_what(const struct srun *s)
+{
+	const struct fsm	*f = &s->fsm;
+	char			*what;
+
+	switch (f->state) {
+	case FSM_RECORD:
+		xasprintf(&what, "%s run %d of session %lld", f->in_warmups ?
+		    "warmup" : "measured", (f->in_warmups ? f->warmups_done :
+		    f->measured) + 1, (long long)s->id);
+		break;
+	case FSM_PROFILE_STORE:
+		xasprintf(&what, "the profile of session %lld",
+		    (long long)s->id);
+		break;
+	default:
+		xasprintf(&what, "the end of session %lld (%s)",
+		    (long long)s->id, session_state_name(f->end_state));
+		break;
+	}
+	return (what);
+}
+
+/*
+ * Feed one event to the session's state machine and carry out what it
+ * says, step after step, until an action has to wait for a child, a
+ * timer or the database.  The session may be freed on return.
+ */
+void
+sched_step(struct srun *s, const struct fsm_input *first)
+{
+	const struct fsm_input	*in = first;
+	struct fsm_input	 next;
+	enum fsm_action		 a;
+	char			*what;
+	int			 go;
+
+	for (;;) {
+		a = fsm_step(&s->fsm, in);
+		if (in == &next)
+			free((char *)next.reason);
+		memset(&next, 0, sizeof next);
+		if (a != FA_WAIT && s->recheck != NULL)
+			evtimer_del(s->recheck);
+		go = 1;
+		switch (a) {
+		case FA_NONE:
+			return;
+		case FA_GATE:
+			sched_gate(s, &next);
+			break;
+		case FA_WAIT:
+			sched_gate_wait(s);
+			return;
+		case FA_SPAWN_BUILD:
+			go = sched_spawn_build(s, &next);
+			break;
+		case FA_SPAWN_RUN:
+			go = sched_spawn_run(s, &next);
+			break;
+		case FA_STOP_CHILD:
+			if (s->runner != NULL)
+				runner_stop(s->runner);
+			return;
+		case FA_RECORD_RUN:
+			go = sched_record_run(s, &next);
+			break;
+		case FA_PROGRESS:
+			sched_notify_progress(s);
+			next.ev = FE_CONTINUE;
+			break;
+		case FA_HOLD:
+			what = hold_what(s);
+			sched_hold(s, what);
+			free(what);
+			return;
+		case FA_PROFILE_RECORD:
+			go = sched_profile_record(s, &next);
+			break;
+		case FA_PROFILE_SCRIPT:
+			go = sched_profile_script(s, &next);
+			break;
+		case FA_STORE_PROFILE:
+			go = sched_profile_store(s, &next);
+			break;
+		case FA_FINISH:
+			go = sched_finish_write(s, &next);
+			break;
+		case FA_END:
+			sched_end(s);
+			return;
+		case FA_ABORT:
+			sched_abort(s);
+			return;
+		}
+		if (!go)
+			return;
+		in = &next;
+	}
+}
+
+/* An event with no more to it than a reason. */
+void
+sched_drive(struct srun *s, enum fsm_event ev, const char *reason)
+{
+	struct fsm_input	in;
+
+	memset(&in, 0, sizeof in);
+	in.ev = ev;
+	in.reason = reason;
+	sched_step(s, &in);
+}
+
+/* FNV-1a over the suite definition: equal text, equal hash. */
+static void
+suite_hash(const char *text, char out[17])
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	for (; *text != '\0'; text++) {
+		h ^= (unsigned char)*text;
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
 /* The measured command line as a person would type it. */
@@ -291,120 +403,41 @@ command_text(char **argv)
 	return (out);
 }
 
-static double
-num_or_nan(const cJSON *v)
+/* The argv of the build step and the command; NULL, or why not. */
+static char *
+srun_argv(struct srun *s, const char *params)
 {
-	return (cJSON_IsNumber(v) ? v->valuedouble : NAN);
-}
+	char	**keys, **values, *cause = NULL, *reason;
+	size_t	  n;
 
-/* Compare a finished session with its suite's baseline; store the verdict. */
-static void
-sched_verdict(struct srun *s)
-{
-	struct rpc_error	 e = { 0, NULL, NULL };
-	int64_t			 base;
-	cJSON			*r, *wall;
-	struct session_meta	 m;
-
-	if (store_session_meta(db, s->id, &m) != 0)
-		return;
-	base = store_baseline_current(db, s->suite->name, m.params);
-	store_session_meta_free(&m);
-	if (base == 0 || base == s->id)
-		return;
-	if ((r = compare_sessions(base, s->id, 0, s->suite->noise,
-	    &e)) == NULL) {
-		if (e.data_code != NULL && strcmp(e.data_code,
-		    "incomparable") == 0)
-			store_session_verdict(db, s->id, base, "incomparable",
-			    NAN, NAN, NAN);
-		free(e.message);
-		return;
-	}
-	wall = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "metrics"), 0);
-	store_session_verdict(db, s->id, base,
-	    cJSON_GetObjectItem(wall, "verdict")->valuestring,
-	    num_or_nan(cJSON_GetObjectItem(wall, "change")),
-	    num_or_nan(cJSON_GetObjectItem(wall, "ci_low")),
-	    num_or_nan(cJSON_GetObjectItem(wall, "ci_high")));
-	log_info("session %lld against baseline %lld: %s", (long long)s->id,
-	    (long long)base, cJSON_GetObjectItem(wall, "verdict")->valuestring);
-	cJSON_Delete(r);
-}
-
-/* FNV-1a over the suite definition: equal text, equal hash. */
-static void
-suite_hash(const char *text, char out[17])
-{
-	uint64_t	h = 0xcbf29ce484222325ULL;
-
-	for (; *text != '\0'; text++) {
-		h ^= (unsigned char)*text;
-		h *= 0x100000001b3ULL;
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
-/* The gate before the session, re-entered on each recheck, then the build. */
-static void
-sched_begin(struct srun *s)
-{
-	if (sched_gate(s, sched_begin) > 0)
-		sched_build(s);
-}
-
-static void
-sched_start(int64_t id)
-{
-	struct srun	*s;
-	cJSON		*row;
-	const char	*suite, *rev;
-	char		*cause = NULL, *reason, *detected = NULL, hash[17];
-	char		*fp, *cmd;
-	int		 dirty = -1, rc;
-	struct session_start ss;
-
-	if ((row = store_session_json(db, id)) == NULL)
-		return;
-	s = xcalloc(1, sizeof *s);
-	s->id = id;
-	s->progress_key = -2;		/* nothing said yet */
-	s->conf = cfg;
-	s->warmup = cJSON_GetObjectItem(row, "warmup")->valueint;
-	s->runs = cJSON_GetObjectItem(row, "runs")->valueint;
-	s->max_runs = cJSON_GetObjectItem(row, "max_runs")->valueint;
-	s->cv_target = cJSON_GetObjectItem(row, "cv_target")->valuedouble;
-	srun_params(s, cJSON_GetObjectItem(row, "params"));
-	s->profile = store_profile_requested(db, id) == 1;
-	suite = cJSON_GetObjectItem(row, "suite")->valuestring;
-	cur = s;
-	if ((s->suite = conf_suite(cfg, suite)) == NULL) {
-		xasprintf(&reason, "suite \"%s\" is no longer configured",
-		    suite);
-		goto fail;
-	}
-	if (access(s->suite->workdir, X_OK) != 0) {
-		xasprintf(&reason, "workdir %s: %s", s->suite->workdir,
-		    strerror(errno));
-		goto fail;
-	}
+	session_params_parse(params, &keys, &values, &n);
 	if ((s->suite->build != NULL && argv_build(s->suite, s->suite->build,
-	    s->keys, s->values, s->nparams, &s->build_argv, &cause) != 0) ||
-	    argv_build(s->suite, s->suite->command, s->keys, s->values,
-	    s->nparams, &s->argv, &cause) != 0) {
+	    keys, values, n, &s->build_argv, &cause) != 0) ||
+	    argv_build(s->suite, s->suite->command, keys, values, n, &s->argv,
+	    &cause) != 0) {
 		xasprintf(&reason, "%s", cause);
 		free(cause);
-		goto fail;
-	}
-	rev = cJSON_GetObjectItem(row, "rev")->valuestring;
-	if (rev != NULL)
-		detected = xstrdup(rev);	/* --rev overrides git */
+	} else
+		reason = NULL;
+	session_params_free(keys, values, n);
+	return (reason);
+}
+
+/* Record the start: what runs, where, on what machine.  0, or -1. */
+static int
+srun_record_start(struct srun *s, const struct session_row *r)
+{
+	struct session_start	 ss;
+	char			*detected = NULL, *fp, *cmd, hash[17];
+	int			 dirty = -1, rc;
+
+	if (r->rev != NULL)
+		detected = xstrdup(r->rev);	/* --rev overrides git */
 	else
 		rev_detect(s->suite->workdir, &detected, &dirty);
-	if (s->suite->ntiming_prefixes > 0)
-		s->timing = timing_new(s->suite->timing_prefixes,
-		    s->suite->ntiming_prefixes);
-	sched_place(s);
+	suite_hash(s->suite->text, hash);
+	fp = fingerprint_json(s->conf->cond.sys_root);
+	cmd = command_text(s->argv);
 	memset(&ss, 0, sizeof ss);
 	ss.text = s->suite->text;
 	ss.hash = hash;
@@ -412,43 +445,80 @@ sched_start(int64_t id)
 	ss.dirty = dirty;
 	ss.cpus = s->cpus_text;
 	ss.nice = s->suite->nice;
-	suite_hash(s->suite->text, hash);
-	fp = fingerprint_json(s->conf->cond.sys_root);
-	cmd = command_text(s->argv);
-	if ((rc = store_begin(db)) == 0 &&
-	    (rc = store_session_start(db, id, &ss)) == 0 &&
-	    (rc = store_session_identity(db, id, fp, cmd)) == 0)
-		rc = store_commit(db);
-	else
-		store_rollback(db);
+	ss.fingerprint = fp;
+	ss.command = cmd;
+	rc = store_session_start(db, s->id, &ss);
 	free(detected);
 	free(fp);
 	free(cmd);
-	if (rc != 0 && store_fault(db)) {
-		/* Still queued: started again when the database is back. */
-		cJSON_Delete(row);
-		xasprintf(&reason, "the start of session %lld", (long long)id);
-		sched_unplace(s);
-		cur = NULL;
-		srun_free(s);
-		sched_hold(NULL, reason, NULL);
-		free(reason);
+	return (rc);
+}
+
+static void
+sched_start(int64_t id)
+{
+	struct session_row	 r;
+	struct fsm_plan		 plan;
+	struct srun		*s;
+	char			*reason;
+
+	if (store_session_get(db, id, &r) != 0)
 		return;
+	s = xcalloc(1, sizeof *s);
+	s->id = id;
+	s->conf = cfg;
+	s->throttle_delta = -1;
+	memset(&plan, 0, sizeof plan);
+	plan.warmup = r.warmup;
+	plan.runs = r.runs;
+	plan.max_runs = r.max_runs;
+	plan.cv_target = r.cv_target;
+	plan.profile = store_profile_requested(db, id) == 1;
+	fsm_init(&s->fsm, &plan);
+	cur = s;
+	if ((s->suite = conf_suite(cfg, r.suite)) == NULL) {
+		xasprintf(&reason, "suite \"%s\" is no longer configured",
+		    r.suite);
+		goto fail;
 	}
-	if (rc != 0) {
+	if (access(s->suite->workdir, X_OK) != 0) {
+		xasprintf(&reason, "workdir %s: %s", s->suite->workdir,
+		    strerror(errno));
+		goto fail;
+	}
+	if ((reason = srun_argv(s, r.params)) != NULL)
+		goto fail;
+	s->fsm.plan.build = s->build_argv != NULL;
+	if (s->suite->ntiming_prefixes > 0)
+		s->timing = timing_new(s->suite->timing_prefixes,
+		    s->suite->ntiming_prefixes);
+	sched_place(s);
+	if (srun_record_start(s, &r) != 0) {
+		if (store_fault(db)) {
+			/* Still queued: started again when the database is. */
+			session_row_free(&r);
+			xasprintf(&reason, "the start of session %lld",
+			    (long long)id);
+			sched_unplace(s);
+			cur = NULL;
+			srun_free(s);
+			sched_hold(NULL, reason);
+			free(reason);
+			return;
+		}
 		xasprintf(&reason, "storage: %s", store_errmsg(db));
 		goto fail;
 	}
 	sched_hold_clear();
-	cJSON_Delete(row);
+	session_row_free(&r);
 	log_info("session %lld: suite %s started", (long long)id,
 	    s->suite->name);
 	conditions_layout_keep();
-	sched_begin(s);
+	sched_drive(s, FE_BEGIN, NULL);
 	return;
 fail:
-	cJSON_Delete(row);
-	sched_finish(s, "failed", reason);
+	session_row_free(&r);
+	sched_drive(s, FE_FAIL, reason);
 	free(reason);
 }
 
@@ -463,7 +533,7 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 	if (!recovered) {
 		if (sched_recover() != 0) {
 			sched_hold(NULL, "the sessions left running, as "
-			    "interrupted", NULL);
+			    "interrupted");
 			return;
 		}
 		recovered = 1;
@@ -488,85 +558,47 @@ sched_init(void)
 	sched_kick();
 }
 
-int
-sched_cancel(int64_t id, uid_t uid, struct rpc_error *e)
+enum cancel_result
+sched_cancel(int64_t id, uid_t uid, char *state, size_t len)
 {
-	char	state[32], *reason;
+	struct session_row	 r;
+	char			*reason;
+	int			 rc;
 
-	xasprintf(&reason, "cancelled by uid %ld", (long)uid);
-	if (cur != NULL && cur->id == id && cur->fin_state != NULL) {
-		free(reason);
-		return (rpc_fail(e, RPC_APP_ERROR, "not-cancellable",
-		    "session %lld is ending (%s); its end waits for the "
-		    "database", (long long)id, cur->fin_state));
-	}
 	if (cur != NULL && cur->id == id) {
-		cur->stopping = 1;
-		free(cur->stop_reason);
-		cur->stop_reason = reason;
-		if (cur->held)
-			;	/* the run is recorded first, then it stops */
-		else if (cur->runner != NULL)
-			runner_stop(cur->runner);
-		else
-			sched_finish(cur, "cancelled", reason);
-		return (0);
+		if (!fsm_cancellable(&cur->fsm)) {
+			snprintf(state, len, "%s",
+			    session_state_name(cur->fsm.end_state));
+			return (CANCEL_ENDING);
+		}
+		xasprintf(&reason, "cancelled by uid %ld", (long)uid);
+		sched_drive(cur, FE_CANCEL, reason);
+		free(reason);
+		return (CANCEL_OK);
 	}
-	switch (store_session_state(db, id, state, sizeof state)) {
+	switch (store_session_get(db, id, &r)) {
 	case 1:
-		free(reason);
-		return (rpc_fail(e, RPC_APP_ERROR, "no-such-session",
-		    "no session %lld", (long long)id));
+		return (CANCEL_NO_SESSION);
 	case -1:
-		free(reason);
-		return (rpc_storage(e));
+		return (CANCEL_STORAGE);
 	}
-	if (strcmp(state, "queued") != 0) {
-		free(reason);
-		return (rpc_fail(e, RPC_APP_ERROR, "not-cancellable",
-		    "session %lld is %s", (long long)id, state));
-	}
+	snprintf(state, len, "%s", session_state_name(r.state));
+	rc = r.state == SESSION_QUEUED;
+	session_row_free(&r);
+	if (!rc)
+		return (CANCEL_NOT_QUEUED);
 	store_refresh(db);
-	if (store_session_finish(db, id, "cancelled", reason) != 0) {
-		free(reason);
-		return (rpc_storage(e));
-	}
+	xasprintf(&reason, "cancelled by uid %ld", (long)uid);
+	rc = store_session_finish(db, id, SESSION_CANCELLED, reason);
 	free(reason);
-	return (0);
+	return (rc != 0 ? CANCEL_STORAGE : CANCEL_OK);
 }
 
-/*
- * SIGTERM: stop the workload's whole process group, give it the grace
- * period to go, and record the session as interrupted.
- */
+/* SIGTERM: the session in flight ends as interrupted (sched_abort). */
 void
 sched_shutdown(const char *reason)
 {
-	pid_t		pid;
-	int		status, i, grace;
-	struct rusage	ru;
-
 	shutting_down = 1;
-	if (cur == NULL)
-		return;
-	if (cur->runner != NULL && (pid = runner_pid(cur->runner)) > 0) {
-		kill(-pid, SIGTERM);
-		/* kill_grace, but never so long that systemd loses patience. */
-		grace = cur->conf->kill_grace < 4 ? cur->conf->kill_grace : 4;
-		for (i = 0; i < grace * 10; i++) {
-			if (wait4(pid, &status, WNOHANG, &ru) == pid)
-				break;
-			usleep(100000);
-		}
-		kill(-pid, SIGKILL);
-		while (waitpid(-1, &status, WNOHANG) > 0)
-			;
-	}
-	store_session_finish(db, cur->id, "interrupted", reason);
-	log_info("session %lld interrupted: %s", (long long)cur->id, reason);
-	runner_free(cur->runner);
-	cur->runner = NULL;
-	srun_free(cur);
-	cur = NULL;
-	conditions_layout_forget();
+	if (cur != NULL)
+		sched_drive(cur, FE_SHUTDOWN, reason);
 }

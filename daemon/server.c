@@ -59,12 +59,6 @@ static char			*bound_path;
 
 static void	client_free(struct client *);
 
-int
-server_nclients(void)
-{
-	return (nclients);
-}
-
 uid_t
 client_uid(const struct client *c)
 {

@@ -1,6 +1,7 @@
 /*
  * session.c -- what a session's measured runs say: the statistics of each
- * metric and the warnings a careful person would raise about them.
+ * metric, the warnings a careful person would raise about them, and the
+ * per-phase breakdown checked against wall and CPU time.
  */
 #include "config.h"
 
@@ -8,52 +9,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchd.h"
-#include "conf.h"
+#include <cjson/cJSON.h>
+
+#include "session.h"
 #include "stats.h"
 #include "store.h"
 #include "xmalloc.h"
 
+/* A metric's summary; all zero (n = 0) without runs. */
 static void
-add_num(cJSON *o, const char *name, double v)
+summarize(const double *x, size_t n, struct stats_summary *s)
 {
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
+	memset(s, 0, sizeof *s);
+	if (n > 0)
+		stats_summarize(x, n, s);
 }
 
-static cJSON *
-stats_json(const double *x, size_t n)
+int
+session_stats(struct store *st, int64_t id, int which,
+    struct session_stats *out)
 {
-	struct stats_summary	 s;
-	cJSON			*o = cJSON_CreateObject();
+	struct measured	m;
 
-	stats_summarize(x, n, &s);
-	cJSON_AddNumberToObject(o, "n", (double)s.n);
-	add_num(o, "mean", s.mean);
-	add_num(o, "stddev", s.stddev);
-	add_num(o, "cv", s.cv);
-	add_num(o, "median", s.median);
-	add_num(o, "mad", s.mad);
-	add_num(o, "min", s.min);
-	add_num(o, "max", s.max);
-	add_num(o, "ci_low", s.ci_low);
-	add_num(o, "ci_high", s.ci_high);
-	add_num(o, "ci_half", s.ci_half);
-	return (o);
+	memset(out, 0, sizeof *out);
+	if (store_measured(st, id, &m) != 0)
+		return (-1);
+	out->n = m.n;
+	if (which & SESSION_WALL)
+		summarize(m.wall, m.n, &out->wall);
+	if (which & SESSION_CPU) {
+		summarize(m.user, m.n, &out->user);
+		summarize(m.sys, m.n, &out->sys);
+	}
+	if (which & SESSION_MAXRSS)
+		summarize(m.maxrss, m.n, &out->maxrss);
+	measured_free(&m);
+	return (0);
 }
 
 /* A slow first measured run means the warmups did not warm enough. */
-static void
-warn_first_run(const double *wall, size_t n, cJSON *warnings)
+static char *
+warn_first_run(const double *wall, size_t n)
 {
 	struct stats_summary	 s;
 	int			*flags;
-	char			*w;
+	char			*w = NULL;
 
 	if (n < 4)
-		return;
+		return (NULL);
 	flags = xcalloc(n, sizeof *flags);
 	stats_outliers(wall, n, flags);
 	if (flags[0] > 0) {
@@ -61,84 +64,35 @@ warn_first_run(const double *wall, size_t n, cJSON *warnings)
 		xasprintf(&w, "first measured run is a slow outlier (%.3f s, "
 		    "median %.3f s): consider more warmups", wall[0],
 		    s.median);
-		cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
-		free(w);
 	}
 	free(flags);
+	return (w);
 }
 
-cJSON *
-session_summary(int64_t id, cJSON **warnings)
+size_t
+session_warnings(struct store *st, int64_t id, char ***out)
 {
-	double	*wall, *user, *sys, *maxrss;
-	size_t	 n;
-	cJSON	*o = NULL;
+	struct measured	 m;
+	char		*w;
+	size_t		 n = 0;
 
-	*warnings = cJSON_CreateArray();
-	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
-	if (n > 0) {
-		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "wall", stats_json(wall, n));
-		cJSON_AddItemToObject(o, "user", stats_json(user, n));
-		cJSON_AddItemToObject(o, "sys", stats_json(sys, n));
-		cJSON_AddItemToObject(o, "maxrss_kb", stats_json(maxrss, n));
-		warn_first_run(wall, n, *warnings);
-	}
-	free(wall);
-	free(user);
-	free(sys);
-	free(maxrss);
-	return (o);
+	*out = xcalloc(2, sizeof **out);
+	if (store_measured(st, id, &m) != 0)
+		return (0);
+	if ((w = warn_first_run(m.wall, m.n)) != NULL)
+		(*out)[n++] = w;
+	measured_free(&m);
+	return (n);
 }
 
-/* {"mean", "stddev", "cv"} of one metric, or null without runs. */
-static cJSON *
-brief_json(const double *x, size_t n)
-{
-	struct stats_summary	 s;
-	cJSON			*o;
-
-	if (n == 0)
-		return (cJSON_CreateNull());
-	stats_summarize(x, n, &s);
-	o = cJSON_CreateObject();
-	add_num(o, "mean", s.mean);
-	add_num(o, "stddev", s.stddev);
-	add_num(o, "cv", s.cv);
-	return (o);
-}
-
-/*
- * Add the measured runs' brief statistics to a Session object: "n" and
- * "wall", and with cpu also "user" and "sys".  *mean gets the wall mean
- * (NAN without runs) when not NULL.
- */
 void
-session_add_brief(cJSON *session, int cpu, double *mean)
+session_warnings_free(char **v, size_t n)
 {
-	double	*wall, *user, *sys, *maxrss;
-	size_t	 n, i;
-	int64_t	 id = (int64_t)cJSON_GetObjectItem(session, "id")->valuedouble;
+	size_t	i;
 
-	store_measured(db, id, &wall, &user, &sys, &maxrss, &n);
-	if (mean != NULL) {
-		*mean = 0;
-		for (i = 0; i < n; i++)
-			*mean += wall[i] / n;
-		if (n == 0)
-			*mean = NAN;
-	}
-	if (cpu)
-		cJSON_AddNumberToObject(session, "n", (double)n);
-	cJSON_AddItemToObject(session, "wall", brief_json(wall, n));
-	if (cpu) {
-		cJSON_AddItemToObject(session, "user", brief_json(user, n));
-		cJSON_AddItemToObject(session, "sys", brief_json(sys, n));
-	}
-	free(wall);
-	free(user);
-	free(sys);
-	free(maxrss);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 struct series_acc {
@@ -183,11 +137,12 @@ series_row(void *arg, int seq, const char *prefix, const char *phase,
  * a phase counts as 0 s for it.
  */
 size_t
-session_phase_series(int64_t id, size_t runs, struct phase_series **out)
+session_phase_series(struct store *st, int64_t id, size_t runs,
+    struct phase_series **out)
 {
 	struct series_acc	acc = { NULL, 0, runs };
 
-	store_session_phases(db, id, series_row, &acc);
+	store_session_phases(st, id, series_row, &acc);
 	*out = acc.v;
 	return (acc.n);
 }
@@ -205,69 +160,104 @@ session_phase_series_free(struct phase_series *v, size_t n)
 	free(v);
 }
 
-/*
- * The set of parameter values a reading method looks at, as stored text:
- * the "params" given, else the suite's newest session's.  Every key given
- * must be one of the suite's parameters, since a misspelt key would select
- * no sessions and look like an empty history.  NULL with e set when not.
- */
-char *
-session_params_pick(const struct suite *su, const cJSON *params,
-    struct rpc_error *e)
+/* One phase over all n measured runs: a run without it counts as 0 s. */
+static void
+phase_row_fill(const struct phase_series *p, size_t n, double total,
+    struct phase_row *r)
 {
-	const cJSON	*given, *v;
-	cJSON		*list;
-	char		*text;
+	struct stats_summary	s;
 
-	given = cJSON_GetObjectItemCaseSensitive(params, "params");
-	if (cJSON_IsNull(given))
-		given = NULL;
-	if (given != NULL && !cJSON_IsObject(given)) {
-		rpc_fail(e, RPC_INVALID_PARAMS, NULL,
-		    "params must be an object");
-		return (NULL);
-	}
-	cJSON_ArrayForEach(v, given) {
-		if (suite_param(su, v->string) == NULL) {
-			rpc_fail(e, RPC_APP_ERROR, "bad-param",
-			    "suite %s has no parameter \"%.200s\"", su->name,
-			    v->string);
-			return (NULL);
-		}
-		if (!cJSON_IsString(v)) {
-			rpc_fail(e, RPC_INVALID_PARAMS, NULL,
-			    "params.%.200s must be a string", v->string);
-			return (NULL);
-		}
-	}
-	if (given != NULL)
-		return (session_params_text(su, given));
-	list = store_session_list(db, su->name, 1);
-	text = session_params_text(su, cJSON_GetObjectItem(
-	    cJSON_GetArrayItem(list, 0), "params"));
-	cJSON_Delete(list);
-	return (text);
+	stats_summarize(p->x, n, &s);
+	r->prefix = p->prefix;
+	r->phase = p->phase;
+	r->count = p->count / n;
+	r->mean = s.mean;
+	r->stddev = s.stddev;
+	r->max = p->max;
+	r->share = total > 0 ? s.mean / total : NAN;
 }
 
-/*
- * A session's parameter values as stored: JSON text with the suite's
- * parameters in the suite's order, whatever order they were given in, so
- * one set of values always has one text (and one history).
- */
-char *
-session_params_text(const struct suite *su, const cJSON *given)
+void
+session_phases(struct store *st, int64_t id, struct phase_report *r)
 {
-	const cJSON	*v;
-	cJSON		*p = cJSON_CreateObject();
-	char		*s;
-	size_t		 i;
+	struct measured	 m;
+	double		 w = 0, cpu = 0;
+	size_t		 i, k, n;
 
-	for (i = 0; su != NULL && i < su->nparams; i++) {
-		v = cJSON_GetObjectItemCaseSensitive(given, su->params[i].name);
-		if (cJSON_IsString(v))
-			cJSON_AddStringToObject(p, v->string, v->valuestring);
+	memset(r, 0, sizeof *r);
+	store_measured(st, id, &m);
+	n = r->runs = m.n;
+	r->nseries = session_phase_series(st, id, n, &r->series);
+	for (i = 0; i < n; i++) {
+		w += m.wall[i] / n;
+		cpu += (m.user[i] + m.sys[i]) / n;
 	}
-	s = cJSON_PrintUnformatted(p);
-	cJSON_Delete(p);
-	return (s);
+	for (i = 0; i < r->nseries; i++)
+		for (k = 0; k < n; k++)
+			r->total += r->series[i].x[k] / n;
+	if (n > 0) {
+		r->rows = xcalloc(r->nseries + 1, sizeof *r->rows);
+		for (i = 0; i < r->nseries; i++)
+			phase_row_fill(&r->series[i], n, r->total,
+			    &r->rows[r->nrows++]);
+	}
+	r->wall = n > 0 ? w : NAN;
+	r->cpu = n > 0 ? cpu : NAN;
+	r->coverage = w > 0 && r->nseries > 0 ? r->total / w : NAN;
+	r->agrees = w > 0 && r->nseries > 0 ? fabs(r->total / w - 1) <=
+	    PHASE_COVERAGE_TOLERANCE : -1;
+	r->cpu_coverage = cpu > 0 && r->nseries > 0 ? r->total / cpu : NAN;
+	store_session_malformed(st, id, &r->malformed, &r->malformed_example);
+	measured_free(&m);
+}
+
+void
+session_phases_free(struct phase_report *r)
+{
+	free(r->rows);
+	session_phase_series_free(r->series, r->nseries);
+	free(r->malformed_example);
+	memset(r, 0, sizeof *r);
+}
+
+int
+session_params_parse(const char *text, char ***keys, char ***values,
+    size_t *n)
+{
+	const cJSON	*p;
+	cJSON		*o;
+	size_t		 cap = 0;
+
+	*n = 0;
+	o = cJSON_Parse(text != NULL ? text : "{}");
+	if (o != NULL && cJSON_IsObject(o))
+		cJSON_ArrayForEach(p, o)
+			cap++;
+	*keys = xcalloc(cap + 1, sizeof **keys);
+	*values = xcalloc(cap + 1, sizeof **values);
+	if (o == NULL || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return (-1);
+	}
+	cJSON_ArrayForEach(p, o) {
+		if (!cJSON_IsString(p))
+			continue;
+		(*keys)[*n] = xstrdup(p->string);
+		(*values)[(*n)++] = xstrdup(p->valuestring);
+	}
+	cJSON_Delete(o);
+	return (0);
+}
+
+void
+session_params_free(char **keys, char **values, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(keys[i]);
+		free(values[i]);
+	}
+	free(keys);
+	free(values);
 }

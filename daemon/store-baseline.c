@@ -15,88 +15,21 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
-static int
-step_done(struct store *st, sqlite3_stmt *s)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("database: %s", store_errmsg(st));
-		return (-1);
-	}
-	return (0);
-}
-
-int
-store_session_identity(struct store *st, int64_t id, const char *fingerprint,
-    const char *command)
-{
-	sqlite3_stmt	*s = store_stmt(st, S_SESSION_IDENTITY);
-
-	bind_int(s, ":id", id);
-	bind_text(s, ":fp", fingerprint);
-	bind_text(s, ":cmd", command);
-	return (step_done(st, s));
-}
-
 int
 store_session_verdict(struct store *st, int64_t id, int64_t baseline,
-    const char *verdict, double change, double lo, double hi)
+    enum verdict verdict, double change, double lo, double hi)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_SESSION_VERDICT);
 
 	bind_int(s, ":id", id);
 	bind_int(s, ":base", baseline);
-	bind_text(s, ":verdict", verdict);
+	bind_text(s, ":verdict", verdict_name(verdict));
 	if (change == change) {
-		sqlite3_bind_double(s, sqlite3_bind_parameter_index(s,
-		    ":change"), change);
-		sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":lo"),
-		    lo);
-		sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":hi"),
-		    hi);
+		bind_real(s, ":change", change);
+		bind_real(s, ":lo", lo);
+		bind_real(s, ":hi", hi);
 	}
-	return (step_done(st, s));
-}
-
-static char *
-column_dup(sqlite3_stmt *s, int col)
-{
-	const char	*v = (const char *)sqlite3_column_text(s, col);
-
-	return (v != NULL ? xstrdup(v) : NULL);
-}
-
-/* Suite, fingerprint, suite hash and state; 1 when there is no such id. */
-int
-store_session_meta(struct store *st, int64_t id, struct session_meta *m)
-{
-	sqlite3_stmt	*s = store_stmt(st, S_SESSION_META);
-
-	memset(m, 0, sizeof *m);
-	bind_int(s, ":id", id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return (1);
-	}
-	m->suite = column_dup(s, 0);
-	m->fingerprint = column_dup(s, 1);
-	m->suite_hash = column_dup(s, 2);
-	m->state = column_dup(s, 3);
-	m->params = column_dup(s, 4);
-	sqlite3_reset(s);
-	return (0);
-}
-
-void
-store_session_meta_free(struct session_meta *m)
-{
-	free(m->suite);
-	free(m->fingerprint);
-	free(m->suite_hash);
-	free(m->state);
-	free(m->params);
+	return (store_step_done(st, s));
 }
 
 int
@@ -110,7 +43,7 @@ store_baseline_set(struct store *st, const char *suite, const char *params,
 	bind_int(s, ":session", session);
 	bind_int(s, ":by", uid);
 	bind_int(s, ":now", store_now_ms());
-	return (step_done(st, s));
+	return (store_step_done(st, s));
 }
 
 static int64_t
@@ -146,57 +79,70 @@ store_latest_completed(struct store *st, const char *suite,
 	return (first_id(s));
 }
 
-/* [{"session", "set_by", "set_at"}, ...], newest first. */
-cJSON *
+/* Every change of a baseline, newest first (caller frees *v). */
+int
 store_baseline_history(struct store *st, const char *suite,
-    const char *params)
+    const char *params, struct baseline_change **v, size_t *n)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_BASELINE_HISTORY);
-	cJSON		*a = cJSON_CreateArray(), *o;
+	int		 rc;
 
+	*v = NULL;
+	*n = 0;
 	bind_text(s, ":suite", suite);
 	bind_text(s, ":params", params);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "session",
-		    (double)sqlite3_column_int64(s, 0));
-		cJSON_AddNumberToObject(o, "set_by",
-		    (double)sqlite3_column_int64(s, 1));
-		cJSON_AddItemToObject(o, "set_at", json_time(s, 2));
-		cJSON_AddItemToArray(a, o);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		(*v)[*n].session = sqlite3_column_int64(s, 0);
+		(*v)[*n].set_by = column_int_or(s, 1, STORE_NONE);
+		(*v)[*n].set_at = sqlite3_column_int64(s, 2);
+		(*n)++;
 	}
 	sqlite3_reset(s);
-	return (a);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
-/* [[suite, params], ...] that have a baseline (of one suite, or all). */
-cJSON *
-store_baseline_suites(struct store *st, const char *suite)
+/* The (suite, params) that have a baseline, of one suite or all. */
+int
+store_baseline_suites(struct store *st, const char *suite,
+    struct suite_params **v, size_t *n)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_BASELINE_SUITES);
-	cJSON		*a = cJSON_CreateArray(), *pair;
+	int		 rc;
 
+	*v = NULL;
+	*n = 0;
 	bind_text(s, ":suite", suite);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		pair = cJSON_CreateArray();
-		cJSON_AddItemToArray(pair, cJSON_CreateString(
-		    (const char *)sqlite3_column_text(s, 0)));
-		cJSON_AddItemToArray(pair, cJSON_CreateString(
-		    (const char *)sqlite3_column_text(s, 1)));
-		cJSON_AddItemToArray(a, pair);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		(*v)[*n].suite = column_dup(s, 0);
+		(*v)[*n].params = column_dup(s, 1);
+		(*n)++;
 	}
 	sqlite3_reset(s);
-	return (a);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+void
+suite_params_free(struct suite_params *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].suite);
+		free(v[i].params);
+	}
+	free(v);
 }
 
 /* Regressed sessions that finished since their suite's baseline was set. */
-cJSON *
-store_regressions(struct store *st, const char *suite)
+int
+store_regressions(struct store *st, const char *suite, struct session_list *l)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_REGRESSIONS);
 
 	bind_text(s, ":suite", suite);
-	return (session_rows(s));
+	return (session_rows(s, l));
 }
 
 /* Completed sessions of a suite and their wall means, oldest first. */

@@ -1,16 +1,20 @@
-/* store-int.h -- what store.c shares with store-read.c, and nothing else. */
+/* store-int.h -- what the store-*.c files share, and nothing else. */
 #ifndef BENCHD_STORE_INT_H
 #define BENCHD_STORE_INT_H
 
 #include <sqlite3.h>
 
-#include <cjson/cJSON.h>
+#include "store.h"
+
+/* A session's wall mean as 005-indexes.sql keeps it (sessions.wall_mean). */
+#define WALL_MEAN \
+	"SELECT avg(r.wall_ns) / 1e9 FROM runs r WHERE r.session_id = " \
+	"sessions.id AND r.kind = 'measured'"
 
 enum stmt_id {
 	S_SESSION_INSERT,
 	S_SESSION_START,
 	S_SESSION_FINISH,
-	S_SESSION_STATE,
 	S_NEXT_QUEUED,
 	S_RUN_INSERT,
 	S_PHASE_INSERT,
@@ -22,9 +26,7 @@ enum stmt_id {
 	S_MEASURED,
 	S_RUN_PHASES,
 	S_SESSION_PHASES,
-	S_SESSION_IDENTITY,
 	S_SESSION_VERDICT,
-	S_SESSION_META,
 	S_BASELINE_INSERT,
 	S_BASELINE_CURRENT,
 	S_BASELINE_HISTORY,
@@ -35,6 +37,10 @@ enum stmt_id {
 	S_SUITE_SERIES,
 	S_SESSION_MALFORMED,
 	S_FIRST_CONDITIONS,
+	S_PROFILE_REQUEST,
+	S_PROFILE_REQUESTED,
+	S_PROFILE_PUT,
+	S_PROFILE_GET,
 	S_COUNT
 };
 
@@ -49,9 +55,14 @@ struct store {
 
 int		 store_connect(const char *, sqlite3 **, char **);
 sqlite3_stmt	*store_stmt(struct store *, enum stmt_id);
+int		 store_step_done(struct store *, sqlite3_stmt *);
 void		 bind_int(sqlite3_stmt *, const char *, int64_t);
+void		 bind_real(sqlite3_stmt *, const char *, double);
 void		 bind_text(sqlite3_stmt *, const char *, const char *);
-cJSON		*session_rows(sqlite3_stmt *);
-cJSON		*json_time(sqlite3_stmt *, int);
+char		*column_dup(sqlite3_stmt *, int);
+int64_t		 column_int_or(sqlite3_stmt *, int, int64_t);
+int		 session_rows(sqlite3_stmt *, struct session_list *);
+
+extern const char *const stmt_sql[S_COUNT];
 
 #endif

@@ -15,55 +15,26 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql)
-{
-	sqlite3_stmt	*s;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("database: %s", sqlite3_errmsg(st->db));
-		return (NULL);
-	}
-	return (s);
-}
-
-static int
-step_once(struct store *st, sqlite3_stmt *s)
-{
-	int	rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE)
-		log_warnx("database: %s", sqlite3_errmsg(st->db));
-	sqlite3_finalize(s);
-	return (rc == SQLITE_DONE ? 0 : -1);
-}
-
 /* At queue time, in the queue's transaction. */
 int
 store_profile_request(struct store *st, int64_t session)
 {
-	sqlite3_stmt	*s;
+	sqlite3_stmt	*s = store_stmt(st, S_PROFILE_REQUEST);
 
-	if ((s = prepare(st, "INSERT INTO profiles (session_id, state) "
-	    "VALUES (:id, 'requested')")) == NULL)
-		return (-1);
 	bind_int(s, ":id", session);
-	return (step_once(st, s));
+	return (store_step_done(st, s));
 }
 
 /* 1 when the session was queued with --profile, 0 not, -1 error. */
 int
 store_profile_requested(struct store *st, int64_t session)
 {
-	sqlite3_stmt	*s;
+	sqlite3_stmt	*s = store_stmt(st, S_PROFILE_REQUESTED);
 	int		 rc;
 
-	if ((s = prepare(st, "SELECT 1 FROM profiles WHERE session_id = :id "
-	    "AND state = 'requested'")) == NULL)
-		return (-1);
 	bind_int(s, ":id", session);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return (1);
 	return (rc == SQLITE_DONE ? 0 : -1);
@@ -73,14 +44,8 @@ int
 store_profile_put(struct store *st, int64_t session,
     const struct profile_row *p)
 {
-	sqlite3_stmt	*s;
+	sqlite3_stmt	*s = store_stmt(st, S_PROFILE_PUT);
 
-	if ((s = prepare(st, "INSERT OR REPLACE INTO profiles (session_id, "
-	    "state, reason, event, frequency, samples, stacks, skipped, "
-	    "wall_ns, folded, folded_size, recorded_at) VALUES (:id, :state, "
-	    ":reason, :event, :freq, :samples, :stacks, :skipped, :wall, "
-	    ":folded, :size, :now)")) == NULL)
-		return (-1);
 	bind_int(s, ":id", session);
 	bind_text(s, ":state", p->state);
 	bind_text(s, ":reason", p->reason);
@@ -95,15 +60,7 @@ store_profile_put(struct store *st, int64_t session,
 		    ":folded"), p->folded, p->folded_len, SQLITE_STATIC);
 	bind_int(s, ":size", (int64_t)p->folded_size);
 	bind_int(s, ":now", store_now_ms());
-	return (step_once(st, s));
-}
-
-static char *
-column_dup(sqlite3_stmt *s, int col)
-{
-	const char	*v = (const char *)sqlite3_column_text(s, col);
-
-	return (v != NULL ? xstrdup(v) : NULL);
+	return (store_step_done(st, s));
 }
 
 /* 0 found (free with store_profile_free), 1 no profile, -1 error. */
@@ -111,18 +68,14 @@ int
 store_profile_get(struct store *st, int64_t session, int with_folded,
     struct profile_row *p)
 {
-	sqlite3_stmt	*s;
+	sqlite3_stmt	*s = store_stmt(st, S_PROFILE_GET);
 	const void	*blob;
 	int		 rc;
 
 	memset(p, 0, sizeof *p);
-	if ((s = prepare(st, "SELECT state, reason, event, frequency, "
-	    "samples, stacks, skipped, wall_ns, folded_size, folded "
-	    "FROM profiles WHERE session_id = :id")) == NULL)
-		return (-1);
 	bind_int(s, ":id", session);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		sqlite3_reset(s);
 		return (rc == SQLITE_DONE ? 1 : -1);
 	}
 	p->state = column_dup(s, 0);
@@ -139,7 +92,7 @@ store_profile_get(struct store *st, int64_t session, int with_folded,
 		p->folded = xmalloc(p->folded_len);
 		memcpy(p->folded, blob, p->folded_len);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (0);
 }
 

@@ -1,13 +1,13 @@
 /*
- * store-read.c -- reading the database back as the protocol's objects.
+ * store-read.c -- sessions and runs read back as structs.
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
@@ -15,162 +15,120 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
-/* Milliseconds since the epoch as ISO 8601 UTC, or JSON null. */
-cJSON *
-json_time(sqlite3_stmt *s, int col)
-{
-	char		buf[32];
-	time_t		t;
-	struct tm	tm;
-
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return (cJSON_CreateNull());
-	t = sqlite3_column_int64(s, col) / 1000;
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return (cJSON_CreateString(buf));
-}
-
-static cJSON *
-json_text(sqlite3_stmt *s, int col)
+static double
+column_real(sqlite3_stmt *s, int col)
 {
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return (cJSON_CreateNull());
-	return (cJSON_CreateString((const char *)sqlite3_column_text(s, col)));
+		return (NAN);
+	return (sqlite3_column_double(s, col));
 }
 
-static cJSON *
-json_real(sqlite3_stmt *s, int col)
+/* A session row (SESSION_COLS in store-sql.c) into r. */
+static void
+session_row_read(sqlite3_stmt *s, struct session_row *r)
 {
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return (cJSON_CreateNull());
-	return (cJSON_CreateNumber(sqlite3_column_double(s, col)));
+	int	st;
+
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(s, 0);
+	r->suite = column_dup(s, 1);
+	r->params = column_dup(s, 2);
+	if (r->params == NULL)
+		r->params = xstrdup("{}");
+	r->label = column_dup(s, 3);
+	r->rev = column_dup(s, 4);
+	r->dirty = (int)column_int_or(s, 5, -1);
+	st = session_state_parse((const char *)sqlite3_column_text(s, 6));
+	r->state = st >= 0 ? (enum session_state)st : SESSION_FAILED;
+	r->reason = column_dup(s, 7);
+	r->warmup = sqlite3_column_int(s, 8);
+	r->runs = sqlite3_column_int(s, 9);
+	r->max_runs = sqlite3_column_int(s, 10);
+	r->cv_target = sqlite3_column_double(s, 11);
+	r->queued_at = column_int_or(s, 12, 0);
+	r->started_at = column_int_or(s, 13, 0);
+	r->finished_at = column_int_or(s, 14, 0);
+	r->queued_by = column_int_or(s, 15, STORE_NONE);
+	r->measured = sqlite3_column_int(s, 16);
+	r->warmups_done = sqlite3_column_int(s, 17);
+	r->verdict = verdict_parse((const char *)sqlite3_column_text(s, 18));
+	r->baseline_id = column_int_or(s, 19, STORE_NONE);
+	r->change = column_real(s, 20);
+	r->ci_low = column_real(s, 21);
+	r->ci_high = column_real(s, 22);
+	r->command = column_dup(s, 23);
+	r->fingerprint = column_dup(s, 24);
+	r->cpus = column_dup(s, 25);
+	r->nice = column_int_or(s, 26, STORE_NONE);
+	r->suite_hash = column_dup(s, 27);
 }
 
-static cJSON *
-json_int_or_null(sqlite3_stmt *s, int col)
+void
+session_row_free(struct session_row *r)
 {
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return (cJSON_CreateNull());
-	return (cJSON_CreateNumber((double)sqlite3_column_int64(s, col)));
+	free(r->suite);
+	free(r->params);
+	free(r->label);
+	free(r->rev);
+	free(r->reason);
+	free(r->command);
+	free(r->fingerprint);
+	free(r->cpus);
+	free(r->suite_hash);
+	memset(r, 0, sizeof *r);
 }
 
-/* Text that may hold any bytes, as valid UTF-8 (bad bytes become U+FFFD). */
-static cJSON *
-json_bytes(const unsigned char *p, size_t len)
+void
+session_list_free(struct session_list *l)
 {
-	char		*out = xmalloc(len * 3 + 1), *o = out;
-	size_t		 i = 0, k, need;
-	unsigned char	 c;
-	cJSON		*j;
+	size_t	i;
 
-	while (i < len) {
-		c = p[i];
-		if (c < 0x80)
-			need = 0;
-		else if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if ((c >> 4) == 0xe)
-			need = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3;
-		else
-			need = SIZE_MAX;
-		for (k = 1; need != SIZE_MAX && k <= need; k++)
-			if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
-				need = SIZE_MAX;
-		if (need == SIZE_MAX || c == 0) {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(o, p + i, need + 1);
-		o += need + 1;
-		i += need + 1;
-	}
-	*o = '\0';
-	j = cJSON_CreateString(out);
-	free(out);
-	return (j);
+	for (i = 0; i < l->n; i++)
+		session_row_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
 
-/* A session row (SESSION_COLS) as the protocol's Session object. */
-static cJSON *
-session_row_json(sqlite3_stmt *s)
-{
-	cJSON		*o = cJSON_CreateObject(), *params, *j;
-	const char	*ptext = (const char *)sqlite3_column_text(s, 2), *fp;
-
-	cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(s, 0));
-	cJSON_AddItemToObject(o, "suite", json_text(s, 1));
-	params = cJSON_Parse(ptext != NULL ? ptext : "{}");
-	cJSON_AddItemToObject(o, "params", params != NULL ? params :
-	    cJSON_CreateObject());
-	cJSON_AddItemToObject(o, "label", json_text(s, 3));
-	cJSON_AddItemToObject(o, "rev", json_text(s, 4));
-	if (sqlite3_column_type(s, 5) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, "dirty");
-	else
-		cJSON_AddBoolToObject(o, "dirty", sqlite3_column_int(s, 5));
-	cJSON_AddItemToObject(o, "state", json_text(s, 6));
-	cJSON_AddItemToObject(o, "reason", json_text(s, 7));
-	cJSON_AddNumberToObject(o, "warmup", sqlite3_column_int(s, 8));
-	cJSON_AddNumberToObject(o, "runs", sqlite3_column_int(s, 9));
-	cJSON_AddNumberToObject(o, "max_runs", sqlite3_column_int(s, 10));
-	cJSON_AddNumberToObject(o, "cv_target", sqlite3_column_double(s, 11));
-	cJSON_AddNumberToObject(o, "measured", sqlite3_column_int(s, 16));
-	cJSON_AddNumberToObject(o, "warmups_done", sqlite3_column_int(s, 17));
-	cJSON_AddItemToObject(o, "queued_at", json_time(s, 12));
-	cJSON_AddItemToObject(o, "started_at", json_time(s, 13));
-	cJSON_AddItemToObject(o, "finished_at", json_time(s, 14));
-	cJSON_AddItemToObject(o, "queued_by", json_int_or_null(s, 15));
-	cJSON_AddItemToObject(o, "command", json_text(s, 23));
-	fp = (const char *)sqlite3_column_text(s, 24);
-	j = fp != NULL ? cJSON_Parse(fp) : NULL;
-	cJSON_AddItemToObject(o, "fingerprint", j != NULL ? j :
-	    cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "cpus", json_text(s, 25));
-	cJSON_AddItemToObject(o, "nice", json_int_or_null(s, 26));
-	if (sqlite3_column_type(s, 18) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, "verdict");
-	else {
-		j = cJSON_AddObjectToObject(o, "verdict");
-		cJSON_AddItemToObject(j, "verdict", json_text(s, 18));
-		cJSON_AddItemToObject(j, "baseline", json_int_or_null(s, 19));
-		cJSON_AddItemToObject(j, "change", json_real(s, 20));
-		cJSON_AddItemToObject(j, "ci_low", json_real(s, 21));
-		cJSON_AddItemToObject(j, "ci_high", json_real(s, 22));
-	}
-	return (o);
-}
-
-cJSON *
-store_session_json(struct store *st, int64_t id)
+int
+store_session_get(struct store *st, int64_t id, struct session_row *r)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_SESSION_GET);
-	cJSON		*o = NULL;
+	int		 rc;
 
+	memset(r, 0, sizeof *r);
 	bind_int(s, ":id", id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		o = session_row_json(s);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		session_row_read(s, r);
 	sqlite3_reset(s);
-	return (o);
+	if (rc == SQLITE_ROW)
+		return (0);
+	return (rc == SQLITE_DONE ? 1 : -1);
 }
 
-cJSON *
-session_rows(sqlite3_stmt *s)
+/* Every row of a statement selecting SESSION_COLS. */
+int
+session_rows(sqlite3_stmt *s, struct session_list *l)
 {
-	cJSON	*a = cJSON_CreateArray();
+	size_t	cap = 0;
+	int	rc;
 
-	while (sqlite3_step(s) == SQLITE_ROW)
-		cJSON_AddItemToArray(a, session_row_json(s));
+	l->v = NULL;
+	l->n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (l->n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			l->v = xreallocarray(l->v, cap, sizeof *l->v);
+		}
+		session_row_read(s, &l->v[l->n++]);
+	}
 	sqlite3_reset(s);
-	return (a);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
-cJSON *
-store_session_list(struct store *st, const char *suite, int last)
+int
+store_session_list(struct store *st, const char *suite, int last,
+    struct session_list *l)
 {
 	sqlite3_stmt	*s;
 
@@ -179,96 +137,150 @@ store_session_list(struct store *st, const char *suite, int last)
 	if (suite != NULL)
 		bind_text(s, ":suite", suite);
 	bind_int(s, ":last", last);
-	return (session_rows(s));
+	return (session_rows(s, l));
 }
 
-cJSON *
-store_queue_list(struct store *st)
+int
+store_queue_list(struct store *st, struct session_list *l)
 {
-	return (session_rows(store_stmt(st, S_QUEUE_LIST)));
+	return (session_rows(store_stmt(st, S_QUEUE_LIST), l));
+}
+
+static void
+timeval_us(struct timeval *tv, int64_t us)
+{
+	tv->tv_sec = us / 1000000;
+	tv->tv_usec = us % 1000000;
+}
+
+/* A blob column as a fresh NUL-terminated copy; NULL for NULL. */
+static char *
+column_blob(sqlite3_stmt *s, int col, size_t *len)
+{
+	const void	*p;
+	char		*out;
+
+	*len = 0;
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return (NULL);
+	p = sqlite3_column_blob(s, col);
+	*len = (size_t)sqlite3_column_bytes(s, col);
+	out = xmalloc(*len + 1);
+	if (*len > 0)
+		memcpy(out, p, *len);
+	out[*len] = '\0';
+	return (out);
 }
 
 /* The run's phases, from the S_RUN_PHASES cursor positioned at seq. */
-static cJSON *
-run_phases_json(sqlite3_stmt *p, int seq, int *have)
+static void
+run_phases_read(sqlite3_stmt *p, struct run_row *r, int *have)
 {
-	cJSON	*a = cJSON_CreateArray(), *o;
+	struct run_phase	*v = NULL;
+	size_t			 n = 0;
 
-	while (*have && sqlite3_column_int(p, 0) < seq)
+	while (*have && sqlite3_column_int(p, 0) < r->seq)
 		*have = sqlite3_step(p) == SQLITE_ROW;
-	while (*have && sqlite3_column_int(p, 0) == seq) {
-		o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "prefix", json_text(p, 1));
-		cJSON_AddItemToObject(o, "phase", json_text(p, 2));
-		cJSON_AddNumberToObject(o, "count",
-		    (double)sqlite3_column_int64(p, 3));
-		cJSON_AddNumberToObject(o, "total",
-		    sqlite3_column_int64(p, 4) / 1e9);
-		cJSON_AddNumberToObject(o, "max",
-		    sqlite3_column_int64(p, 5) / 1e9);
-		cJSON_AddItemToArray(a, o);
+	while (*have && sqlite3_column_int(p, 0) == r->seq) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n].prefix = column_dup(p, 1);
+		v[n].phase = column_dup(p, 2);
+		v[n].count = (uint64_t)sqlite3_column_int64(p, 3);
+		v[n].total_ns = (uint64_t)sqlite3_column_int64(p, 4);
+		v[n].max_ns = (uint64_t)sqlite3_column_int64(p, 5);
+		n++;
 		*have = sqlite3_step(p) == SQLITE_ROW;
 	}
-	return (a);
+	r->phases = v;
+	r->nphases = n;
 }
 
-cJSON *
-store_runs_json(struct store *st, int64_t id)
+static void
+run_row_read(sqlite3_stmt *s, struct run_row *r)
 {
-	static const char *ru[] = { "maxrss_kb", "minflt", "majflt", "nvcsw",
-	    "nivcsw", "inblock", "oublock" };
+	memset(r, 0, sizeof *r);
+	r->seq = sqlite3_column_int(s, 0);
+	r->warmup = strcmp((const char *)sqlite3_column_text(s, 1),
+	    "warmup") == 0;
+	r->iteration = sqlite3_column_int(s, 2);
+	r->started_at = sqlite3_column_int64(s, 3);
+	r->wall_ns = (uint64_t)sqlite3_column_int64(s, 4);
+	timeval_us(&r->ru.ru_utime, sqlite3_column_int64(s, 5));
+	timeval_us(&r->ru.ru_stime, sqlite3_column_int64(s, 6));
+	r->ru.ru_maxrss = sqlite3_column_int64(s, 7);
+	r->ru.ru_minflt = sqlite3_column_int64(s, 8);
+	r->ru.ru_majflt = sqlite3_column_int64(s, 9);
+	r->ru.ru_nvcsw = sqlite3_column_int64(s, 10);
+	r->ru.ru_nivcsw = sqlite3_column_int64(s, 11);
+	r->ru.ru_inblock = sqlite3_column_int64(s, 12);
+	r->ru.ru_oublock = sqlite3_column_int64(s, 13);
+	r->exit_code = (int)column_int_or(s, 14, -1);
+	r->signal = (int)column_int_or(s, 15, 0);
+	r->timed_out = sqlite3_column_int(s, 16);
+	r->stdout_tail = column_blob(s, 17, &r->stdout_len);
+	r->stderr_tail = column_blob(s, 18, &r->stderr_len);
+	r->canonical = sqlite3_column_int(s, 19);
+	r->conditions = column_dup(s, 20);
+	r->throttle_delta = column_int_or(s, 21, -1);
+	r->timing_malformed = (uint64_t)sqlite3_column_int64(s, 22);
+	r->timing_example = column_dup(s, 23);
+}
+
+/* Every run of a session, in order, with its phases. */
+int
+store_runs(struct store *st, int64_t id, struct run_list *l)
+{
 	sqlite3_stmt	*s = store_stmt(st, S_RUNS);
 	sqlite3_stmt	*p = store_stmt(st, S_RUN_PHASES);
-	cJSON		*a = cJSON_CreateArray(), *o, *cond;
-	const char	*ctext;
-	size_t		 i;
-	int		 have;
+	size_t		 cap = 0;
+	int		 have, rc;
 
+	l->v = NULL;
+	l->n = 0;
 	bind_int(s, ":id", id);
 	bind_int(p, ":id", id);
 	have = sqlite3_step(p) == SQLITE_ROW;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "seq", sqlite3_column_int(s, 0));
-		cJSON_AddItemToObject(o, "kind", json_text(s, 1));
-		cJSON_AddNumberToObject(o, "iteration", sqlite3_column_int(s, 2));
-		cJSON_AddItemToObject(o, "started_at", json_time(s, 3));
-		cJSON_AddNumberToObject(o, "wall",
-		    sqlite3_column_int64(s, 4) / 1e9);
-		cJSON_AddNumberToObject(o, "user",
-		    sqlite3_column_int64(s, 5) / 1e6);
-		cJSON_AddNumberToObject(o, "sys",
-		    sqlite3_column_int64(s, 6) / 1e6);
-		for (i = 0; i < sizeof ru / sizeof ru[0]; i++)
-			cJSON_AddNumberToObject(o, ru[i],
-			    (double)sqlite3_column_int64(s, 7 + i));
-		cJSON_AddItemToObject(o, "exit_code", json_int_or_null(s, 14));
-		cJSON_AddItemToObject(o, "signal", json_int_or_null(s, 15));
-		cJSON_AddBoolToObject(o, "timed_out", sqlite3_column_int(s, 16));
-		for (i = 0; i < 2; i++) {
-			if (sqlite3_column_type(s, 17 + i) == SQLITE_NULL)
-				continue;
-			cJSON_AddItemToObject(o, i == 0 ? "stdout_tail" :
-			    "stderr_tail", json_bytes(sqlite3_column_blob(s,
-			    17 + i), sqlite3_column_bytes(s, 17 + i)));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (l->n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			l->v = xreallocarray(l->v, cap, sizeof *l->v);
 		}
-		cJSON_AddBoolToObject(o, "canonical", sqlite3_column_int(s, 19));
-		ctext = (const char *)sqlite3_column_text(s, 20);
-		cond = ctext != NULL ? cJSON_Parse(ctext) : NULL;
-		cJSON_AddItemToObject(o, "conditions", cond != NULL ? cond :
-		    cJSON_CreateNull());
-		cJSON_AddItemToObject(o, "throttle_delta",
-		    json_int_or_null(s, 21));
-		cJSON_AddItemToObject(o, "phases", run_phases_json(p,
-		    sqlite3_column_int(s, 0), &have));
-		cJSON_AddNumberToObject(o, "timing_malformed",
-		    (double)sqlite3_column_int64(s, 22));
-		cJSON_AddItemToObject(o, "timing_example", json_text(s, 23));
-		cJSON_AddItemToArray(a, o);
+		run_row_read(s, &l->v[l->n]);
+		run_phases_read(p, &l->v[l->n], &have);
+		l->n++;
 	}
 	sqlite3_reset(s);
 	sqlite3_reset(p);
-	return (a);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+void
+run_list_free(struct run_list *l)
+{
+	struct run_row	*r;
+	size_t		 i, k;
+
+	for (i = 0; i < l->n; i++) {
+		r = &l->v[i];
+		free((char *)r->stdout_tail);
+		free((char *)r->stderr_tail);
+		free((char *)r->conditions);
+		free((char *)r->timing_example);
+		for (k = 0; k < r->nphases; k++) {
+			free((char *)r->phases[k].prefix);
+			free((char *)r->phases[k].phase);
+		}
+		free((struct run_phase *)r->phases);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int
+run_counted(const struct run_row *r)
+{
+	return (!r->warmup && r->exit_code == 0 && !r->timed_out);
 }
 
 /* Every phase row of the session's measured runs, in run order. */
@@ -292,31 +304,40 @@ store_session_phases(struct store *st, int64_t id, store_phase_cb cb,
 
 /* The measured runs' wall, user, sys (seconds) and maxrss (KiB). */
 int
-store_measured(struct store *st, int64_t id, double **wall, double **user,
-    double **sys, double **maxrss, size_t *n)
+store_measured(struct store *st, int64_t id, struct measured *m)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_MEASURED);
 	size_t		 cap = 0;
 
-	*wall = *user = *sys = *maxrss = NULL;
-	*n = 0;
+	memset(m, 0, sizeof *m);
 	bind_int(s, ":id", id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (*n == cap) {
+		if (m->n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
-			*wall = xreallocarray(*wall, cap, sizeof **wall);
-			*user = xreallocarray(*user, cap, sizeof **user);
-			*sys = xreallocarray(*sys, cap, sizeof **sys);
-			*maxrss = xreallocarray(*maxrss, cap, sizeof **maxrss);
+			m->wall = xreallocarray(m->wall, cap, sizeof *m->wall);
+			m->user = xreallocarray(m->user, cap, sizeof *m->user);
+			m->sys = xreallocarray(m->sys, cap, sizeof *m->sys);
+			m->maxrss = xreallocarray(m->maxrss, cap,
+			    sizeof *m->maxrss);
 		}
-		(*wall)[*n] = sqlite3_column_int64(s, 0) / 1e9;
-		(*user)[*n] = sqlite3_column_int64(s, 1) / 1e6;
-		(*sys)[*n] = sqlite3_column_int64(s, 2) / 1e6;
-		(*maxrss)[*n] = (double)sqlite3_column_int64(s, 3);
-		(*n)++;
+		m->wall[m->n] = sqlite3_column_int64(s, 0) / 1e9;
+		m->user[m->n] = sqlite3_column_int64(s, 1) / 1e6;
+		m->sys[m->n] = sqlite3_column_int64(s, 2) / 1e6;
+		m->maxrss[m->n] = (double)sqlite3_column_int64(s, 3);
+		m->n++;
 	}
 	sqlite3_reset(s);
 	return (0);
+}
+
+void
+measured_free(struct measured *m)
+{
+	free(m->wall);
+	free(m->user);
+	free(m->sys);
+	free(m->maxrss);
+	memset(m, 0, sizeof *m);
 }
 
 /*
@@ -329,31 +350,27 @@ store_session_malformed(struct store *st, int64_t id, double *n,
     char **example)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_SESSION_MALFORMED);
-	const char	*ex;
 
 	*n = 0;
 	*example = NULL;
 	bind_int(s, ":id", id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		*n = (double)sqlite3_column_int64(s, 0);
-		if ((ex = (const char *)sqlite3_column_text(s, 1)) != NULL)
-			*example = xstrdup(ex);
+		*example = column_dup(s, 1);
 	}
 	sqlite3_reset(s);
 }
 
-/* The conditions snapshot of the first measured run, or JSON null. */
-cJSON *
+/* The conditions snapshot (JSON text) of the first measured run, or NULL. */
+char *
 store_first_conditions(struct store *st, int64_t id)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_FIRST_CONDITIONS);
-	const char	*text;
-	cJSON		*j = NULL;
+	char		*text = NULL;
 
 	bind_int(s, ":id", id);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    (text = (const char *)sqlite3_column_text(s, 0)) != NULL)
-		j = cJSON_Parse(text);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		text = column_dup(s, 0);
 	sqlite3_reset(s);
-	return (j != NULL ? j : cJSON_CreateNull());
+	return (text);
 }

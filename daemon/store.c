@@ -23,133 +23,39 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* A session's wall mean as 005-indexes.sql keeps it (sessions.wall_mean). */
-#define WALL_MEAN \
-	"SELECT avg(r.wall_ns) / 1e9 FROM runs r WHERE r.session_id = " \
-	"sessions.id AND r.kind = 'measured'"
-
-#define SESSION_COLS \
-	"s.id, s.suite, s.params, s.label, s.rev, s.dirty, s.state, " \
-	"s.reason, s.warmup, s.runs, s.max_runs, s.cv_target, s.queued_at, " \
-	"s.started_at, s.finished_at, s.queued_by, " \
-	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
-	"AND r.kind = 'measured'), " \
-	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
-	"AND r.kind = 'warmup'), " \
-	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
-	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice"
-
-static const char *stmt_sql[S_COUNT] = {
-	[S_SESSION_INSERT] =
-	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
-	    "max_runs, cv_target, queued_at, queued_by) VALUES (:suite, "
-	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :now, :by)",
-	[S_SESSION_START] =
-	    "UPDATE sessions SET state = 'running', started_at = :now, "
-	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
-	    "dirty = :dirty, cpus = :cpus, nice = :nice WHERE id = :id",
-	[S_SESSION_FINISH] =
-	    "UPDATE sessions SET state = :state, reason = :reason, "
-	    "finished_at = :now, pgid = NULL, wall_mean = (" WALL_MEAN ") "
-	    "WHERE id = :id",
-	[S_SESSION_STATE] =
-	    "SELECT state FROM sessions WHERE id = :id",
-	[S_NEXT_QUEUED] =
-	    "SELECT id FROM sessions WHERE state = 'queued' ORDER BY id "
-	    "LIMIT 1",
-	[S_RUN_INSERT] =
-	    "INSERT INTO runs (session_id, seq, kind, iteration, started_at, "
-	    "wall_ns, utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw, "
-	    "nivcsw, inblock, oublock, exit_code, signal, timed_out, "
-	    "stdout_tail, stderr_tail, canonical, conditions, throttle_delta, "
-	    "timing_malformed, timing_example) VALUES (:session, :seq, :kind, "
-	    ":iter, :started, :wall, :utime, :stime, :maxrss, :minflt, "
-	    ":majflt, :nvcsw, :nivcsw, :inblock, :oublock, :exit, :signal, "
-	    ":timedout, :out, :err, :canonical, :conditions, :throttle, "
-	    ":malformed, :example)",
-	[S_PHASE_INSERT] =
-	    "INSERT INTO run_phases (run_id, prefix, phase, ord, count, "
-	    "total_ns, max_ns) VALUES (:run, :prefix, :phase, :ord, :count, "
-	    ":total, :max)",
-	[S_SESSION_GET] =
-	    "SELECT " SESSION_COLS " FROM sessions s WHERE s.id = :id",
-	[S_SESSION_LIST] =
-	    "SELECT * FROM (SELECT " SESSION_COLS " FROM sessions s "
-	    "ORDER BY s.id DESC LIMIT :last) ORDER BY 1",
-	[S_SESSION_LIST_SUITE] =
-	    "SELECT * FROM (SELECT " SESSION_COLS " FROM sessions s "
-	    "WHERE s.suite = :suite ORDER BY s.id DESC LIMIT :last) ORDER BY 1",
-	[S_QUEUE_LIST] =
-	    "SELECT " SESSION_COLS " FROM sessions s WHERE s.state = 'queued' "
-	    "ORDER BY s.id",
-	[S_RUNS] =
-	    "SELECT seq, kind, iteration, started_at, wall_ns, utime_us, "
-	    "stime_us, maxrss_kb, minflt, majflt, nvcsw, nivcsw, inblock, "
-	    "oublock, exit_code, signal, timed_out, stdout_tail, stderr_tail, "
-	    "canonical, conditions, throttle_delta, timing_malformed, "
-	    "timing_example FROM runs WHERE session_id = :id ORDER BY seq",
-	[S_MEASURED] =
-	    "SELECT wall_ns, utime_us, stime_us, maxrss_kb FROM runs "
-	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
-	    "AND timed_out = 0 ORDER BY seq",
-	[S_RUN_PHASES] =
-	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
-	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
-	    "WHERE r.session_id = :id ORDER BY r.seq, p.ord",
-	[S_SESSION_PHASES] =
-	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
-	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
-	    "WHERE r.session_id = :id AND r.kind = 'measured' "
-	    "AND r.exit_code = 0 AND r.timed_out = 0 ORDER BY r.seq, p.ord",
-	[S_SESSION_IDENTITY] =
-	    "UPDATE sessions SET fingerprint = :fp, command = :cmd "
-	    "WHERE id = :id",
-	[S_SESSION_VERDICT] =
-	    "UPDATE sessions SET baseline_id = :base, verdict = :verdict, "
-	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
-	    "WHERE id = :id",
-	[S_SESSION_META] =
-	    "SELECT suite, fingerprint, suite_hash, state, params FROM sessions "
-	    "WHERE id = :id",
-	[S_BASELINE_INSERT] =
-	    "INSERT INTO baselines (suite, params, session_id, set_by, set_at) "
-	    "VALUES (:suite, :params, :session, :by, :now)",
-	[S_BASELINE_CURRENT] =
-	    "SELECT session_id FROM baselines WHERE suite = :suite "
-	    "AND params = :params ORDER BY id DESC LIMIT 1",
-	[S_BASELINE_HISTORY] =
-	    "SELECT session_id, set_by, set_at FROM baselines "
-	    "WHERE suite = :suite AND params = :params ORDER BY id DESC",
-	[S_BASELINE_SUITES] =
-	    "SELECT DISTINCT suite, params FROM baselines "
-	    "WHERE :suite IS NULL OR suite = :suite ORDER BY suite, params",
-	[S_LATEST_COMPLETED] =
-	    "SELECT id FROM sessions WHERE suite = :suite AND params = :params "
-	    "AND state IN ('completed', 'unstable') ORDER BY id DESC LIMIT 1",
-	[S_REGRESSIONS] =
-	    "SELECT " SESSION_COLS " FROM sessions s "
-	    "WHERE s.verdict = 'regressed' "
-	    "AND (:suite IS NULL OR s.suite = :suite) "
-	    "AND s.finished_at >= coalesce((SELECT max(b.set_at) "
-	    "FROM baselines b WHERE b.suite = s.suite AND "
-	    "b.params = s.params), 0) ORDER BY s.id",
-	[S_SUITE_MEANS] =
-	    "SELECT id, wall_mean FROM sessions WHERE suite = :suite "
-	    "AND params = :params AND state IN ('completed', 'unstable') "
-	    "AND wall_mean IS NOT NULL ORDER BY id",
-	[S_SESSION_MALFORMED] =
-	    "SELECT coalesce(sum(timing_malformed), 0), (SELECT "
-	    "timing_example FROM runs WHERE session_id = :id AND "
-	    "kind = 'measured' AND timing_example IS NOT NULL ORDER BY seq "
-	    "LIMIT 1) FROM runs WHERE session_id = :id AND kind = 'measured'",
-	[S_FIRST_CONDITIONS] =
-	    "SELECT conditions FROM runs WHERE session_id = :id "
-	    "AND kind = 'measured' ORDER BY seq LIMIT 1",
-	[S_SUITE_SERIES] =
-	    "SELECT params, id, wall_mean FROM sessions WHERE suite = :suite "
-	    "AND state IN ('completed', 'unstable') AND wall_mean IS NOT NULL "
-	    "ORDER BY params, id",
+static const char *state_names[] = {
+	[SESSION_QUEUED] = "queued",
+	[SESSION_RUNNING] = "running",
+	[SESSION_COMPLETED] = "completed",
+	[SESSION_UNSTABLE] = "unstable",
+	[SESSION_FAILED] = "failed",
+	[SESSION_CANCELLED] = "cancelled",
+	[SESSION_INTERRUPTED] = "interrupted",
 };
+
+const char *
+session_state_name(enum session_state st)
+{
+	return (state_names[st]);
+}
+
+int
+session_state_parse(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL &&
+	    i < sizeof state_names / sizeof state_names[0]; i++)
+		if (strcmp(name, state_names[i]) == 0)
+			return ((int)i);
+	return (-1);
+}
+
+int
+session_state_done(enum session_state st)
+{
+	return (st == SESSION_COMPLETED || st == SESSION_UNSTABLE);
+}
 
 int64_t
 store_now_ms(void)
@@ -168,41 +74,6 @@ store_errmsg(struct store *st)
 	return (sqlite3_errmsg(st->db));
 }
 
-/* The cached statement, reset and with its bindings cleared. */
-sqlite3_stmt *
-store_stmt(struct store *st, enum stmt_id id)
-{
-	sqlite3_stmt	*s = st->stmt[id];
-
-	if (s == NULL) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
-			fatalx("prepare: %s: %s", stmt_sql[id],
-			    sqlite3_errmsg(st->db));
-		st->stmt[id] = s;
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return (s);
-}
-
-void
-bind_int(sqlite3_stmt *s, const char *name, int64_t v)
-{
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, name), v);
-}
-
-void
-bind_text(sqlite3_stmt *s, const char *name, const char *v)
-{
-	int	idx = sqlite3_bind_parameter_index(s, name);
-
-	if (v == NULL)
-		sqlite3_bind_null(s, idx);
-	else
-		sqlite3_bind_text(s, idx, v, -1, SQLITE_TRANSIENT);
-}
-
 static void
 bind_blob(sqlite3_stmt *s, const char *name, const char *v, size_t len)
 {
@@ -212,20 +83,6 @@ bind_blob(sqlite3_stmt *s, const char *name, const char *v, size_t len)
 		sqlite3_bind_null(s, idx);
 	else
 		sqlite3_bind_blob64(s, idx, v, len, SQLITE_TRANSIENT);
-}
-
-/* Run a write statement; log and return -1 when SQLite refuses it. */
-static int
-store_step_done(struct store *st, sqlite3_stmt *s)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("database: %s", sqlite3_errmsg(st->db));
-		return (-1);
-	}
-	return (0);
 }
 
 static int
@@ -395,8 +252,7 @@ store_session_insert(struct store *st, const struct session_new *sn)
 	bind_int(s, ":warmup", sn->warmup);
 	bind_int(s, ":runs", sn->runs);
 	bind_int(s, ":max_runs", sn->max_runs);
-	sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":cv"),
-	    sn->cv_target);
+	bind_real(s, ":cv", sn->cv_target);
 	bind_int(s, ":now", store_now_ms());
 	bind_int(s, ":by", sn->queued_by);
 	if (store_step_done(st, s) != 0)
@@ -404,56 +260,37 @@ store_session_insert(struct store *st, const struct session_new *sn)
 	return (sqlite3_last_insert_rowid(st->db));
 }
 
+/* The session starts: what it runs, where and on what machine. */
 int
 store_session_start(struct store *st, int64_t id, const struct session_start *ss)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_SESSION_START);
-	const char	*text = ss->text, *hash = ss->hash, *rev = ss->rev;
-	int		 dirty = ss->dirty;
 
 	bind_int(s, ":id", id);
 	bind_int(s, ":now", store_now_ms());
-	bind_text(s, ":text", text);
-	bind_text(s, ":hash", hash);
-	bind_text(s, ":rev", rev);
+	bind_text(s, ":text", ss->text);
+	bind_text(s, ":hash", ss->hash);
+	bind_text(s, ":rev", ss->rev);
 	bind_text(s, ":cpus", ss->cpus);
 	bind_int(s, ":nice", ss->nice);
-	if (dirty < 0)
-		sqlite3_bind_null(s, sqlite3_bind_parameter_index(s, ":dirty"));
-	else
-		bind_int(s, ":dirty", dirty);
+	if (ss->dirty >= 0)
+		bind_int(s, ":dirty", ss->dirty);
+	bind_text(s, ":fp", ss->fingerprint);
+	bind_text(s, ":cmd", ss->command);
 	return (store_step_done(st, s));
 }
 
 int
-store_session_finish(struct store *st, int64_t id, const char *state,
+store_session_finish(struct store *st, int64_t id, enum session_state state,
     const char *reason)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_SESSION_FINISH);
 
 	bind_int(s, ":id", id);
-	bind_text(s, ":state", state);
+	bind_text(s, ":state", session_state_name(state));
 	bind_text(s, ":reason", reason);
 	bind_int(s, ":now", store_now_ms());
 	return (store_step_done(st, s));
-}
-
-/* Copy the session's state into buf; 0 found, 1 no such session, -1 error. */
-int
-store_session_state(struct store *st, int64_t id, char *buf, size_t len)
-{
-	sqlite3_stmt	*s = store_stmt(st, S_SESSION_STATE);
-	int		 rc;
-
-	bind_int(s, ":id", id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		snprintf(buf, len, "%s", sqlite3_column_text(s, 0));
-		sqlite3_reset(s);
-		return (0);
-	}
-	sqlite3_reset(s);
-	return (rc == SQLITE_DONE ? 1 : -1);
 }
 
 int64_t

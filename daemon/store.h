@@ -1,4 +1,10 @@
-/* store.h -- the SQLite database: sessions, runs, migrations. */
+/*
+ * store.h -- the SQLite database: sessions, runs, baselines, profiles.
+ *
+ * The only place SQL lives.  What it reads back comes as plain structs;
+ * the protocol's JSON is made from them by the methods (wire.c), never
+ * here.
+ */
 #ifndef BENCHD_STORE_H
 #define BENCHD_STORE_H
 
@@ -7,9 +13,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
+#include "rules.h"
+
+#define STORE_NONE	INT64_MIN	/* an integer column that is NULL */
 
 struct store;
+
+/* The states a session goes through, as the sessions table spells them. */
+enum session_state {
+	SESSION_QUEUED,
+	SESSION_RUNNING,
+	SESSION_COMPLETED,
+	SESSION_UNSTABLE,
+	SESSION_FAILED,
+	SESSION_CANCELLED,
+	SESSION_INTERRUPTED
+};
+
+const char		*session_state_name(enum session_state);
+/* The state a name stands for; -1 for an unknown name. */
+int			 session_state_parse(const char *);
+/* Completed or unstable: a session whose runs enter comparisons. */
+int			 session_state_done(enum session_state);
 
 /* A session as queued. */
 struct session_new {
@@ -24,7 +49,61 @@ struct session_new {
 	int64_t		 queued_by;
 };
 
-/* One finished execution of the measured command. */
+/* A session as stored (store_session_get and the lists). */
+struct session_row {
+	int64_t		 id;
+	char		*suite;
+	char		*params;	/* JSON object text, the suite's order */
+	char		*label;		/* NULL: none */
+	char		*rev;
+	int		 dirty;		/* -1 unknown */
+	enum session_state state;
+	char		*reason;
+	int		 warmup;
+	int		 runs;
+	int		 max_runs;
+	double		 cv_target;
+	int		 measured;	/* runs stored, of each kind */
+	int		 warmups_done;
+	int64_t		 queued_at;	/* ms since the epoch, 0: not yet */
+	int64_t		 started_at;
+	int64_t		 finished_at;
+	int64_t		 queued_by;	/* uid, STORE_NONE */
+	char		*command;
+	char		*fingerprint;	/* JSON object text */
+	char		*suite_hash;
+	char		*cpus;
+	int64_t		 nice;		/* STORE_NONE before the start */
+	/* The comparison with the baseline in force when it ended. */
+	enum verdict	 verdict;	/* VERDICT_NONE: none made */
+	int64_t		 baseline_id;	/* STORE_NONE */
+	double		 change;	/* NAN when not known */
+	double		 ci_low;
+	double		 ci_high;
+};
+
+struct session_list {
+	struct session_row *v;
+	size_t		 n;
+};
+
+void	session_row_free(struct session_row *);
+void	session_list_free(struct session_list *);
+
+/* One (prefix, phase) of a run's timing lines. */
+struct run_phase {
+	const char	*prefix;
+	const char	*phase;
+	uint64_t	 count;
+	uint64_t	 total_ns;
+	uint64_t	 max_ns;
+};
+
+/*
+ * One finished execution of the measured command: what the scheduler
+ * records, and what store_runs reads back (then the strings and phases
+ * belong to the run_list).
+ */
 struct run_row {
 	int		 seq;
 	int		 warmup;	/* 1 warmup, 0 measured */
@@ -33,7 +112,7 @@ struct run_row {
 	uint64_t	 wall_ns;
 	struct rusage	 ru;
 	int		 exit_code;	/* -1 when killed by a signal */
-	int		 signal;
+	int		 signal;	/* 0: none */
 	int		 timed_out;
 	const char	*stdout_tail;	/* NULL unless the run failed */
 	size_t		 stdout_len;
@@ -48,14 +127,28 @@ struct run_row {
 	size_t		 nphases;
 };
 
-/* One (prefix, phase) of a run's timing lines. */
-struct run_phase {
-	const char	*prefix;
-	const char	*phase;
-	uint64_t	 count;
-	uint64_t	 total_ns;
-	uint64_t	 max_ns;
+struct run_list {
+	struct run_row	*v;
+	size_t		 n;
 };
+
+void	run_list_free(struct run_list *);
+/* A run the statistics count: measured, exited 0, not timed out. */
+int	run_counted(const struct run_row *);
+
+/*
+ * The measured runs the statistics count, in order: wall, user and sys in
+ * seconds, maxrss in KiB.
+ */
+struct measured {
+	double		*wall;
+	double		*user;
+	double		*sys;
+	double		*maxrss;
+	size_t		 n;
+};
+
+void	measured_free(struct measured *);
 
 /* What a session records as it starts. */
 struct session_start {
@@ -65,6 +158,8 @@ struct session_start {
 	int		 dirty;		/* -1 unknown */
 	const char	*cpus;		/* workload affinity, NULL: any */
 	int		 nice;
+	const char	*fingerprint;	/* JSON text */
+	const char	*command;	/* as a person would type it */
 };
 
 /* A session's profile (store-profile.c). */
@@ -82,84 +177,91 @@ struct profile_row {
 	size_t		 folded_size;	/* uncompressed */
 };
 
-int	store_profile_request(struct store *, int64_t);
-int	store_profile_requested(struct store *, int64_t);
-int	store_profile_put(struct store *, int64_t, const struct profile_row *);
-int	store_profile_get(struct store *, int64_t, int with_folded,
-	    struct profile_row *);
-void	store_profile_free(struct profile_row *);
+/* One change of a suite's baseline. */
+struct baseline_change {
+	int64_t		 session;
+	int64_t		 set_by;	/* uid, STORE_NONE */
+	int64_t		 set_at;	/* ms since the epoch */
+};
+
+/* A suite and one set of its parameter values (JSON text). */
+struct suite_params {
+	char		*suite;
+	char		*params;
+};
 
 /* Called per phase row: measured run seq, prefix, phase, count, ns. */
 typedef void	(*store_phase_cb)(void *, int seq, const char *prefix,
 		    const char *phase, uint64_t count, uint64_t total_ns,
 		    uint64_t max_ns);
+/* One set of parameter values of a suite: its sessions and wall means. */
+typedef void	(*store_series_cb)(void *, const char *params,
+		    const int64_t *ids, const double *means, size_t n);
 
+/* store.c */
 int64_t		 store_now_ms(void);
-
 struct store	*store_open(const char *path, char **cause);
 void		 store_close(struct store *);
 const char	*store_errmsg(struct store *);
+int		 store_recover(struct store *, int64_t **ids, size_t *n);
+int64_t		 store_session_insert(struct store *, const struct session_new *);
+int		 store_session_start(struct store *, int64_t id,
+		     const struct session_start *);
+int		 store_session_finish(struct store *, int64_t id,
+		     enum session_state, const char *reason);
+int64_t		 store_next_queued(struct store *);
+int		 store_run_insert(struct store *, int64_t session,
+		     const struct run_row *);
+
+/* store-fault.c */
 int		 store_fault(struct store *);
 void		 store_refresh(struct store *);
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
-int		 store_recover(struct store *, int64_t **ids, size_t *n);
 
-int64_t		 store_session_insert(struct store *, const struct session_new *);
-int		 store_session_start(struct store *, int64_t id,
-		     const struct session_start *);
-int		 store_session_finish(struct store *, int64_t id,
-		     const char *state, const char *reason);
-int		 store_session_state(struct store *, int64_t id, char *state,
-		     size_t len);
-int64_t		 store_next_queued(struct store *);
-int		 store_run_insert(struct store *, int64_t session,
-		     const struct run_row *);
-
-cJSON		*store_session_json(struct store *, int64_t id);
-cJSON		*store_session_list(struct store *, const char *suite, int last);
-cJSON		*store_queue_list(struct store *);
-cJSON		*store_runs_json(struct store *, int64_t id);
+/* store-read.c: 0, 1 when there is no such session, -1 on error. */
+int		 store_session_get(struct store *, int64_t id,
+		     struct session_row *);
+int		 store_session_list(struct store *, const char *suite, int last,
+		     struct session_list *);
+int		 store_queue_list(struct store *, struct session_list *);
+int		 store_runs(struct store *, int64_t id, struct run_list *);
+int		 store_measured(struct store *, int64_t id, struct measured *);
 int		 store_session_phases(struct store *, int64_t id,
 		     store_phase_cb, void *);
 void		 store_session_malformed(struct store *, int64_t id,
 		     double *n, char **example);
-cJSON		*store_first_conditions(struct store *, int64_t id);
+char		*store_first_conditions(struct store *, int64_t id);
+
 /* store-baseline.c */
-struct session_meta {
-	char		*suite;
-	char		*fingerprint;
-	char		*suite_hash;
-	char		*state;
-	char		*params;	/* JSON text */
-};
-int		 store_session_identity(struct store *, int64_t,
-		     const char *fingerprint, const char *command);
 int		 store_session_verdict(struct store *, int64_t, int64_t base,
-		     const char *verdict, double change, double lo, double hi);
-int		 store_session_meta(struct store *, int64_t,
-		     struct session_meta *);
-void		 store_session_meta_free(struct session_meta *);
+		     enum verdict, double change, double lo, double hi);
 int		 store_baseline_set(struct store *, const char *suite,
 		     const char *params, int64_t session, int64_t uid);
 int64_t		 store_baseline_current(struct store *, const char *suite,
 		     const char *params);
 int64_t		 store_latest_completed(struct store *, const char *suite,
 		     const char *params);
-cJSON		*store_baseline_history(struct store *, const char *suite,
-		     const char *params);
-cJSON		*store_baseline_suites(struct store *, const char *suite);
-cJSON		*store_regressions(struct store *, const char *suite);
+int		 store_baseline_history(struct store *, const char *suite,
+		     const char *params, struct baseline_change **, size_t *);
+int		 store_baseline_suites(struct store *, const char *suite,
+		     struct suite_params **, size_t *);
+void		 suite_params_free(struct suite_params *, size_t);
+int		 store_regressions(struct store *, const char *suite,
+		     struct session_list *);
 size_t		 store_suite_means(struct store *, const char *suite,
 		     const char *params, int64_t **ids, double **means);
-/* One set of parameter values of a suite: its sessions and wall means. */
-typedef void	(*store_series_cb)(void *, const char *params,
-		    const int64_t *ids, const double *means, size_t n);
 void		 store_suite_series(struct store *, const char *suite,
 		     store_series_cb, void *);
 
-int		 store_measured(struct store *, int64_t id, double **wall,
-		     double **user, double **sys, double **maxrss, size_t *n);
+/* store-profile.c */
+int		 store_profile_request(struct store *, int64_t);
+int		 store_profile_requested(struct store *, int64_t);
+int		 store_profile_put(struct store *, int64_t,
+		     const struct profile_row *);
+int		 store_profile_get(struct store *, int64_t, int with_folded,
+		     struct profile_row *);
+void		 store_profile_free(struct profile_row *);
 
 #endif

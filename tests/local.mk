@@ -19,13 +19,16 @@ UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS = \
 	%reldir%/unit/test-argv \
 	%reldir%/unit/test-chart \
+	%reldir%/unit/test-compare \
 	%reldir%/unit/test-cond-report \
 	%reldir%/unit/test-conditions \
 	%reldir%/unit/test-conf \
 	%reldir%/unit/test-conf-errors \
 	%reldir%/unit/test-flamegraph \
 	%reldir%/unit/test-flamegraph-colour \
+	%reldir%/unit/test-fsm \
 	%reldir%/unit/test-profile \
+	%reldir%/unit/test-rules \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
 	%reldir%/unit/test-timing
@@ -37,6 +40,15 @@ tests_unit_test_argv_LDADD = $(UNIT_LDADD)
 tests_unit_test_chart_SOURCES = %reldir%/unit/test-chart.c
 tests_unit_test_chart_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_chart_LDADD = $(UNIT_LDADD)
+tests_unit_test_compare_SOURCES = %reldir%/unit/test-compare.c
+tests_unit_test_compare_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_compare_LDADD = $(UNIT_LDADD)
+tests_unit_test_fsm_SOURCES = %reldir%/unit/test-fsm.c
+tests_unit_test_fsm_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
+tests_unit_test_rules_SOURCES = %reldir%/unit/test-rules.c
+tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rules_LDADD = $(UNIT_LDADD)
 # Fixtures shared by two tests each: fake /proc and /sys trees, benchd.conf
 # files, SVG checks.
 UNIT_FAKE_TREE = %reldir%/unit/fake-tree.c %reldir%/unit/fake-tree.h

@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "benchd.h"
-#include "compare.h"
 #include "conf.h"
 #include "fuzz.h"
 #include "log.h"
@@ -228,12 +227,6 @@ client_defer(struct client *c, cJSON *msg)
 	cJSON_AddItemToArray(c->deferred, msg);
 }
 
-int
-server_nclients(void)
-{
-	return (1);
-}
-
 static void
 sql(const char *q)
 {
@@ -248,7 +241,7 @@ sql(const char *q)
 /* A finished session of suite with measured walls around mean seconds. */
 static int64_t
 fixture_session(const char *suite, const char *params, double mean,
-    const char *state, int failed_run)
+    enum session_state state, int failed_run)
 {
 	static const struct run_phase phases[] = {
 		{ "ORI_BUILD_TIMING", "parse", 3, 300000000, 150000000 },
@@ -279,8 +272,9 @@ fixture_session(const char *suite, const char *params, double mean,
 	ss.rev = "3f2c0e1";
 	ss.dirty = 0;
 	fp = fingerprint_json(cfg->cond.sys_root);
-	if (store_session_start(db, id, &ss) != 0 ||
-	    store_session_identity(db, id, fp, "/bin/true") != 0)
+	ss.fingerprint = fp;
+	ss.command = "/bin/true";
+	if (store_session_start(db, id, &ss) != 0)
 		fatalx("fixture: %s", store_errmsg(db));
 	free(fp);
 	for (i = 0; i < 4; i++) {
@@ -333,20 +327,24 @@ fixtures(void)
 
 	for (i = 0; i < 14; i++) {
 		id = fixture_session("true", "{}", i < 8 ? 1.0 : 1.2,
-		    i == 5 ? "unstable" : "completed", 0);
+		    i == 5 ? SESSION_UNSTABLE : SESSION_COMPLETED, 0);
 		if (i == 1) {
 			base = id;
 			if (store_baseline_set(db, "true", "{}", id, 0) != 0)
 				fatalx("fixture: %s", store_errmsg(db));
 		} else if (i > 1)
-			store_session_verdict(db, id, base, i < 8 ? "same" :
-			    "regressed", i < 8 ? 0.001 : 0.2, -0.01,
+			store_session_verdict(db, id, base, i < 8 ?
+			    VERDICT_SAME : VERDICT_REGRESSED,
+			    i < 8 ? 0.001 : 0.2, -0.01,
 			    i < 8 ? 0.01 : NAN);
 	}
-	fixture_session("true", "{}", 1.0, "failed", 1);
-	fixture_session("p", "{\"m\":\"a\",\"n\":\"1\"}", 0.5, "completed", 0);
-	fixture_session("p", "{\"m\":\"a\",\"n\":\"1\"}", 0.6, "completed", 0);
-	fixture_session("p", "{\"m\":\"b\",\"n\":\"2\"}", 0.6, "cancelled", 0);
+	fixture_session("true", "{}", 1.0, SESSION_FAILED, 1);
+	fixture_session("p", "{\"m\":\"a\",\"n\":\"1\"}", 0.5,
+	    SESSION_COMPLETED, 0);
+	fixture_session("p", "{\"m\":\"a\",\"n\":\"1\"}", 0.6,
+	    SESSION_COMPLETED, 0);
+	fixture_session("p", "{\"m\":\"b\",\"n\":\"2\"}", 0.6,
+	    SESSION_CANCELLED, 0);
 	memset(&sn, 0, sizeof sn);
 	sn.suite = "true";
 	sn.params = "{}";

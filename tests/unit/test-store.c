@@ -160,9 +160,9 @@ test_empty_database_gets_every_step(void **state)
 static void
 test_old_database_is_migrated_with_its_data(void **state)
 {
-	struct store	*st;
-	char		*cause = NULL, *sql;
-	cJSON		*s;
+	struct store		*st;
+	struct session_row	 s;
+	char			*cause = NULL, *sql;
 
 	/* A database as the first release left it, holding one session. */
 	assert_true(asprintf(&sql, "%s PRAGMA user_version = 1; INSERT INTO "
@@ -173,13 +173,11 @@ test_old_database_is_migrated_with_its_data(void **state)
 	st = store_open(path, &cause);
 	assert_non_null(st);
 	assert_int_equal(user_version(path), (int)schema_nsteps);
-	s = store_session_json(st, 1);
-	assert_non_null(s);
-	assert_string_equal(cJSON_GetObjectItem(s, "suite")->valuestring,
-	    "old");
-	assert_string_equal(cJSON_GetObjectItem(s, "state")->valuestring,
-	    "queued");
-	cJSON_Delete(s);
+	assert_int_equal(store_session_get(st, 1, &s), 0);
+	assert_string_equal(s.suite, "old");
+	assert_int_equal(s.state, SESSION_QUEUED);
+	assert_string_equal(s.params, "{}");
+	session_row_free(&s);
 	store_close(st);
 }
 
@@ -205,7 +203,8 @@ test_recover_marks_running_sessions_interrupted(void **state)
 	struct store	*st;
 	struct run_row	 r;
 	struct session_start ss;
-	char		*cause = NULL, buf[32];
+	struct session_row s;
+	char		*cause = NULL;
 	int64_t		 a, b, *ids;
 	size_t		 n;
 
@@ -235,11 +234,14 @@ test_recover_marks_running_sessions_interrupted(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(ids[0], a);
 	free(ids);
-	assert_int_equal(store_session_state(st, a, buf, sizeof buf), 0);
-	assert_string_equal(buf, "interrupted");
-	assert_int_equal(store_session_state(st, b, buf, sizeof buf), 0);
-	assert_string_equal(buf, "queued");
-	assert_int_equal(store_session_state(st, 99, buf, sizeof buf), 1);
+	assert_int_equal(store_session_get(st, a, &s), 0);
+	assert_int_equal(s.state, SESSION_INTERRUPTED);
+	assert_string_equal(s.reason, "benchd stopped while the session ran");
+	session_row_free(&s);
+	assert_int_equal(store_session_get(st, b, &s), 0);
+	assert_int_equal(s.state, SESSION_QUEUED);
+	session_row_free(&s);
+	assert_int_equal(store_session_get(st, 99, &s), 1);
 	assert_int_equal(store_next_queued(st), b);
 	store_close(st);
 }
@@ -249,11 +251,10 @@ test_runs_round_trip_exactly(void **state)
 {
 	struct store	*st;
 	struct run_row	 r;
+	struct measured	 m;
+	struct run_list	 l;
 	char		*cause = NULL, tail[] = "ok\xff\n";
-	double		*w, *u, *s, *m;
-	size_t		 n;
 	int64_t		 id;
-	cJSON		*runs, *run;
 
 	st = store_open(path, &cause);
 	id = queue_one(st, "x");
@@ -276,23 +277,25 @@ test_runs_round_trip_exactly(void **state)
 	r.stderr_tail = tail;
 	r.stderr_len = 4;
 	assert_int_equal(store_run_insert(st, id, &r), 0);
-	assert_int_equal(store_measured(st, id, &w, &u, &s, &m, &n), 0);
-	assert_int_equal(n, 1);
-	assert_true(w[0] == 1.5 && u[0] == 1.25 && s[0] == 0.125 &&
-	    m[0] == 4096);
-	free(w);
-	free(u);
-	free(s);
-	free(m);
-	runs = store_runs_json(st, id);
-	assert_int_equal(cJSON_GetArraySize(runs), 2);
-	run = cJSON_GetArrayItem(runs, 1);
-	assert_true(cJSON_IsNull(cJSON_GetObjectItem(run, "exit_code")));
-	assert_int_equal(cJSON_GetObjectItem(run, "signal")->valueint, 9);
-	/* Invalid UTF-8 in a tail becomes U+FFFD. */
-	assert_string_equal(cJSON_GetObjectItem(run, "stderr_tail")->valuestring,
-	    "ok\xef\xbf\xbd\n");
-	cJSON_Delete(runs);
+	assert_int_equal(store_measured(st, id, &m), 0);
+	assert_int_equal(m.n, 1);
+	assert_true(m.wall[0] == 1.5 && m.user[0] == 1.25 &&
+	    m.sys[0] == 0.125 && m.maxrss[0] == 4096);
+	measured_free(&m);
+	assert_int_equal(store_runs(st, id, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_true(run_counted(&l.v[0]) && !run_counted(&l.v[1]));
+	assert_true(l.v[0].wall_ns == 1500000000ULL &&
+	    l.v[0].ru.ru_utime.tv_sec == 1 &&
+	    l.v[0].ru.ru_utime.tv_usec == 250000 &&
+	    l.v[0].ru.ru_maxrss == 4096);
+	assert_int_equal(l.v[1].exit_code, -1);
+	assert_int_equal(l.v[1].signal, 9);
+	/* The tail comes back byte for byte (the wire makes it UTF-8). */
+	assert_int_equal(l.v[1].stderr_len, 4);
+	assert_memory_equal(l.v[1].stderr_tail, tail, 4);
+	assert_null(l.v[0].stderr_tail);
+	run_list_free(&l);
 	store_close(st);
 }
 
@@ -379,7 +382,7 @@ test_version_5_database_settles_stale_profiles(void **state)
 	    "(session_id = 2 AND state = 'requested') OR (session_id = 3 AND "
 	    "state = 'recorded' AND reason IS NULL)") == 2);
 	/* From now on the end of the session settles it at once. */
-	assert_int_equal(store_session_finish(st, 2, "failed", "x"), 0);
+	assert_int_equal(store_session_finish(st, 2, SESSION_FAILED, "x"), 0);
 	assert_true(query_double(path, "SELECT count(*) FROM profiles WHERE "
 	    "session_id = 2 AND state = 'unavailable' AND reason = 'the "
 	    "session ended (failed) before its profile run'") == 1);
@@ -407,7 +410,7 @@ test_ended_sessions_keep_their_wall_mean(void **state)
 	add_run(st, a, 2, 0, 1000, 0, NULL, NULL);
 	add_run(st, a, 3, 0, 2500, 0, NULL, NULL);
 	assert_int_equal(store_suite_means(st, "x", "{}", &ids, &means), 0);
-	assert_int_equal(store_session_finish(st, a, "completed", NULL), 0);
+	assert_int_equal(store_session_finish(st, a, SESSION_COMPLETED, NULL), 0);
 	assert_int_equal(store_session_start(st, b, &ss), 0);
 	add_run(st, b, 1, 0, 3000, 0, NULL, NULL);
 	store_close(st);
@@ -430,19 +433,16 @@ static void
 test_malformed_lines_and_first_conditions(void **state)
 {
 	struct store	*st;
-	char		*cause = NULL, *ex;
+	char		*cause = NULL, *ex, *c;
 	double		 n;
 	int64_t		 id;
-	cJSON		*c;
 
 	st = store_open(path, &cause);
 	assert_non_null(st);
 	id = queue_one(st, "x");
 	store_session_malformed(st, id, &n, &ex);
 	assert_true(n == 0 && ex == NULL);
-	c = store_first_conditions(st, id);
-	assert_true(cJSON_IsNull(c));
-	cJSON_Delete(c);
+	assert_null(store_first_conditions(st, id));
 	/* Warmups count for neither; the first measured example wins. */
 	add_run(st, id, 1, 1, 10, 7, "warm", "{\"canonical\":false}");
 	add_run(st, id, 2, 0, 10, 1, NULL, "{\"canonical\":true}");
@@ -453,8 +453,8 @@ test_malformed_lines_and_first_conditions(void **state)
 	assert_string_equal(ex, "second");
 	free(ex);
 	c = store_first_conditions(st, id);
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(c, "canonical")));
-	cJSON_Delete(c);
+	assert_string_equal(c, "{\"canonical\":true}");
+	free(c);
 	store_close(st);
 }
 

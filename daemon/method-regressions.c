@@ -1,0 +1,101 @@
+/*
+ * method-regressions.c -- "regressions.list": sessions that regressed
+ * against their baselines, and change points over each suite's history.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "benchd.h"
+#include "conf.h"
+#include "stats.h"
+#include "store.h"
+
+#define CP_WINDOW	50
+#define CP_MAX_P	0.001
+#define CP_MAX		64
+
+struct cp_arg {
+	const struct suite	*su;
+	cJSON			*out;
+};
+
+/*
+ * Change points over one history of session wall means (E-divisive,
+ * t-test).  A step smaller than the suite's noise threshold is not
+ * reported: on a long noisy history the test finds tiny "significant"
+ * segments.
+ */
+static void
+change_points_of(void *arg, const char *ptext, const int64_t *ids,
+    const double *means, size_t n)
+{
+	const struct suite	*su = ((struct cp_arg *)arg)->su;
+	cJSON			*out = ((struct cp_arg *)arg)->out, *o;
+	struct stats_cp		 cp[CP_MAX];
+	size_t			 k, i;
+
+	k = n >= 2 ? stats_change_points(means, n, CP_WINDOW, CP_MAX_P, cp,
+	    CP_MAX) : 0;
+	if (k > CP_MAX)
+		k = CP_MAX;	/* it counts them all, fills in CP_MAX */
+	for (i = 0; i < k; i++) {
+		if (!(fabs(cp[i].rel) >= su->noise))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "suite", su->name);
+		cJSON_AddItemToObject(o, "params", wire_params(ptext));
+		cJSON_AddNumberToObject(o, "session", (double)ids[cp[i].index]);
+		cJSON_AddNumberToObject(o, "before",
+		    (double)ids[cp[i].index - 1]);
+		cJSON_AddNumberToObject(o, "mean_before", cp[i].mean_before);
+		cJSON_AddNumberToObject(o, "mean_after", cp[i].mean_after);
+		cJSON_AddNumberToObject(o, "change", cp[i].rel);
+		cJSON_AddNumberToObject(o, "p", cp[i].p);
+		cJSON_AddItemToArray(out, o);
+	}
+}
+
+/* Each set of parameter values is its own history. */
+static void
+change_points(const struct suite *su, cJSON *out)
+{
+	struct cp_arg	a = { su, out };
+
+	store_suite_series(db, su->name, change_points_of, &a);
+}
+
+static int
+regressions_exec(struct client *c, const cJSON *params, cJSON **result,
+    struct rpc_error *e)
+{
+	const struct suite	*su = NULL;
+	struct session_list	 l;
+	const char		*suite = NULL;
+	cJSON			*cps, *a;
+	size_t			 i;
+
+	if (rpc_param_string(params, "suite", 200, &suite, e) < 0)
+		return (-1);
+	if (suite != NULL && (su = conf_suite(cfg, suite)) == NULL)
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
+		    "no suite named \"%.200s\"", suite));
+	if (store_regressions(db, suite, &l) != 0)
+		return (rpc_storage_read(e));
+	*result = cJSON_CreateObject();
+	a = cJSON_AddArrayToObject(*result, "regressions");
+	for (i = 0; i < l.n; i++)
+		cJSON_AddItemToArray(a, wire_session(&l.v[i]));
+	session_list_free(&l);
+	cps = cJSON_AddArrayToObject(*result, "change_points");
+	if (suite != NULL)
+		change_points(su, cps);
+	else
+		for (i = 0; i < cfg->nsuites; i++)
+			change_points(&cfg->suites[i], cps);
+	return (0);
+}
+
+const struct rpc_method method_regressions_list = { "regressions.list", 0,
+    regressions_exec };

@@ -1,0 +1,108 @@
+/*
+ * rules.c -- the stopping rule, the verdict rule and the gate's decision.
+ * Each is a pure function of its arguments; docs/METHODOLOGY.md states
+ * them and tests/unit/test-rules.c holds them to it.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+#include "stats.h"
+#include "xmalloc.h"
+
+static const char *verdict_names[] = {
+	[VERDICT_NONE] = "none",
+	[VERDICT_SAME] = "same",
+	[VERDICT_REGRESSED] = "regressed",
+	[VERDICT_IMPROVED] = "improved",
+	[VERDICT_INCONCLUSIVE] = "inconclusive",
+	[VERDICT_INCOMPARABLE] = "incomparable",
+};
+
+const char *
+verdict_name(enum verdict v)
+{
+	return (verdict_names[v]);
+}
+
+enum verdict
+verdict_parse(const char *s)
+{
+	size_t	i;
+
+	for (i = VERDICT_SAME; s != NULL &&
+	    i < sizeof verdict_names / sizeof verdict_names[0]; i++)
+		if (strcmp(s, verdict_names[i]) == 0)
+			return ((enum verdict)i);
+	return (VERDICT_NONE);
+}
+
+enum verdict
+rule_verdict(double p, double lo, double hi, double noise,
+    enum verdict_why *why)
+{
+	enum verdict_why	w;
+	enum verdict		v;
+
+	if (!isfinite(p) || !isfinite(lo) || !isfinite(hi)) {
+		w = WHY_UNDEFINED;
+		v = VERDICT_INCONCLUSIVE;
+	} else if (p < RULE_SIGNIFICANCE && lo > noise) {
+		w = WHY_ABOVE_NOISE;
+		v = VERDICT_REGRESSED;
+	} else if (p < RULE_SIGNIFICANCE && hi < -noise) {
+		w = WHY_BELOW_NOISE;
+		v = VERDICT_IMPROVED;
+	} else if (p >= RULE_SIGNIFICANCE && lo >= -noise && hi <= noise) {
+		w = WHY_WITHIN_NOISE;
+		v = VERDICT_SAME;
+	} else {
+		w = WHY_STRADDLES;
+		v = VERDICT_INCONCLUSIVE;
+	}
+	if (why != NULL)
+		*why = w;
+	return (v);
+}
+
+int
+rule_stop(const double *wall, size_t n, int runs, int max_runs,
+    double cv_target, char **unstable)
+{
+	struct stats_summary	sum;
+
+	*unstable = NULL;
+	if (n < (size_t)runs)
+		return (0);
+	if (n < 2 || stats_summarize(wall, n, &sum) != 0 ||
+	    !(sum.cv > cv_target))
+		return (1);
+	if (n < (size_t)max_runs)
+		return (0);
+	xasprintf(unstable, "CV %.2f%% still above the %.2f%% target after "
+	    "%zu runs (95%% CI of the mean ±%.2f%%)", sum.cv * 100,
+	    cv_target * 100, n, sum.ci_half / sum.mean * 100);
+	return (1);
+}
+
+enum gate_decision
+rule_gate(enum gate_policy policy, int canonical, const char *failing,
+    double waited, int wait_timeout, char **reason)
+{
+	*reason = NULL;
+	if (canonical || policy == POLICY_WARN)
+		return (GATE_PASS);
+	if (policy == POLICY_REFUSE) {
+		xasprintf(reason, "conditions not canonical: %s", failing);
+		return (GATE_FAIL);
+	}
+	if (waited >= wait_timeout) {
+		xasprintf(reason, "conditions not canonical after waiting "
+		    "%d s: %s", wait_timeout, failing);
+		return (GATE_FAIL);
+	}
+	return (GATE_WAIT);
+}

@@ -1,0 +1,78 @@
+/*
+ * rules.h -- the rules that decide benchd's words about numbers: when a
+ * session has run enough, whether a change is a regression, whether the
+ * conditions let a run go.  Pure functions, no globals: unit-tested in
+ * tests/unit/test-rules.c.
+ */
+#ifndef BENCHD_RULES_H
+#define BENCHD_RULES_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+#define RULE_SIGNIFICANCE	0.05	/* p below this is significant */
+
+/* What a comparison says of one metric (and what a session stores). */
+enum verdict {
+	VERDICT_NONE,		/* no comparison was made */
+	VERDICT_SAME,
+	VERDICT_REGRESSED,
+	VERDICT_IMPROVED,
+	VERDICT_INCONCLUSIVE,
+	VERDICT_INCOMPARABLE
+};
+
+/* Why a verdict was given, for logs and for the reasons of a verdict. */
+enum verdict_why {
+	WHY_UNDEFINED,		/* a figure is missing: fewer than 2 runs */
+	WHY_ABOVE_NOISE,	/* p < 0.05, the whole CI above +noise */
+	WHY_BELOW_NOISE,	/* p < 0.05, the whole CI below -noise */
+	WHY_WITHIN_NOISE,	/* p >= 0.05, the whole CI within +-noise */
+	WHY_STRADDLES		/* anything else: queue more runs */
+};
+
+const char	*verdict_name(enum verdict);
+/* The verdict a name stands for; VERDICT_NONE for NULL or unknown. */
+enum verdict	 verdict_parse(const char *);
+
+/*
+ * The verdict on a relative change (higher is worse) with Welch's p and
+ * the 95% CI [lo, hi] of the change, against the noise threshold:
+ *
+ *   regressed	p < 0.05 and lo > +noise
+ *   improved	p < 0.05 and hi < -noise
+ *   same	p >= 0.05 and -noise <= lo, hi <= +noise
+ *   inconclusive	anything else, or any figure not finite
+ *
+ * *why (may be NULL) says which line applied.
+ */
+enum verdict	 rule_verdict(double p, double lo, double hi, double noise,
+		     enum verdict_why *why);
+
+/*
+ * The stopping rule over the wall times of the n measured runs so far:
+ * `runs` runs, then one more while the coefficient of variation is above
+ * cv_target, up to max_runs.  0: run another.  1: done; *unstable is then
+ * NULL, or (caller frees) why the target was never met.
+ */
+int		 rule_stop(const double *wall, size_t n, int runs,
+		     int max_runs, double cv_target, char **unstable);
+
+/* What the canonical-conditions gate does next. */
+enum gate_decision {
+	GATE_PASS,		/* run (canonical, or policy=warn) */
+	GATE_WAIT,		/* policy=wait: check again later */
+	GATE_FAIL		/* refuse: the session fails */
+};
+
+/*
+ * The gate's decision: canonical runs; otherwise policy warn runs, refuse
+ * fails at once, wait waits until waited (seconds) reaches wait_timeout.
+ * On GATE_FAIL, *reason (caller frees) says why, quoting failing.
+ */
+enum gate_decision rule_gate(enum gate_policy, int canonical,
+		     const char *failing, double waited, int wait_timeout,
+		     char **reason);
+
+#endif

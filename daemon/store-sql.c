@@ -1,0 +1,224 @@
+/*
+ * store-sql.c -- every statement benchd runs, prepared once and reused,
+ * and the binding and column helpers the store-*.c files share.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "store-int.h"
+#include "xmalloc.h"
+
+#define SESSION_COLS \
+	"s.id, s.suite, s.params, s.label, s.rev, s.dirty, s.state, " \
+	"s.reason, s.warmup, s.runs, s.max_runs, s.cv_target, s.queued_at, " \
+	"s.started_at, s.finished_at, s.queued_by, " \
+	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
+	"AND r.kind = 'measured'), " \
+	"(SELECT count(*) FROM runs r WHERE r.session_id = s.id " \
+	"AND r.kind = 'warmup'), " \
+	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
+	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice, " \
+	"s.suite_hash"
+
+const char *const stmt_sql[S_COUNT] = {
+	[S_SESSION_INSERT] =
+	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
+	    "max_runs, cv_target, queued_at, queued_by) VALUES (:suite, "
+	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :now, :by)",
+	[S_SESSION_START] =
+	    "UPDATE sessions SET state = 'running', started_at = :now, "
+	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
+	    "dirty = :dirty, cpus = :cpus, nice = :nice, fingerprint = :fp, "
+	    "command = :cmd WHERE id = :id",
+	[S_SESSION_FINISH] =
+	    "UPDATE sessions SET state = :state, reason = :reason, "
+	    "finished_at = :now, pgid = NULL, wall_mean = (" WALL_MEAN ") "
+	    "WHERE id = :id",
+	[S_NEXT_QUEUED] =
+	    "SELECT id FROM sessions WHERE state = 'queued' ORDER BY id "
+	    "LIMIT 1",
+	[S_RUN_INSERT] =
+	    "INSERT INTO runs (session_id, seq, kind, iteration, started_at, "
+	    "wall_ns, utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw, "
+	    "nivcsw, inblock, oublock, exit_code, signal, timed_out, "
+	    "stdout_tail, stderr_tail, canonical, conditions, throttle_delta, "
+	    "timing_malformed, timing_example) VALUES (:session, :seq, :kind, "
+	    ":iter, :started, :wall, :utime, :stime, :maxrss, :minflt, "
+	    ":majflt, :nvcsw, :nivcsw, :inblock, :oublock, :exit, :signal, "
+	    ":timedout, :out, :err, :canonical, :conditions, :throttle, "
+	    ":malformed, :example)",
+	[S_PHASE_INSERT] =
+	    "INSERT INTO run_phases (run_id, prefix, phase, ord, count, "
+	    "total_ns, max_ns) VALUES (:run, :prefix, :phase, :ord, :count, "
+	    ":total, :max)",
+	[S_SESSION_GET] =
+	    "SELECT " SESSION_COLS " FROM sessions s WHERE s.id = :id",
+	[S_SESSION_LIST] =
+	    "SELECT * FROM (SELECT " SESSION_COLS " FROM sessions s "
+	    "ORDER BY s.id DESC LIMIT :last) ORDER BY 1",
+	[S_SESSION_LIST_SUITE] =
+	    "SELECT * FROM (SELECT " SESSION_COLS " FROM sessions s "
+	    "WHERE s.suite = :suite ORDER BY s.id DESC LIMIT :last) ORDER BY 1",
+	[S_QUEUE_LIST] =
+	    "SELECT " SESSION_COLS " FROM sessions s WHERE s.state = 'queued' "
+	    "ORDER BY s.id",
+	[S_RUNS] =
+	    "SELECT seq, kind, iteration, started_at, wall_ns, utime_us, "
+	    "stime_us, maxrss_kb, minflt, majflt, nvcsw, nivcsw, inblock, "
+	    "oublock, exit_code, signal, timed_out, stdout_tail, stderr_tail, "
+	    "canonical, conditions, throttle_delta, timing_malformed, "
+	    "timing_example FROM runs WHERE session_id = :id ORDER BY seq",
+	[S_MEASURED] =
+	    "SELECT wall_ns, utime_us, stime_us, maxrss_kb FROM runs "
+	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
+	    "AND timed_out = 0 ORDER BY seq",
+	[S_RUN_PHASES] =
+	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
+	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
+	    "WHERE r.session_id = :id ORDER BY r.seq, p.ord",
+	[S_SESSION_PHASES] =
+	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
+	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
+	    "WHERE r.session_id = :id AND r.kind = 'measured' "
+	    "AND r.exit_code = 0 AND r.timed_out = 0 ORDER BY r.seq, p.ord",
+	[S_SESSION_VERDICT] =
+	    "UPDATE sessions SET baseline_id = :base, verdict = :verdict, "
+	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
+	    "WHERE id = :id",
+	[S_BASELINE_INSERT] =
+	    "INSERT INTO baselines (suite, params, session_id, set_by, set_at) "
+	    "VALUES (:suite, :params, :session, :by, :now)",
+	[S_BASELINE_CURRENT] =
+	    "SELECT session_id FROM baselines WHERE suite = :suite "
+	    "AND params = :params ORDER BY id DESC LIMIT 1",
+	[S_BASELINE_HISTORY] =
+	    "SELECT session_id, set_by, set_at FROM baselines "
+	    "WHERE suite = :suite AND params = :params ORDER BY id DESC",
+	[S_BASELINE_SUITES] =
+	    "SELECT DISTINCT suite, params FROM baselines "
+	    "WHERE :suite IS NULL OR suite = :suite ORDER BY suite, params",
+	[S_LATEST_COMPLETED] =
+	    "SELECT id FROM sessions WHERE suite = :suite AND params = :params "
+	    "AND state IN ('completed', 'unstable') ORDER BY id DESC LIMIT 1",
+	[S_REGRESSIONS] =
+	    "SELECT " SESSION_COLS " FROM sessions s "
+	    "WHERE s.verdict = 'regressed' "
+	    "AND (:suite IS NULL OR s.suite = :suite) "
+	    "AND s.finished_at >= coalesce((SELECT max(b.set_at) "
+	    "FROM baselines b WHERE b.suite = s.suite AND "
+	    "b.params = s.params), 0) ORDER BY s.id",
+	[S_SUITE_MEANS] =
+	    "SELECT id, wall_mean FROM sessions WHERE suite = :suite "
+	    "AND params = :params AND state IN ('completed', 'unstable') "
+	    "AND wall_mean IS NOT NULL ORDER BY id",
+	[S_SESSION_MALFORMED] =
+	    "SELECT coalesce(sum(timing_malformed), 0), (SELECT "
+	    "timing_example FROM runs WHERE session_id = :id AND "
+	    "kind = 'measured' AND timing_example IS NOT NULL ORDER BY seq "
+	    "LIMIT 1) FROM runs WHERE session_id = :id AND kind = 'measured'",
+	[S_FIRST_CONDITIONS] =
+	    "SELECT conditions FROM runs WHERE session_id = :id "
+	    "AND kind = 'measured' ORDER BY seq LIMIT 1",
+	[S_SUITE_SERIES] =
+	    "SELECT params, id, wall_mean FROM sessions WHERE suite = :suite "
+	    "AND state IN ('completed', 'unstable') AND wall_mean IS NOT NULL "
+	    "ORDER BY params, id",
+	[S_PROFILE_REQUEST] =
+	    "INSERT INTO profiles (session_id, state) VALUES (:id, 'requested')",
+	[S_PROFILE_REQUESTED] =
+	    "SELECT 1 FROM profiles WHERE session_id = :id "
+	    "AND state = 'requested'",
+	[S_PROFILE_PUT] =
+	    "INSERT OR REPLACE INTO profiles (session_id, state, reason, event, "
+	    "frequency, samples, stacks, skipped, wall_ns, folded, folded_size, "
+	    "recorded_at) VALUES (:id, :state, :reason, :event, :freq, "
+	    ":samples, :stacks, :skipped, :wall, :folded, :size, :now)",
+	[S_PROFILE_GET] =
+	    "SELECT state, reason, event, frequency, samples, stacks, skipped, "
+	    "wall_ns, folded_size, folded FROM profiles WHERE session_id = :id",
+};
+
+/* The cached statement, reset and with its bindings cleared. */
+sqlite3_stmt *
+store_stmt(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt	*s = st->stmt[id];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+			fatalx("prepare: %s: %s", stmt_sql[id],
+			    sqlite3_errmsg(st->db));
+		st->stmt[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return (s);
+}
+
+/* Run a write statement; log and return -1 when SQLite refuses it. */
+int
+store_step_done(struct store *st, sqlite3_stmt *s)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("database: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	return (0);
+}
+
+void
+bind_int(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, name), v);
+}
+
+/* A double; NaN (not known) binds NULL. */
+void
+bind_real(sqlite3_stmt *s, const char *name, double v)
+{
+	int	idx = sqlite3_bind_parameter_index(s, name);
+
+	if (v != v)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_double(s, idx, v);
+}
+
+void
+bind_text(sqlite3_stmt *s, const char *name, const char *v)
+{
+	int	idx = sqlite3_bind_parameter_index(s, name);
+
+	if (v == NULL)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_text(s, idx, v, -1, SQLITE_TRANSIENT);
+}
+
+/* A text column as a fresh string, NULL for NULL. */
+char *
+column_dup(sqlite3_stmt *s, int col)
+{
+	const char	*v = (const char *)sqlite3_column_text(s, col);
+
+	return (v != NULL ? xstrdup(v) : NULL);
+}
+
+/* An integer column, or dflt when it is NULL. */
+int64_t
+column_int_or(sqlite3_stmt *s, int col, int64_t dflt)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return (dflt);
+	return (sqlite3_column_int64(s, col));
+}

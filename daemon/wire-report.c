@@ -1,0 +1,192 @@
+/*
+ * wire-report.c -- the protocol's JSON for what benchd works out rather
+ * than stores: a comparison, a phase table, the progress of the session
+ * in flight and the state of a held write; and the notifications.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "benchd.h"
+#include "compare.h"
+#include "session.h"
+#include "store.h"
+
+static cJSON *
+side_json(const struct cmp_side *s)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "n", (double)s->n);
+	wire_num(o, "mean", s->mean);
+	wire_num(o, "stddev", s->stddev);
+	return (o);
+}
+
+static cJSON *
+metric_json(const struct cmp_metric *m)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", m->name);
+	cJSON_AddStringToObject(o, "unit", m->unit);
+	cJSON_AddItemToObject(o, "a", side_json(&m->a));
+	cJSON_AddItemToObject(o, "b", side_json(&m->b));
+	wire_num(o, "change", m->change);
+	wire_num(o, "ci_low", m->ci_low);
+	wire_num(o, "ci_high", m->ci_high);
+	wire_num(o, "p_welch", m->p_welch);
+	wire_num(o, "p_mwu", m->p_mwu);
+	cJSON_AddStringToObject(o, "verdict", verdict_name(m->verdict));
+	if (m->prefix != NULL)
+		cJSON_AddStringToObject(o, "prefix", m->prefix);
+	return (o);
+}
+
+/* ["different suites", ...]: why two sessions are not comparable. */
+cJSON *
+wire_compare_flags(unsigned int flags)
+{
+	cJSON		*a = cJSON_CreateArray();
+	unsigned int	 i;
+
+	for (i = 0; i < CMP_NFLAGS; i++)
+		if (flags & (1U << i))
+			cJSON_AddItemToArray(a, cJSON_CreateString(
+			    compare_flag_text(1U << i)));
+	return (a);
+}
+
+/* The session.compare result. */
+cJSON *
+wire_comparison(const struct comparison *c)
+{
+	cJSON	*out = cJSON_CreateObject(), *a, *e;
+	size_t	 i;
+
+	cJSON_AddNumberToObject(out, "a", (double)c->a);
+	cJSON_AddNumberToObject(out, "b", (double)c->b);
+	cJSON_AddNumberToObject(out, "noise", c->noise);
+	cJSON_AddItemToObject(out, "flags", wire_compare_flags(c->flags));
+	a = cJSON_AddArrayToObject(out, "metrics");
+	for (i = 0; i < CMP_NMETRICS; i++)
+		cJSON_AddItemToArray(a, metric_json(&c->metrics[i]));
+	a = cJSON_AddArrayToObject(out, "phases");
+	for (i = 0; i < c->nphases; i++)
+		cJSON_AddItemToArray(a, metric_json(&c->phases[i]));
+	a = cJSON_AddArrayToObject(out, "explain");
+	for (i = 0; i < c->nexplain; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "prefix", c->explain[i].prefix);
+		cJSON_AddStringToObject(e, "phase", c->explain[i].phase);
+		cJSON_AddNumberToObject(e, "delta", c->explain[i].delta);
+		cJSON_AddNumberToObject(e, "share", c->explain[i].share);
+		cJSON_AddStringToObject(e, "verdict",
+		    verdict_name(c->explain[i].verdict));
+		cJSON_AddItemToArray(a, e);
+	}
+	return (out);
+}
+
+/* The session.phases result. */
+cJSON *
+wire_phases(int64_t id, const struct phase_report *r)
+{
+	const struct phase_row	*p;
+	cJSON			*out = cJSON_CreateObject(), *a, *o;
+	size_t			 i;
+
+	cJSON_AddNumberToObject(out, "id", (double)id);
+	cJSON_AddNumberToObject(out, "runs", (double)r->runs);
+	a = cJSON_AddArrayToObject(out, "phases");
+	for (i = 0; i < r->nrows; i++) {
+		p = &r->rows[i];
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "prefix", p->prefix);
+		cJSON_AddStringToObject(o, "phase", p->phase);
+		cJSON_AddNumberToObject(o, "count", p->count);
+		wire_num(o, "mean", p->mean);
+		wire_num(o, "stddev", p->stddev);
+		cJSON_AddNumberToObject(o, "max", p->max);
+		wire_num(o, "share", p->share);
+		cJSON_AddItemToArray(a, o);
+	}
+	cJSON_AddNumberToObject(out, "total", r->total);
+	wire_num(out, "wall", r->wall);
+	wire_num(out, "cpu", r->cpu);
+	wire_num(out, "coverage", r->coverage);
+	if (r->agrees >= 0)
+		cJSON_AddBoolToObject(out, "agrees", r->agrees);
+	else
+		cJSON_AddNullToObject(out, "agrees");
+	wire_num(out, "cpu_coverage", r->cpu_coverage);
+	cJSON_AddNumberToObject(out, "malformed", r->malformed);
+	wire_text(out, "malformed_example", r->malformed_example);
+	return (out);
+}
+
+/* What the session in flight is doing (status, session.get). */
+cJSON *
+wire_progress(const struct sched_progress *p)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "phase", p->phase);
+	if (p->waiting != NULL) {
+		cJSON_AddStringToObject(o, "waiting", p->waiting);
+		wire_time(o, "since", p->since);
+	}
+	cJSON_AddNumberToObject(o, "run", p->run);
+	cJSON_AddNumberToObject(o, "of", p->of);
+	if (p->last_wall > 0)
+		cJSON_AddNumberToObject(o, "last_wall", p->last_wall);
+	else
+		cJSON_AddNullToObject(o, "last_wall");
+	return (o);
+}
+
+/* status's storage: {"ok": true}, or what is held, why, since when. */
+cJSON *
+wire_hold(const struct hold_status *h)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "ok", !h->held);
+	if (!h->held)
+		return (o);
+	cJSON_AddStringToObject(o, "held", h->what);
+	cJSON_AddStringToObject(o, "error", h->error);
+	wire_time(o, "since", h->since);
+	cJSON_AddNumberToObject(o, "retry", h->retry);
+	return (o);
+}
+
+/* session.progress to the subscribers of the session in flight. */
+void
+wire_notify_progress(int64_t id, const struct sched_progress *p)
+{
+	cJSON	*o = wire_progress(p);
+
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddStringToObject(o, "state", "running");
+	server_notify(id, "session.progress", o);
+}
+
+/* session.finished: {"id", "state", "reason"}. */
+cJSON *
+wire_finished(int64_t id, enum session_state state, const char *reason)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddStringToObject(o, "state", session_state_name(state));
+	wire_text(o, "reason", reason);
+	return (o);
+}
+
+void
+wire_notify_finished(int64_t id, enum session_state state,
+    const char *reason)
+{
+	server_notify(id, "session.finished", wire_finished(id, state, reason));
+}
