@@ -50,18 +50,6 @@ log_init(const char *progname, int verbosity)
 	log_journal = log_is_journal();
 }
 
-void
-log_set_verbosity(int verbosity)
-{
-	log_level = verbosity;
-}
-
-int
-log_verbosity(void)
-{
-	return (log_level);
-}
-
 static void
 log_vemit(int pri, const char *fmt, va_list ap, const char *err)
 {

@@ -59,5 +59,24 @@ def protocol_documents_every_error_code():
     assert listed == sent, (listed ^ sent)
 
 
+@test
+def protocol_access_names_every_admin_method():
+    # The methods whose table entry says admin are those the Access
+    # section of PROTOCOL.md names, no more and no fewer.
+    admin = set()
+    for path in glob.glob(os.path.join(SRCDIR, "daemon", "method-*.c")):
+        with open(path) as f:
+            admin |= set(re.findall(
+                r'rpc_method\s+\w+\s*=\s*\{\s*"([a-z.]+)",\s*1,',
+                f.read()))
+    assert "session.queue" in admin, admin
+    with open(os.path.join(SRCDIR, "docs", "PROTOCOL.md")) as f:
+        doc = f.read()
+    access = doc[doc.index("## Access"):]
+    access = access[:access.index("\n## ", 1)]
+    named = set(re.findall(r"`([a-z]+\.[a-z]+)`", access))
+    assert named == admin, (named ^ admin)
+
+
 if __name__ == "__main__":
     main(limit=60)
