@@ -280,6 +280,8 @@ sched_record_run(struct srun *s, struct fsm_input *next)
 	row.canonical = s->canonical;
 	row.conditions = s->snapshot;
 	row.throttle_delta = s->throttle_delta;
+	row.cg_user_us = row.cg_system_us = row.cpu_stall_us = -1;
+	row.io_stall_us = row.mem_peak_kb = -1;
 	if (s->timing != NULL) {
 		row.timing_malformed = timing_malformed(s->timing);
 		row.timing_example = timing_malformed_example(s->timing);

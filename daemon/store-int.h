@@ -9,7 +9,7 @@
 /* A session's wall mean as 005-indexes.sql keeps it (sessions.wall_mean). */
 #define WALL_MEAN \
 	"SELECT avg(r.wall_ns) / 1e9 FROM runs r WHERE r.session_id = " \
-	"sessions.id AND r.kind = 'measured'"
+	"sessions.id AND r.kind = 'measured' AND r.disturbed = 0"
 
 enum stmt_id {
 	S_SESSION_INSERT,

@@ -61,6 +61,8 @@ session_row_read(sqlite3_stmt *s, struct session_row *r)
 	r->cpus = column_dup(s, 25);
 	r->nice = column_int_or(s, 26, STORE_NONE);
 	r->suite_hash = column_dup(s, 27);
+	r->cgroup = column_dup(s, 28);
+	r->max_stall = column_real(s, 29);
 }
 
 void
@@ -75,6 +77,7 @@ session_row_free(struct session_row *r)
 	free(r->fingerprint);
 	free(r->cpus);
 	free(r->suite_hash);
+	free(r->cgroup);
 	memset(r, 0, sizeof *r);
 }
 
@@ -224,6 +227,12 @@ run_row_read(sqlite3_stmt *s, struct run_row *r)
 	r->throttle_delta = column_int_or(s, 21, -1);
 	r->timing_malformed = (uint64_t)sqlite3_column_int64(s, 22);
 	r->timing_example = column_dup(s, 23);
+	r->cg_user_us = column_int_or(s, 24, -1);
+	r->cg_system_us = column_int_or(s, 25, -1);
+	r->cpu_stall_us = column_int_or(s, 26, -1);
+	r->io_stall_us = column_int_or(s, 27, -1);
+	r->mem_peak_kb = column_int_or(s, 28, -1);
+	r->disturbed = sqlite3_column_int(s, 29);
 }
 
 /* Every run of a session, in order, with its phases. */
@@ -280,7 +289,8 @@ run_list_free(struct run_list *l)
 int
 run_counted(const struct run_row *r)
 {
-	return (!r->warmup && r->exit_code == 0 && !r->timed_out);
+	return (!r->warmup && r->exit_code == 0 && !r->timed_out &&
+	    !r->disturbed);
 }
 
 /* Every phase row of the session's measured runs, in run order. */

@@ -24,7 +24,7 @@
 	"AND r.kind = 'warmup'), " \
 	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
 	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice, " \
-	"s.suite_hash"
+	"s.suite_hash, s.cgroup, s.max_stall"
 
 const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
@@ -35,7 +35,8 @@ const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE sessions SET state = 'running', started_at = :now, "
 	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
 	    "dirty = :dirty, cpus = :cpus, nice = :nice, fingerprint = :fp, "
-	    "command = :cmd WHERE id = :id",
+	    "command = :cmd, cgroup = :cgroup, max_stall = :max_stall "
+	    "WHERE id = :id",
 	[S_SESSION_FINISH] =
 	    "UPDATE sessions SET state = :state, reason = :reason, "
 	    "finished_at = :now, pgid = NULL, wall_mean = (" WALL_MEAN ") "
@@ -48,11 +49,13 @@ const char *const stmt_sql[S_COUNT] = {
 	    "wall_ns, utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw, "
 	    "nivcsw, inblock, oublock, exit_code, signal, timed_out, "
 	    "stdout_tail, stderr_tail, canonical, conditions, throttle_delta, "
-	    "timing_malformed, timing_example) VALUES (:session, :seq, :kind, "
-	    ":iter, :started, :wall, :utime, :stime, :maxrss, :minflt, "
-	    ":majflt, :nvcsw, :nivcsw, :inblock, :oublock, :exit, :signal, "
-	    ":timedout, :out, :err, :canonical, :conditions, :throttle, "
-	    ":malformed, :example)",
+	    "timing_malformed, timing_example, cg_user_us, cg_system_us, "
+	    "cpu_stall_us, io_stall_us, mem_peak_kb, disturbed) VALUES "
+	    "(:session, :seq, :kind, :iter, :started, :wall, :utime, :stime, "
+	    ":maxrss, :minflt, :majflt, :nvcsw, :nivcsw, :inblock, :oublock, "
+	    ":exit, :signal, :timedout, :out, :err, :canonical, :conditions, "
+	    ":throttle, :malformed, :example, :cg_user, :cg_system, :stall, "
+	    ":io_stall, :mem_peak, :disturbed)",
 	[S_PHASE_INSERT] =
 	    "INSERT INTO run_phases (run_id, prefix, phase, ord, count, "
 	    "total_ns, max_ns) VALUES (:run, :prefix, :phase, :ord, :count, "
@@ -73,11 +76,13 @@ const char *const stmt_sql[S_COUNT] = {
 	    "stime_us, maxrss_kb, minflt, majflt, nvcsw, nivcsw, inblock, "
 	    "oublock, exit_code, signal, timed_out, stdout_tail, stderr_tail, "
 	    "canonical, conditions, throttle_delta, timing_malformed, "
-	    "timing_example FROM runs WHERE session_id = :id ORDER BY seq",
+	    "timing_example, cg_user_us, cg_system_us, cpu_stall_us, "
+	    "io_stall_us, mem_peak_kb, disturbed FROM runs "
+	    "WHERE session_id = :id ORDER BY seq",
 	[S_MEASURED] =
 	    "SELECT wall_ns, utime_us, stime_us, maxrss_kb FROM runs "
 	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
-	    "AND timed_out = 0 ORDER BY seq",
+	    "AND timed_out = 0 AND disturbed = 0 ORDER BY seq",
 	[S_RUN_PHASES] =
 	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
 	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
@@ -86,7 +91,8 @@ const char *const stmt_sql[S_COUNT] = {
 	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
 	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
 	    "WHERE r.session_id = :id AND r.kind = 'measured' "
-	    "AND r.exit_code = 0 AND r.timed_out = 0 ORDER BY r.seq, p.ord",
+	    "AND r.exit_code = 0 AND r.timed_out = 0 AND r.disturbed = 0 "
+	    "ORDER BY r.seq, p.ord",
 	[S_SESSION_VERDICT] =
 	    "UPDATE sessions SET baseline_id = :base, verdict = :verdict, "
 	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "

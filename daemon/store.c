@@ -277,6 +277,8 @@ store_session_start(struct store *st, int64_t id, const struct session_start *ss
 		bind_int(s, ":dirty", ss->dirty);
 	bind_text(s, ":fp", ss->fingerprint);
 	bind_text(s, ":cmd", ss->command);
+	bind_text(s, ":cgroup", ss->cgroup);
+	bind_real(s, ":max_stall", ss->max_stall);
 	return (store_step_done(st, s));
 }
 
@@ -311,6 +313,14 @@ tv_us(const struct timeval *tv)
 	return ((int64_t)tv->tv_sec * 1000000 + tv->tv_usec);
 }
 
+/* A figure that may be unavailable (-1): NULL then. */
+static void
+bind_known(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	if (v >= 0)
+		bind_int(s, name, v);
+}
+
 /* Bind the run's columns; the phases follow in the same transaction. */
 static void
 bind_run(sqlite3_stmt *s, int64_t session, const struct run_row *r)
@@ -343,6 +353,12 @@ bind_run(sqlite3_stmt *s, int64_t session, const struct run_row *r)
 		bind_int(s, ":throttle", r->throttle_delta);
 	bind_int(s, ":malformed", (int64_t)r->timing_malformed);
 	bind_text(s, ":example", r->timing_example);
+	bind_known(s, ":cg_user", r->cg_user_us);
+	bind_known(s, ":cg_system", r->cg_system_us);
+	bind_known(s, ":stall", r->cpu_stall_us);
+	bind_known(s, ":io_stall", r->io_stall_us);
+	bind_known(s, ":mem_peak", r->mem_peak_kb);
+	bind_int(s, ":disturbed", r->disturbed);
 }
 
 /* SQLite integers are signed: a saturated total stays the largest one. */

@@ -74,6 +74,8 @@ struct session_row {
 	char		*suite_hash;
 	char		*cpus;
 	int64_t		 nice;		/* STORE_NONE before the start */
+	char		*cgroup;	/* where its runs ran, or why not */
+	double		 max_stall;	/* NAN before the start */
 	/* The comparison with the baseline in force when it ended. */
 	enum verdict	 verdict;	/* VERDICT_NONE: none made */
 	int64_t		 baseline_id;	/* STORE_NONE */
@@ -125,6 +127,13 @@ struct run_row {
 	const char	*timing_example;
 	const struct run_phase *phases;
 	size_t		 nphases;
+	/* From the run's own cgroup; -1: not available. */
+	int64_t		 cg_user_us;	/* CPU time of the whole tree */
+	int64_t		 cg_system_us;
+	int64_t		 cpu_stall_us;	/* runnable, waiting for a CPU */
+	int64_t		 io_stall_us;
+	int64_t		 mem_peak_kb;
+	int		 disturbed;	/* stall share above max_stall */
 };
 
 struct run_list {
@@ -133,7 +142,7 @@ struct run_list {
 };
 
 void	run_list_free(struct run_list *);
-/* A run the statistics count: measured, exited 0, not timed out. */
+/* A run the statistics count: measured, exited 0, in time, undisturbed. */
 int	run_counted(const struct run_row *);
 
 /*
@@ -160,6 +169,8 @@ struct session_start {
 	int		 nice;
 	const char	*fingerprint;	/* JSON text */
 	const char	*command;	/* as a person would type it */
+	const char	*cgroup;	/* the runs' cgroups, or why none */
+	double		 max_stall;
 };
 
 /* A session's profile (store-profile.c). */

@@ -142,6 +142,8 @@ wire_session(const struct session_row *r)
 	cJSON_AddItemToObject(o, "fingerprint", wire_json_text(r->fingerprint));
 	wire_text(o, "cpus", r->cpus);
 	wire_int(o, "nice", r->nice);
+	wire_text(o, "cgroup", r->cgroup);
+	wire_num(o, "max_stall", r->max_stall);
 	if (r->verdict == VERDICT_NONE)
 		cJSON_AddNullToObject(o, "verdict");
 	else {
@@ -252,6 +254,13 @@ tv_us(const struct timeval *tv)
 	return ((int64_t)tv->tv_sec * 1000000 + tv->tv_usec);
 }
 
+/* Microseconds as seconds; -1 (not available) is null. */
+static void
+us_or_null(cJSON *o, const char *name, int64_t us)
+{
+	wire_num(o, name, us >= 0 ? us / 1e6 : NAN);
+}
+
 static cJSON *
 run_json(const struct run_row *r, int outlier)
 {
@@ -300,6 +309,15 @@ run_json(const struct run_row *r, int outlier)
 	cJSON_AddNumberToObject(o, "timing_malformed",
 	    (double)r->timing_malformed);
 	wire_text(o, "timing_example", r->timing_example);
+	us_or_null(o, "tree_user", r->cg_user_us);
+	us_or_null(o, "tree_sys", r->cg_system_us);
+	us_or_null(o, "cpu_stall", r->cpu_stall_us);
+	wire_num(o, "stall_share", r->cpu_stall_us >= 0 && r->wall_ns > 0 ?
+	    r->cpu_stall_us * 1e3 / r->wall_ns : NAN);
+	us_or_null(o, "io_stall", r->io_stall_us);
+	wire_int(o, "mem_peak_kb", r->mem_peak_kb >= 0 ? r->mem_peak_kb :
+	    STORE_NONE);
+	cJSON_AddBoolToObject(o, "disturbed", r->disturbed);
 	cJSON_AddNumberToObject(o, "outlier", outlier);
 	return (o);
 }

@@ -5,5 +5,6 @@ SCHEMA_FILES = \
 	%reldir%/003-baselines.sql \
 	%reldir%/004-profiles.sql \
 	%reldir%/005-indexes.sql \
-	%reldir%/006-profile-settle.sql
+	%reldir%/006-profile-settle.sql \
+	%reldir%/007-interference.sql
 EXTRA_DIST += $(SCHEMA_FILES)

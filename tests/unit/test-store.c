@@ -458,6 +458,64 @@ test_malformed_lines_and_first_conditions(void **state)
 	store_close(st);
 }
 
+/* Disturbed runs are kept, and left out of every figure; -1 is NULL. */
+static void
+test_disturbed_runs_are_left_out(void **state)
+{
+	struct store		*st;
+	struct session_start	 ss;
+	struct run_row		 r;
+	struct run_list		 l;
+	struct measured		 m;
+	struct session_row	 s;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 i;
+
+	st = store_open(path, &cause);
+	assert_non_null(st);
+	id = queue_one(st, "x");
+	memset(&ss, 0, sizeof ss);
+	ss.dirty = -1;
+	ss.cgroup = "unavailable: no cgroup2 mount";
+	ss.max_stall = 0.02;
+	assert_int_equal(store_session_start(st, id, &ss), 0);
+	for (i = 1; i <= 3; i++) {
+		memset(&r, 0, sizeof r);
+		r.seq = r.iteration = i;
+		r.wall_ns = (uint64_t)i * 1000000000;
+		r.cg_user_us = i == 1 ? -1 : 500000;
+		r.cg_system_us = r.io_stall_us = r.mem_peak_kb = -1;
+		r.cpu_stall_us = i == 2 ? 900000 : 0;
+		r.disturbed = i == 2;
+		assert_int_equal(store_run_insert(st, id, &r), 0);
+	}
+	assert_int_equal(store_measured(st, id, &m), 0);
+	assert_int_equal(m.n, 2);
+	assert_true(m.wall[0] == 1 && m.wall[1] == 3);
+	measured_free(&m);
+	assert_int_equal(store_runs(st, id, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_true(l.v[1].disturbed && !run_counted(&l.v[1]));
+	assert_true(l.v[0].cg_user_us == -1 && l.v[1].cg_user_us == 500000);
+	assert_true(l.v[1].cpu_stall_us == 900000 && l.v[0].mem_peak_kb == -1);
+	run_list_free(&l);
+	assert_int_equal(store_session_finish(st, id, SESSION_COMPLETED, NULL),
+	    0);
+	assert_true(query_double(path, "SELECT wall_mean FROM sessions "
+	    "WHERE id = 1") == 2.0);
+	assert_true(query_double(path, "SELECT count(*) FROM runs WHERE "
+	    "cg_user_us IS NULL") == 1);
+	assert_int_equal(store_session_get(st, id, &s), 0);
+	assert_string_equal(s.cgroup, "unavailable: no cgroup2 mount");
+	assert_true(s.max_stall == 0.02);
+	session_row_free(&s);
+	assert_true(plan_uses(path, "SELECT wall_ns FROM runs WHERE "
+	    "session_id = 1 AND kind = 'measured' AND exit_code = 0 AND "
+	    "timed_out = 0 AND disturbed = 0 ORDER BY seq", "runs_kind"));
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -485,6 +543,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_malformed_lines_and_first_conditions, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_disturbed_runs_are_left_out, setup, teardown),
 	};
 
 	alarm(30);
