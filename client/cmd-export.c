@@ -98,7 +98,10 @@ export_json_string(const char *s)
 	cJSON_Delete(item);
 }
 
-/* The measured runs that have a wall time, in the order they ran. */
+/*
+ * The measured runs that have a wall time, in the order they ran, but
+ * those another process disturbed: what benchd's statistics count.
+ */
 static size_t
 export_measured(const cJSON *runs, const cJSON ***vp)
 {
@@ -112,7 +115,8 @@ export_measured(const cJSON *runs, const cJSON ***vp)
 	cJSON_ArrayForEach(r, runs) {
 		kind = json_string(r, "kind");
 		if (kind != NULL && strcmp(kind, "measured") == 0 &&
-		    json_number(r, "wall", &wall) == 0)
+		    json_number(r, "wall", &wall) == 0 &&
+		    !json_bool(r, "disturbed"))
 			v[n++] = r;
 	}
 	*vp = v;
@@ -375,7 +379,7 @@ export_csv(cJSON **got, int count)
 	int		 i;
 
 	printf("session,suite,params,seq,kind,iteration,wall,user,sys,"
-	    "maxrss_kb,exit_code,signal,canonical\n");
+	    "maxrss_kb,exit_code,signal,canonical,stall_share,disturbed\n");
 	for (i = 0; i < count; i++) {
 		s = json_object(got[i], "session");
 		if (json_number(s, "id", &v) == 0)
@@ -404,7 +408,10 @@ export_csv(cJSON **got, int count)
 			canon = cJSON_GetObjectItemCaseSensitive(r,
 			    "canonical");
 			export_csv_field(!cJSON_IsBool(canon) ? "" :
-			    cJSON_IsTrue(canon) ? "true" : "false", 1);
+			    cJSON_IsTrue(canon) ? "true" : "false", 0);
+			export_csv_number(r, "stall_share");
+			export_csv_field(json_bool(r, "disturbed") ? "true" :
+			    "false", 1);
 		}
 		free(params);
 	}

@@ -1,6 +1,7 @@
 /*
  * cmd-runs.c -- runs ID: one row per run of a session, warmups marked,
- * with the conditions each ran under and its outlier flag.
+ * with the conditions each ran under, the share of its time it waited for
+ * a CPU (disturbed runs marked) and its outlier flag.
  */
 #include "config.h"
 
@@ -88,6 +89,20 @@ cmd_runs_outlier(const cJSON *r)
 	return ("");
 }
 
+/* The stall share as a percentage; "disturbed" after it when flagged. */
+static void
+cmd_runs_stall(struct table *t, const cJSON *r)
+{
+	double	v;
+
+	if (json_number(r, "stall_share", &v) != 0)
+		table_cell(t, "-");
+	else if (json_bool(r, "disturbed"))
+		table_cell(t, "%.1f%% disturbed", v * 100);
+	else
+		table_cell(t, "%.1f%%", v * 100);
+}
+
 /* "yes" when the run's conditions were canonical, "no" when not. */
 static void
 cmd_runs_canonical(struct table *t, const cJSON *r)
@@ -106,7 +121,7 @@ cmd_runs_legend(const cJSON *runs)
 {
 	const cJSON	*r;
 	const char	*kind;
-	int		 warmups = 0, outliers = 0, notcanon = 0;
+	int		 warmups = 0, outliers = 0, notcanon = 0, disturbed = 0;
 
 	cJSON_ArrayForEach(r, runs) {
 		kind = json_string(r, "kind");
@@ -117,8 +132,9 @@ cmd_runs_legend(const cJSON *runs)
 		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r,
 		    "canonical")))
 			notcanon++;
+		disturbed += json_bool(r, "disturbed");
 	}
-	if (warmups > 0 || outliers > 0 || notcanon > 0)
+	if (warmups > 0 || outliers > 0 || notcanon > 0 || disturbed > 0)
 		output_printf("\n");
 	if (warmups > 0)
 		output_printf("%d warmup run%s left out of every statistic.\n",
@@ -129,6 +145,11 @@ cmd_runs_legend(const cJSON *runs)
 	if (notcanon > 0)
 		output_printf("CANON no: the run went ahead (policy warn) "
 		    "while a condition check failed.\n");
+	if (disturbed > 0)
+		output_printf("STALL: the share of its wall time the run waited "
+		    "for a CPU; %d disturbed\nrun%s (above max_stall) left out "
+		    "of every statistic and replaced.\n", disturbed,
+		    disturbed == 1 ? " is" : "s are");
 }
 
 static int
@@ -195,6 +216,7 @@ cmd_runs_print(const cJSON *runs)
 	table_column(t, "EXIT", TABLE_RIGHT);
 	table_column(t, "CANON", TABLE_LEFT);
 	table_column(t, "THROTTLE", TABLE_RIGHT);
+	table_column(t, "STALL", TABLE_RIGHT);
 	table_column(t, "OUTLIER", TABLE_LEFT);
 	cJSON_ArrayForEach(r, runs) {
 		cmd_runs_int(t, r, "seq");
@@ -211,6 +233,7 @@ cmd_runs_print(const cJSON *runs)
 		cmd_runs_exit(t, r);
 		cmd_runs_canonical(t, r);
 		cmd_runs_int(t, r, "throttle_delta");
+		cmd_runs_stall(t, r);
 		table_cell(t, "%s", cmd_runs_outlier(r));
 	}
 	table_print(t);

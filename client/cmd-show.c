@@ -237,6 +237,47 @@ cmd_show_canonical(const cJSON *runs)
 }
 
 /*
+ * How long the measured runs waited for a CPU, from their cgroups, and
+ * how many another process disturbed.  Silent for a daemon that sends no
+ * stall at all.
+ */
+static void
+cmd_show_stall(const cJSON *runs)
+{
+	const cJSON	*r;
+	double		 v, max = 0;
+	int		 n = 0, known = 0, disturbed = 0;
+
+	cJSON_ArrayForEach(r, runs) {
+		if (!cmd_show_measured(r))
+			continue;
+		n++;
+		if (cJSON_GetObjectItemCaseSensitive(r, "stall_share") == NULL)
+			return;
+		if (json_number(r, "stall_share", &v) == 0) {
+			known++;
+			if (v > max)
+				max = v;
+		}
+		disturbed += json_bool(r, "disturbed");
+	}
+	if (n == 0)
+		return;
+	if (known == 0) {
+		output_printf("  " SHOW_LABEL "unavailable (no cgroup)\n",
+		    "Stall:");
+		return;
+	}
+	output_printf("  " SHOW_LABEL "at most %.1f%% of a run's wall time",
+	    "Stall:", max * 100);
+	if (disturbed > 0)
+		output_printf("; %d of %d measured runs disturbed, left out\n",
+		    disturbed, n);
+	else
+		output_printf("; no run disturbed\n");
+}
+
+/*
  * "Phases: link 41.0%, codegen 30.2%, parse 9.1% … (sum 99.2% of wall)":
  * the largest shares of a session.phases result, silent without phases.
  */
@@ -403,6 +444,7 @@ cmd_show_print(const cJSON *result, const cJSON *phases)
 		cmd_show_stats(s, summary);
 		cmd_show_outliers(json_array(result, "runs"));
 		cmd_show_canonical(json_array(result, "runs"));
+		cmd_show_stall(json_array(result, "runs"));
 		cmd_show_phase_line(phases);
 	}
 	if ((line = output_against(json_object(s, "verdict"))) != NULL) {

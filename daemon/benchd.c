@@ -23,6 +23,7 @@
 #include "log.h"
 #include "notify.h"
 #include "runner.h"
+#include "spawner.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -71,7 +72,9 @@ sigchld_cb(evutil_socket_t sig, short events, void *arg)
 		if (pid <= 0)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		runner_reaped(pid, status, &ru, &now);
+		spawner_lost(pid);
+		runner_reaped(pid, status, &ru, (int64_t)now.tv_sec *
+		    1000000000 + now.tv_nsec);
 	}
 }
 
@@ -244,12 +247,14 @@ main(int argc, char **argv)
 	event_base_dispatch(ev_base);
 
 	notify_watchdog_stop();
+	runner_shutdown();
 	server_close();
 	event_free(ev_chld);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
 	sched_hold_free();
+	sched_cgroup_fini();
 	store_close(db);
 	conf_free(cfg);
 	event_base_free(ev_base);

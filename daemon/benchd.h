@@ -137,6 +137,7 @@ int64_t		 sched_running(void);
 int		 sched_progress(struct sched_progress *);
 enum cancel_result sched_cancel(int64_t, uid_t, char *state, size_t);
 void		 sched_shutdown(const char *reason);
+void		 sched_cgroup_fini(void);
 int		 sched_config_in_use(const struct config *);
 
 /* sched-hold.c: a write the database refused, held and retried. */

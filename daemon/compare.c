@@ -224,7 +224,8 @@ compare_sessions(struct store *st, int64_t ia, int64_t ib, int force,
 	metric_fill("sys", "s", a->m.sys, a->m.n, b->m.sys, b->m.n, noise,
 	    &c->metrics[CMP_SYS]);
 	metric_fill("maxrss", "KiB", a->m.maxrss, a->m.n, b->m.maxrss,
-	    b->m.n, noise, &c->metrics[CMP_MAXRSS]);
+	    b->m.n, rule_rss_noise(noise, a->m.maxrss, a->m.n),
+	    &c->metrics[CMP_MAXRSS]);
 	compare_phases(c, sm);
 	return (COMPARE_OK);
 }

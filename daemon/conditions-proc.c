@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conditions.h"
 #include "conf.h"
@@ -147,9 +148,8 @@ void
 cond_check_runnable(const struct config_conditions *cc, pid_t self,
     struct cond_check *c)
 {
-	char	 buf[256], psi[256], advice[128], *p;
+	char	 buf[256], advice[128];
 	long	 r, t, others;
-	double	 avg10 = -1;
 
 	if (cond_read(buf, sizeof buf, cc->proc_root, "/proc/loadavg") <= 0 ||
 	    sscanf(buf, "%*s %*s %*s %ld/%ld", &r, &t) != 2) {
@@ -157,29 +157,70 @@ cond_check_runnable(const struct config_conditions *cc, pid_t self,
 		return;
 	}
 	others = (r > 0) ? r - 1 : 0;
-	psi[0] = '\0';
-	if (cond_read(buf, sizeof buf, cc->proc_root,
-	    "/proc/pressure/cpu") > 0 &&
-	    (p = strstr(buf, "some avg10=")) != NULL) {
-		avg10 = strtod(p + strlen("some avg10="), NULL);
-		snprintf(psi, sizeof psi, ", cpu pressure some avg10=%.2f",
-		    avg10);
-	}
-
 	if (cc->max_runnable < 0)
 		cond_set(c, COND_OK, "not checked: max_runnable < 0",
-		    "%ld runnable besides benchd (R/T %ld/%ld)%s", others, r,
-		    t, psi);
+		    "%ld runnable besides benchd (R/T %ld/%ld)", others, r, t);
 	else if (others > cc->max_runnable) {
 		snprintf(advice, sizeof advice, "other work is running: wait "
 		    "for it (max_runnable = %d)", cc->max_runnable);
 		cond_set(c, COND_FAIL, advice,
-		    "%ld runnable besides benchd (R/T %ld/%ld)%s", others, r,
-		    t, psi);
+		    "%ld runnable besides benchd (R/T %ld/%ld)", others, r, t);
 	} else
 		cond_set(c, COND_OK, "",
-		    "%ld runnable besides benchd (R/T %ld/%ld)%s", others, r,
-		    t, psi);
+		    "%ld runnable besides benchd (R/T %ld/%ld)", others, r, t);
+}
+
+/* When the last child of benchd ended (CLOCK_MONOTONIC ns), 0: never. */
+static int64_t	child_ended_ns;
+
+void
+conditions_child_ended(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	child_ended_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * CPU pressure: the share of the last 10 s in which some task waited for
+ * a CPU (/proc/pressure/cpu, "some avg10").  Within 10 s of the end of a
+ * child of benchd, that share holds the child's own waiting (a parallel
+ * build waits for CPUs by itself), so it is not judged then: each run's
+ * own stall, from its cgroup, says whether something disturbed it.
+ */
+void
+cond_check_pressure(const struct config_conditions *cc, pid_t self,
+    struct cond_check *c)
+{
+	struct timespec	 ts;
+	char		 buf[256], advice[160], *p;
+	double		 avg10, since;
+
+	if (cond_read(buf, sizeof buf, cc->proc_root,
+	    "/proc/pressure/cpu") <= 0 ||
+	    (p = strstr(buf, "some avg10=")) == NULL) {
+		cond_set(c, COND_UNAVAILABLE, "", "no /proc/pressure/cpu");
+		return;
+	}
+	avg10 = strtod(p + strlen("some avg10="), NULL) / 100;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	since = child_ended_ns == 0 ? 1e9 : ((int64_t)ts.tv_sec * 1000000000 +
+	    ts.tv_nsec - child_ended_ns) / 1e9;
+	if (cc->max_cpu_pressure >= 1)
+		cond_set(c, COND_OK, "not checked: max_cpu_pressure = 100%",
+		    "some avg10=%.2f%%", avg10 * 100);
+	else if (since < 10)
+		cond_set(c, COND_OK, "", "some avg10=%.2f%% (not judged: a "
+		    "run of benchd's ended %.1f s ago)", avg10 * 100, since);
+	else if (avg10 > cc->max_cpu_pressure) {
+		snprintf(advice, sizeof advice, "tasks are waiting for a CPU: "
+		    "other work is running (max_cpu_pressure = %.0f%%)",
+		    cc->max_cpu_pressure * 100);
+		cond_set(c, COND_FAIL, advice, "some avg10=%.2f%%",
+		    avg10 * 100);
+	} else
+		cond_set(c, COND_OK, "", "some avg10=%.2f%%", avg10 * 100);
 }
 
 /* Randomised layouts differ run to run: a source of noise, not an error. */

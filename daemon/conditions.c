@@ -285,6 +285,7 @@ static const struct {
 	{ "thermal",	cond_check_thermal },
 	{ "throttle",	cond_check_throttle },
 	{ "runnable",	cond_check_runnable },
+	{ "pressure",	cond_check_pressure },
 	{ "turbo",	cond_check_turbo },
 	{ "aslr",	cond_check_aslr },
 	{ "swap",	cond_check_swap },

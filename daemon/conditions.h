@@ -69,6 +69,12 @@ const char	*cond_status_name(enum cond_status);
  */
 void		 conditions_layout_keep(void);
 void		 conditions_layout_forget(void);
+/*
+ * A child of benchd just ended: for 10 s the CPU pressure check does not
+ * judge the machine by the share of time tasks waited for a CPU, which
+ * then holds the child's own (conditions-proc.c).
+ */
+void		 conditions_child_ended(void);
 
 /*
  * Internal: shared by conditions.c, conditions-proc.c and conditions-sys.c
@@ -103,7 +109,8 @@ void		 cond_set(struct cond_check *, enum cond_status,
 /* One check: fills in status, value and advice (conditions_check). */
 typedef void	 cond_check_fn(const struct config_conditions *, pid_t,
 		     struct cond_check *);
-cond_check_fn	 cond_check_processes, cond_check_runnable, cond_check_aslr,
+cond_check_fn	 cond_check_processes, cond_check_runnable,
+		 cond_check_pressure, cond_check_aslr,
 		 cond_check_swap;		/* conditions-proc.c */
 cond_check_fn	 cond_check_governor, cond_check_thermal, cond_check_throttle,
 		 cond_check_turbo, cond_check_power,

@@ -70,14 +70,17 @@ static const struct key daemon_keys[] = {
 	{ "max_clients", T_INT, D(max_clients), 0, "256", 1, 65536 },
 	{ "kill_grace", T_INT, D(kill_grace), 0, "5", 0, 3600 },
 	{ "storage_retry", T_INT, D(storage_retry), 0, "5", 1, 3600 },
+	{ "cgroup", T_STR, D(cgroup), 0, "auto", 0, 0 },
 };
 
 static const struct key cond_keys[] = {
 	{ "forbid_processes", T_LIST, C(forbid_processes),
-	    C(nforbid_processes), "", 0, 0 },
+	    C(nforbid_processes), "cargo rustc", 0, 0 },
 	{ "governor", T_OPTSTR, C(governor), 0, NULL, 0, 0 },
 	{ "max_temp_c", T_NUM, C(max_temp_c), 0, "0", 0, 200 },
-	{ "max_runnable", T_INT, C(max_runnable), 0, "-1", -1, INT_MAX },
+	{ "max_runnable", T_INT, C(max_runnable), 0, "1", -1, INT_MAX },
+	{ "max_cpu_pressure", T_FRAC, C(max_cpu_pressure), 0, "0.10", 0, 1 },
+	{ "max_stall", T_FRAC, C(max_stall), 0, "0.02", 0, 1 },
 	{ "policy", T_POLICY, C(policy), 0, "wait", 0, 0 },
 	{ "wait_timeout", T_INT, C(wait_timeout), 0, "600", 0, INT_MAX },
 	{ "recheck_interval", T_INT, C(recheck_interval), 0, "5", 1, 3600 },

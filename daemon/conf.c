@@ -448,6 +448,7 @@ conf_free(struct config *cf)
 	free(cf->env_home);
 	free(cf->env_lang);
 	free(cf->env_tmpdir);
+	free(cf->cgroup);
 	free(cf->cond.proc_root);
 	free(cf->cond.sys_root);
 	argv_free(cf->cond.forbid_processes);

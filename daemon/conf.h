@@ -24,6 +24,8 @@ struct config_conditions {
 	char		 *governor;		/* NULL: not checked */
 	double		  max_temp_c;		/* <= 0: trip points only */
 	int		  max_runnable;		/* < 0: not checked */
+	double		  max_cpu_pressure;	/* some avg10, fraction; 1: off */
+	double		  max_stall;		/* a run's stall share, fraction */
 	enum gate_policy  policy;
 	int		  wait_timeout;		/* seconds */
 	int		  recheck_interval;	/* seconds, policy=wait */
@@ -84,6 +86,7 @@ struct config {
 	int			  max_clients;
 	int			  kill_grace;	/* seconds between TERM and KILL */
 	int			  storage_retry;/* seconds between write retries */
+	char			 *cgroup;	/* auto, off, or a directory */
 	struct config_conditions  cond;
 	struct config_profile	  profile;
 	struct suite		 *suites;

@@ -84,20 +84,28 @@ static enum fsm_action
 next(struct fsm *f)
 {
 	enum session_state	 st;
-	char			*unstable;
+	enum stop_decision	 d = STOP_MORE;
+	char			*why = NULL;
 	enum fsm_action		 a;
 
-	if (!f->in_warmups && rule_stop(f->walls, (size_t)f->measured,
-	    f->plan.runs, f->plan.max_runs, f->plan.cv_target, &unstable)) {
-		st = unstable != NULL ? SESSION_UNSTABLE : SESSION_COMPLETED;
+	if (!f->in_warmups)
+		d = rule_stop(f->walls, (size_t)f->clean, (size_t)f->measured,
+		    f->plan.runs, f->plan.max_runs, f->plan.cv_target, &why);
+	if (d == STOP_NO_RUN) {
+		a = end(f, SESSION_FAILED, why);
+		free(why);
+		return (a);
+	}
+	if (d != STOP_MORE) {
+		st = d == STOP_UNSTABLE ? SESSION_UNSTABLE : SESSION_COMPLETED;
 		if (f->plan.profile) {
 			f->after_state = st;
-			set_text(&f->after_reason, unstable);
+			set_text(&f->after_reason, why);
 			f->state = FSM_PROFILE;
 			a = FA_PROFILE_RECORD;
 		} else
-			a = end(f, st, unstable);
-		free(unstable);
+			a = end(f, st, why);
+		free(why);
 		return (a);
 	}
 	if (!f->in_warmups) {
@@ -178,6 +186,7 @@ run(struct fsm *f, const struct fsm_input *in)
 		if (f->cancelled)
 			return (end_cancelled(f));
 		f->run_ok = in->ok;
+		f->run_disturbed = in->ok && !f->in_warmups && in->disturbed;
 		f->run_wall = in->wall;
 		set_text(&f->run_why, in->reason);
 		f->state = FSM_RECORD;
@@ -200,9 +209,11 @@ recorded(struct fsm *f)
 	if (f->in_warmups)
 		iteration = ++f->warmups_done;
 	else {
-		f->walls = xreallocarray(f->walls, f->measured + 1,
-		    sizeof *f->walls);
-		f->walls[f->measured] = f->run_wall;
+		if (!f->run_disturbed) {
+			f->walls = xreallocarray(f->walls, f->clean + 1,
+			    sizeof *f->walls);
+			f->walls[f->clean++] = f->run_wall;
+		}
 		iteration = ++f->measured;
 	}
 	if (!f->run_ok) {

@@ -13,7 +13,9 @@
  *   GATE --WAIT--> GATE (timer) --TIMER--> GATE
  *   (runs): RUN --EXITED--> RECORD --STORED--> NEXT --CONTINUE--> (next)
  *   (next): warmups left: RUN; measured: RUN_GATE --PASS--> RUN;
- *           the stopping rule holds: PROFILE (with --profile) or ENDING
+ *           the stopping rule holds: PROFILE (with --profile) or ENDING.
+ *           A disturbed measured run is recorded, not counted, and
+ *           another takes its place up to max_runs.
  *   PROFILE --EXITED ok--> SCRIPT --EXITED--> PROFILE_STORE --STORED-->
  *           ENDING
  *   ENDING --STORED--> DONE
@@ -85,6 +87,8 @@ enum fsm_action {
 struct fsm_input {
 	enum fsm_event	 ev;
 	int		 ok;		/* FE_EXITED: exit 0, in time */
+	int		 disturbed;	/* FE_EXITED: another process took
+					   its CPU (measured runs) */
 	double		 wall;		/* FE_EXITED: seconds */
 	const char	*reason;
 };
@@ -104,14 +108,16 @@ struct fsm {
 	struct fsm_plan	 plan;
 	int		 in_warmups;	/* the runs are warmups */
 	int		 warmups_done;
-	int		 measured;
+	int		 measured;	/* measured runs recorded */
+	int		 clean;		/* of them, not disturbed */
 	int		 seq;		/* runs recorded */
-	double		*walls;		/* of the measured runs */
+	double		*walls;		/* of the clean runs */
 	double		 last_wall;
 	int		 held;		/* the write waits for the database */
 
 	/* The run that ended, until it is recorded. */
 	int		 run_ok;
+	int		 run_disturbed;
 	double		 run_wall;
 	char		*run_why;
 

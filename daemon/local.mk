@@ -1,6 +1,15 @@
 ## daemon/: benchd.
 sbin_PROGRAMS += daemon/benchd
 
+# The process that forks and reaps what benchd measures.  Its address
+# space is the one a workload's peak memory starts from, so it stays
+# small: libc only, statically linked where it can be, and never a
+# sanitizer's shadow memory.
+pkglibexec_PROGRAMS += daemon/benchd-spawn
+daemon_benchd_spawn_SOURCES = %reldir%/benchd-spawn.c %reldir%/spawn-proto.h
+daemon_benchd_spawn_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
+daemon_benchd_spawn_LDFLAGS = $(SPAWN_LDFLAGS)
+
 # Everything but main(), so unit tests can link the modules they test.
 noinst_LIBRARIES += daemon/libbenchd.a
 daemon_libbenchd_a_SOURCES = \
@@ -12,6 +21,8 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/conf-check.c \
 	%reldir%/conf-keys.c %reldir%/conf-keys.h \
 	%reldir%/runner.c %reldir%/runner.h \
+	%reldir%/cgroup.c %reldir%/cgroup.h \
+	%reldir%/spawner.c %reldir%/spawner.h %reldir%/spawn-proto.h \
 	%reldir%/changepoint.c \
 	%reldir%/stats.c %reldir%/stats.h \
 	%reldir%/store.c %reldir%/store.h \
@@ -59,6 +70,7 @@ daemon_benchd_SOURCES = \
 	%reldir%/rev.c %reldir%/rev.h \
 	%reldir%/rpc.c \
 	%reldir%/sched.c %reldir%/sched-int.h \
+	%reldir%/sched-cgroup.c \
 	%reldir%/sched-gate.c \
 	%reldir%/sched-hold.c \
 	%reldir%/sched-profile.c \

@@ -68,24 +68,63 @@ rule_verdict(double p, double lo, double hi, double noise,
 	return (v);
 }
 
-int
-rule_stop(const double *wall, size_t n, int runs, int max_runs,
-    double cv_target, char **unstable)
+double
+rule_rss_noise(double noise, const double *a_kib, size_t n)
 {
-	struct stats_summary	sum;
+	double	mean = 0, grain;
+	size_t	i;
 
-	*unstable = NULL;
-	if (n < (size_t)runs)
-		return (0);
+	for (i = 0; i < n; i++)
+		mean += a_kib[i] / n;
+	if (!(mean > 0))
+		return (noise);
+	grain = RULE_RSS_GRAIN_KIB / mean;
+	return (grain > noise ? grain : noise);
+}
+
+enum stop_decision
+rule_stop(const double *wall, size_t n, size_t measured, int runs,
+    int max_runs, double cv_target, char **why)
+{
+	struct stats_summary	 sum;
+	size_t			 disturbed = measured - n;
+	char			*also = NULL;
+
+	*why = NULL;
+	if (n < (size_t)runs) {
+		if (measured < (size_t)max_runs)
+			return (STOP_MORE);
+		if (n == 0) {
+			xasprintf(why, "all %zu measured runs were disturbed "
+			    "(other processes took their CPU)", measured);
+			return (STOP_NO_RUN);
+		}
+		xasprintf(why, "only %zu undisturbed runs of the %d asked for: "
+		    "%zu of %zu measured runs were disturbed", n, runs,
+		    disturbed, measured);
+		return (STOP_UNSTABLE);
+	}
 	if (n < 2 || stats_summarize(wall, n, &sum) != 0 ||
 	    !(sum.cv > cv_target))
-		return (1);
-	if (n < (size_t)max_runs)
+		return (STOP_DONE);
+	if (measured < (size_t)max_runs)
+		return (STOP_MORE);
+	if (disturbed > 0)
+		xasprintf(&also, "; %zu more disturbed", disturbed);
+	xasprintf(why, "CV %.2f%% still above the %.2f%% target after "
+	    "%zu runs (95%% CI of the mean ±%.2f%%)%s", sum.cv * 100,
+	    cv_target * 100, n, sum.ci_half / sum.mean * 100,
+	    also != NULL ? also : "");
+	free(also);
+	return (STOP_UNSTABLE);
+}
+
+int
+rule_disturbed(int64_t stall_us, uint64_t wall_ns, double max_stall)
+{
+	if (stall_us < 0 || wall_ns == 0)
 		return (0);
-	xasprintf(unstable, "CV %.2f%% still above the %.2f%% target after "
-	    "%zu runs (95%% CI of the mean ±%.2f%%)", sum.cv * 100,
-	    cv_target * 100, n, sum.ci_half / sum.mean * 100);
-	return (1);
+	return (stall_us * 1000.0 / wall_ns > max_stall);
 }
 
 enum gate_decision

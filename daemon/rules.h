@@ -8,6 +8,7 @@
 #define BENCHD_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conf.h"
 
@@ -51,13 +52,40 @@ enum verdict	 rule_verdict(double p, double lo, double hi, double noise,
 		     enum verdict_why *why);
 
 /*
- * The stopping rule over the wall times of the n measured runs so far:
- * `runs` runs, then one more while the coefficient of variation is above
- * cv_target, up to max_runs.  0: run another.  1: done; *unstable is then
- * NULL, or (caller frees) why the target was never met.
+ * The kernel counts a process's resident pages per CPU, in batches, so
+ * the peak resident set it reports is exact only to a few hundred KiB
+ * (the same program, the same page faults, varies by as much from run to
+ * run).  A peak-memory change must clear that as well as the noise.
  */
-int		 rule_stop(const double *wall, size_t n, int runs,
-		     int max_runs, double cv_target, char **unstable);
+#define RULE_RSS_GRAIN_KIB	512
+
+/* The threshold for maxrss: max(noise, the grain over a's mean KiB). */
+double		 rule_rss_noise(double noise, const double *a_kib, size_t n);
+
+/* What the stopping rule says after a measured run. */
+enum stop_decision {
+	STOP_MORE,		/* run another */
+	STOP_DONE,		/* enough runs, and stable */
+	STOP_UNSTABLE,		/* max_runs reached short of the target */
+	STOP_NO_RUN		/* max_runs reached, every run disturbed */
+};
+
+/*
+ * The stopping rule over the wall times of the n undisturbed measured
+ * runs among the `measured` runs so far: `runs` undisturbed runs, then one
+ * more while their coefficient of variation is above cv_target; at most
+ * max_runs measured runs in all, disturbed ones included.  With
+ * STOP_UNSTABLE and STOP_NO_RUN, *why (caller frees) says why.
+ */
+enum stop_decision rule_stop(const double *wall, size_t n, size_t measured,
+		     int runs, int max_runs, double cv_target, char **why);
+
+/*
+ * A measured run is disturbed when the time some of its tasks waited for
+ * a CPU (stall_us, -1 when not known) is above max_stall of its wall time.
+ */
+int		 rule_disturbed(int64_t stall_us, uint64_t wall_ns,
+		     double max_stall);
 
 /* What the canonical-conditions gate does next. */
 enum gate_decision {

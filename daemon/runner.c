@@ -1,26 +1,27 @@
 /*
  * runner.c -- run one child process and measure it.
  *
- * The child is spawned in its own process group with stdin from /dev/null
- * and stdout/stderr on pipes that the event loop drains as they fill, so
- * output is never held whole.  Wall time runs from just before the spawn
- * to the wait4 that reaps it; the rusage is that wait4's.  When the child
- * has been reaped the rest of its group is killed, so nothing it started
- * outlives the run, and the pipes are drained until EOF (or a short grace
- * if an escaped descendant still holds them).
+ * benchd-spawn (spawn.c) forks the child, in a session and process group
+ * of its own (and in its cgroup, when it has one), with stdin from
+ * /dev/null and stdout/stderr on pipes that the event loop drains as they
+ * fill, so output is never held whole.  Wall time runs from just before
+ * the fork to the wait4 that reaps it, both stamped by benchd-spawn, so a
+ * busy event loop here never lengthens a run; the rusage is that wait4's.
+ * When the child has been reaped the rest of its group (and cgroup) is
+ * killed, so nothing it started outlives the run, and the pipes are
+ * drained until EOF (or a short grace if an escaped descendant still holds
+ * them).
  */
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,11 @@
 
 #include "log.h"
 #include "runner.h"
+#include "spawner.h"
 #include "xmalloc.h"
 
 #define DRAIN_GRACE_MS	500
+#define PIPE_SIZE	(1024 * 1024)	/* output a stalled loop can hold */
 
 struct tail {
 	char		 buf[RUNNER_TAIL];
@@ -43,7 +46,8 @@ struct runner {
 	struct event_base	*base;
 	pid_t			 pid;
 	int			 reaped;
-	struct timespec		 start;
+	int64_t			 start_ns;	/* CLOCK_MONOTONIC */
+	char			*cgroup;
 	struct run_result	 res;
 	int			 kill_grace;
 	int			 fd[3];		/* [1] stdout, [2] stderr */
@@ -52,8 +56,6 @@ struct runner {
 	struct event		*timeout;
 	struct event		*grace;
 	struct event		*drain;
-	int			 pidfd;		/* -1 without pidfd_open */
-	struct event		*pidev;
 	runner_output_cb	 output;
 	runner_done_cb		 done;
 	void			*arg;
@@ -62,15 +64,11 @@ struct runner {
 
 /* Runners whose child has not been reaped yet, for runner_reaped. */
 static struct runner	*live;
+/* The ends of children, as benchd-spawn reports them. */
+static struct event	*exit_ev;
+static int		 exit_fd = -1;
 
 static void	runner_maybe_done(struct runner *);
-
-static uint64_t
-ts_diff_ns(const struct timespec *a, const struct timespec *b)
-{
-	return ((uint64_t)(b->tv_sec - a->tv_sec) * 1000000000ULL +
-	    (uint64_t)b->tv_nsec - (uint64_t)a->tv_nsec);
-}
 
 static void
 tail_add(struct tail *t, const char *p, size_t len)
@@ -154,6 +152,24 @@ runner_signal_group(struct runner *r, int sig)
 		log_warn("kill process group %ld", (long)r->pid);
 }
 
+/* Everything in the child's cgroup, whatever group or session it is in. */
+static void
+runner_cgroup_kill(struct runner *r)
+{
+	char	*path;
+	int	 fd;
+
+	if (r->cgroup == NULL)
+		return;
+	xasprintf(&path, "%s/cgroup.kill", r->cgroup);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) != -1) {
+		if (write(fd, "1", 1) == -1)
+			log_warn("%s", path);
+		close(fd);
+	}
+	free(path);
+}
+
 static void
 runner_grace_cb(evutil_socket_t fd, short events, void *arg)
 {
@@ -162,6 +178,7 @@ runner_grace_cb(evutil_socket_t fd, short events, void *arg)
 	log_info("process group %ld ignored SIGTERM, sending SIGKILL",
 	    (long)r->pid);
 	runner_signal_group(r, SIGKILL);
+	runner_cgroup_kill(r);
 }
 
 /* Ask the group to stop, and make sure it does after the grace period. */
@@ -206,10 +223,13 @@ runner_drain_cb(evutil_socket_t fd, short events, void *arg)
 	runner_maybe_done(r);
 }
 
-/* Called from the SIGCHLD handler for every child reaped. */
+/*
+ * A child was reaped at end_ns (CLOCK_MONOTONIC): by benchd-spawn, or by
+ * benchd's SIGCHLD handler when benchd-spawn died and the child came to
+ * benchd as the subreaper.
+ */
 void
-runner_reaped(pid_t pid, int status, const struct rusage *ru,
-    const struct timespec *when)
+runner_reaped(pid_t pid, int status, const struct rusage *ru, int64_t end_ns)
 {
 	struct runner	**rp, *r;
 	struct timeval	  tv = { 0, DRAIN_GRACE_MS * 1000 };
@@ -221,18 +241,18 @@ runner_reaped(pid_t pid, int status, const struct rusage *ru,
 		return;		/* an orphan we adopted as subreaper */
 	*rp = r->next;
 	r->reaped = 1;
-	r->res.wall_ns = ts_diff_ns(&r->start, when);
+	r->res.wall_ns = end_ns > r->start_ns ?
+	    (uint64_t)(end_ns - r->start_ns) : 0;
 	r->res.ru = *ru;
 	r->res.status = status;
 	/* Whatever the child left running in its group goes with it. */
 	if (kill(-pid, SIGKILL) == -1 && errno != ESRCH)
 		log_warn("kill process group %ld", (long)pid);
+	runner_cgroup_kill(r);
 	if (r->timeout != NULL)
 		evtimer_del(r->timeout);
 	if (r->grace != NULL)
 		evtimer_del(r->grace);
-	if (r->pidev != NULL)
-		event_del(r->pidev);
 	if (r->fd[1] != -1 || r->fd[2] != -1) {
 		r->drain = evtimer_new(r->base, runner_drain_cb, r);
 		evtimer_add(r->drain, &tv);
@@ -241,22 +261,53 @@ runner_reaped(pid_t pid, int status, const struct rusage *ru,
 }
 
 /*
- * The child's pidfd became readable: it exited.  This event has the
- * highest priority, so the reap (and the end of the wall time) comes
- * before the pipes' end-of-file and without a round trip through SIGCHLD.
+ * benchd-spawn reaped children: their ends, stamped at the reap.  This
+ * event has the highest priority, so the end of a run comes before the
+ * pipes' end-of-file.
  */
 static void
-runner_pidfd_cb(evutil_socket_t fd, short events, void *arg)
+runner_exit_cb(evutil_socket_t fd, short events, void *arg)
 {
-	struct runner	*r = arg;
-	struct rusage	 ru;
-	struct timespec	 now;
-	int		 status;
+	struct spawn_reply	r;
+	int			rc;
 
-	if (wait4(r->pid, &status, WNOHANG, &ru) != r->pid)
-		return;		/* SIGCHLD got there first */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	runner_reaped(r->pid, status, &ru, &now);
+	while ((rc = spawner_next_exit(&r)) == 1) {
+		if (r.leftovers > 0)
+			log_info("pid %ld: killed %d process(es) it left "
+			    "behind in its cgroup", (long)r.pid, r.leftovers);
+		runner_reaped(r.pid, r.status, &r.ru, r.ns);
+	}
+	if (rc == -1) {
+		event_free(exit_ev);
+		exit_ev = NULL;
+		exit_fd = -1;
+	}
+}
+
+/* Watch benchd-spawn's socket (a new one when it was started again). */
+static void
+runner_watch(struct event_base *base)
+{
+	if (exit_ev != NULL && exit_fd == spawner_fd())
+		return;
+	if (exit_ev != NULL)
+		event_free(exit_ev);
+	exit_fd = spawner_fd();
+	exit_ev = event_new(base, exit_fd, EV_READ | EV_PERSIST,
+	    runner_exit_cb, NULL);
+	event_priority_set(exit_ev, 0);
+	event_add(exit_ev, NULL);
+}
+
+/* Stop watching (shutdown). */
+void
+runner_shutdown(void)
+{
+	if (exit_ev != NULL)
+		event_free(exit_ev);
+	exit_ev = NULL;
+	exit_fd = -1;
+	spawner_close();
 }
 
 static void
@@ -315,109 +366,16 @@ runner_resolve(const struct run_spec *rs, char **cause)
 	return (runner_find(rs->argv[0], path, rs->cwd, cause));
 }
 
-/*
- * What a spawned child needs set back to SIG_DFL: only the signals we
- * ignore (handlers are reset by execve anyway), found once, so the child
- * makes a few sigaction calls instead of one per signal.  And /dev/null,
- * opened once, for its stdin.
- */
-static int
-runner_spawn_setup(sigset_t *ignored)
-{
-	static sigset_t		set;
-	static int		devnull = -1;
-	struct sigaction	sa;
-	int			sig;
-
-	if (devnull == -1) {
-		sigemptyset(&set);
-		for (sig = 1; sig < NSIG; sig++) {
-			if (sigaction(sig, NULL, &sa) == 0 &&
-			    sa.sa_handler == SIG_IGN)
-				sigaddset(&set, sig);
-		}
-		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	}
-	*ignored = set;
-	return (devnull);
-}
-
-/* Spawn with posix_spawn; affinity and nice need a fork of our own. */
-static int
-runner_spawn(const struct run_spec *rs, const char *file, int out, int err,
-    pid_t *pid)
-{
-	posix_spawn_file_actions_t	fa;
-	posix_spawnattr_t		at;
-	struct sched_param		sp;
-	sigset_t			none, all;
-	int				rc, devnull;
-
-	if (rs->cpus != NULL || rs->nice != 0) {
-		if ((*pid = fork()) == -1)
-			return (errno);
-		if (*pid == 0) {
-			int fd = open("/dev/null", O_RDONLY);
-
-			setpgid(0, 0);
-			memset(&sp, 0, sizeof sp);
-			sched_setscheduler(0, SCHED_OTHER, &sp);
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
-			for (rc = 1; rc < NSIG; rc++)
-				signal(rc, SIG_DFL);
-			if (fd == -1 || dup2(fd, 0) == -1 ||
-			    dup2(out, 1) == -1 || dup2(err, 2) == -1 ||
-			    chdir(rs->cwd) == -1)
-				_exit(127);
-			if (rs->cpus != NULL &&
-			    sched_setaffinity(0, sizeof *rs->cpus,
-			    rs->cpus) == -1)
-				_exit(126);
-			if (rs->nice != 0 &&
-			    setpriority(PRIO_PROCESS, 0, rs->nice) == -1)
-				_exit(126);
-			execve(file, rs->argv, rs->envp);
-			_exit(127);
-		}
-		return (0);
-	}
-	devnull = runner_spawn_setup(&all);
-	posix_spawn_file_actions_init(&fa);
-	if (devnull != -1)
-		posix_spawn_file_actions_adddup2(&fa, devnull, 0);
-	else
-		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-		    O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_adddup2(&fa, err, 2);
-	posix_spawn_file_actions_addchdir_np(&fa, rs->cwd);
-	posix_spawnattr_init(&at);
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setpgroup(&at, 0);
-	/* benchd runs SCHED_BATCH (benchd.c); the workload never does. */
-	memset(&sp, 0, sizeof sp);
-	posix_spawnattr_setschedpolicy(&at, SCHED_OTHER);
-	posix_spawnattr_setschedparam(&at, &sp);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-	    POSIX_SPAWN_SETSCHEDULER);
-	rc = posix_spawn(pid, file, &fa, &at, rs->argv, rs->envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	return (rc);
-}
-
 struct runner *
 runner_start(struct event_base *base, const struct run_spec *rs,
     runner_output_cb output, runner_done_cb done, void *arg, char **cause)
 {
-	struct runner	*r;
-	char		*file;
-	int		 out[2], err[2], rc, i;
-	struct timeval	 tv;
+	struct spawn_started_info	 si;
+	struct spawn_args		 sa;
+	struct runner			*r;
+	char				*file;
+	int				 out[2], err[2], rc, i;
+	struct timeval			 tv;
 
 	if ((file = runner_resolve(rs, cause)) == NULL)
 		return (NULL);
@@ -440,39 +398,44 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 	r->done = done;
 	r->arg = arg;
 	r->fd[0] = -1;
-	r->pidfd = -1;
 	r->fd[1] = out[0];
 	r->fd[2] = err[0];
-	/* All that can be ready before the spawn is, so the clock sees less. */
 	for (i = 1; i <= 2; i++) {
+		/* Room for output while the loop is busy elsewhere. */
+		(void)fcntl(r->fd[i], F_SETPIPE_SZ, PIPE_SIZE);
 		fcntl(r->fd[i], F_SETFL, O_NONBLOCK);	/* a fresh read end */
 		r->ev[i] = event_new(base, r->fd[i], EV_READ | EV_PERSIST,
 		    runner_read_cb, r);
 		event_add(r->ev[i], NULL);
 	}
-
-	clock_gettime(CLOCK_MONOTONIC, &r->start);
-	rc = runner_spawn(rs, file, out[1], err[1], &r->pid);
+	memset(&sa, 0, sizeof sa);
+	sa.file = file;
+	sa.cwd = rs->cwd;
+	sa.cgroup = rs->cgroup;
+	sa.argv = rs->argv;
+	sa.envp = rs->envp;
+	sa.cpus = rs->cpus;
+	sa.nice = rs->nice;
+	sa.out = out[1];
+	sa.err = err[1];
+	rc = spawner_child(&sa, &si, cause);
 	close(out[1]);
 	close(err[1]);
 	free(file);
 	if (rc != 0) {
-		xasprintf(cause, "%s: %s", rs->argv[0], strerror(rc));
 		runner_close_stream(r, 1);
 		runner_close_stream(r, 2);
 		free(r);
 		return (NULL);
 	}
+	runner_watch(base);
+	r->pid = si.pid;
+	r->start_ns = si.start_ns;
+	r->res.cgroup_err = si.cgroup_err;
+	if (rs->cgroup != NULL && si.cgroup_err == 0)
+		r->cgroup = xstrdup(rs->cgroup);
 	r->next = live;
 	live = r;
-	/* A pidfd is close-on-exec from the start. */
-	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
-	if (r->pidfd != -1) {
-		r->pidev = event_new(base, r->pidfd, EV_READ, runner_pidfd_cb,
-		    r);
-		event_priority_set(r->pidev, 0);
-		event_add(r->pidev, NULL);
-	}
 	if (rs->timeout > 0) {
 		/* libevent's cached "now" predates the spawn: refresh it. */
 		event_base_update_cache_time(base);
@@ -504,15 +467,12 @@ runner_free(struct runner *r)
 		}
 	runner_close_stream(r, 1);
 	runner_close_stream(r, 2);
-	if (r->pidev != NULL)
-		event_free(r->pidev);
-	if (r->pidfd != -1)
-		close(r->pidfd);
 	if (r->timeout != NULL)
 		event_free(r->timeout);
 	if (r->grace != NULL)
 		event_free(r->grace);
 	if (r->drain != NULL)
 		event_free(r->drain);
+	free(r->cgroup);
 	free(r);
 }

@@ -20,6 +20,7 @@ struct run_spec {
 	int		 kill_grace;	/* seconds from TERM to KILL */
 	const cpu_set_t	*cpus;		/* NULL: inherit */
 	int		 nice;
+	const char	*cgroup;	/* the child's cgroup directory, NULL */
 };
 
 struct run_result {
@@ -28,6 +29,7 @@ struct run_result {
 	int		 status;	/* wait status */
 	int		 timed_out;
 	int		 stopped;	/* runner_stop was called */
+	int		 cgroup_err;	/* errno: it could not join its cgroup */
 };
 
 struct runner;
@@ -46,6 +48,7 @@ const char	*runner_tail(const struct runner *, int stream, size_t *len,
 char		*runner_find(const char *, const char *, const char *,
 		     char **);
 void		 runner_reaped(pid_t, int status, const struct rusage *,
-		     const struct timespec *when);
+		     int64_t end_ns);
+void		 runner_shutdown(void);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "cgroup.h"
 #include "fsm.h"
 #include "runner.h"
 
@@ -26,6 +27,8 @@ struct srun {
 	char		**build_argv;
 	char		**argv;
 	struct runner	*runner;	/* the child of the step under way */
+	char		*cg_dir;	/* its cgroup, NULL: none */
+	int		 children;	/* spawned so far, naming cgroups */
 	struct timing	*timing;
 	int64_t		 run_started;	/* ms since the epoch */
 	struct run_result rr;		/* the run that ended */
@@ -34,6 +37,7 @@ struct srun {
 	char		*err_tail;
 	size_t		 err_len;
 	int64_t		 throttle_delta;/* -1: not available */
+	struct cgroup_usage usage;	/* from its cgroup; -1: none */
 	const char	*progress_key;	/* what the last progress said */
 	struct timespec	 progress_at;	/* and when (CLOCK_MONOTONIC) */
 
@@ -68,6 +72,13 @@ void	sched_drive(struct srun *, enum fsm_event, const char *reason);
 void	sched_notify_progress(struct srun *);
 void	sched_notify_start(struct srun *);
 
+/* sched-cgroup.c */
+void	sched_cgroup_init(void);
+const char *sched_cgroup_where(void);
+void	sched_cgroup_sweep(void);
+void	sched_cgroup_open(struct srun *);
+void	sched_cgroup_close(struct srun *, int joined, struct cgroup_usage *);
+
 /* sched-recover.c */
 int	sched_recover(void);
 
@@ -77,7 +88,8 @@ int	sched_spawn(struct srun *, char **, const char *, int,
 int	sched_spawn_build(struct srun *, struct fsm_input *);
 int	sched_spawn_run(struct srun *, struct fsm_input *);
 int	sched_record_run(struct srun *, struct fsm_input *);
-void	sched_exited(struct srun *, int ok, double wall, char *reason);
+void	sched_exited(struct srun *, const struct run_result *, int ok,
+	    int disturbed, char *reason);
 void	sched_cleanup(struct srun *);
 char	*sched_stderr_excerpt(struct srun *);
 

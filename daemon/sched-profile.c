@@ -110,7 +110,7 @@ script_done(void *arg, const struct run_result *rr)
 
 	sched_cleanup(s);
 	if (s->fsm.cancelled) {
-		sched_exited(s, 0, 0, NULL);
+		sched_exited(s, NULL, 0, 0, NULL);
 		return;
 	}
 	p = s->prof_row = xcalloc(1, sizeof *p);
@@ -137,7 +137,7 @@ script_done(void *arg, const struct run_result *rr)
 		profile_outcome(s, "recorded", NULL);
 	}
 	free(text);
-	sched_exited(s, 1, 0, NULL);
+	sched_exited(s, NULL, 1, 0, NULL);
 }
 
 /* perf record is done: go on to fold what it recorded, if anything. */
@@ -150,7 +150,7 @@ record_done(void *arg, const struct run_result *rr)
 
 	sched_cleanup(s);
 	if (s->fsm.cancelled) {
-		sched_exited(s, 0, 0, NULL);
+		sched_exited(s, NULL, 0, 0, NULL);
 		return;
 	}
 	s->profile_wall = rr->wall_ns;
@@ -164,11 +164,11 @@ record_done(void *arg, const struct run_result *rr)
 		    "failed", reason);
 		free(reason);
 		free(why);
-		sched_exited(s, 0, 0, NULL);
+		sched_exited(s, NULL, 0, 0, NULL);
 		return;
 	}
 	free(why);
-	sched_exited(s, 1, 0, NULL);
+	sched_exited(s, NULL, 1, 0, NULL);
 }
 
 /* FA_PROFILE_SCRIPT: perf script over what perf record wrote. */

@@ -52,6 +52,7 @@ sched_recover(void)
 	if (nids > 0)
 		log_warnx("%zu session(s) left running were marked interrupted",
 		    nids);
+	sched_cgroup_sweep();
 	for (i = 0; i < nids; i++)
 		recover_leftovers(ids[i]);
 	free(ids);

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "leftover.h"
 #include "log.h"
+#include "rules.h"
 #include "runner.h"
 #include "sched-int.h"
 #include "store.h"
@@ -102,6 +103,8 @@ sched_spawn(struct srun *s, char **argv, const char *iter, int timeout,
 	char		**envp, id[32];
 
 	runner_free(s->runner);
+	s->runner = NULL;
+	sched_cgroup_open(s);
 	snprintf(id, sizeof id, "%lld", (long long)s->id);
 	argv_env(s->conf, s->suite, id, iter, &envp);
 	memset(&rs, 0, sizeof rs);
@@ -112,26 +115,36 @@ sched_spawn(struct srun *s, char **argv, const char *iter, int timeout,
 	rs.kill_grace = s->conf->kill_grace;
 	rs.cpus = s->have_cpus ? &s->cpus : NULL;
 	rs.nice = s->suite->nice;
+	rs.cgroup = s->cg_dir;
 	s->runner = runner_start(ev_base, &rs, out, done, s, cause);
 	argv_free(envp);
-	return (s->runner != NULL ? 0 : -1);
+	if (s->runner == NULL) {
+		sched_cgroup_close(s, 0, NULL);
+		return (-1);
+	}
+	return (0);
 }
 
 /*
- * The child is gone: let its runner go and tell the state machine
- * (reason, when not NULL, is freed here).
+ * The child is gone: its cgroup read and removed, its runner let go, and
+ * the state machine told (reason, when not NULL, is freed here).
  */
 void
-sched_exited(struct srun *s, int ok, double wall, char *reason)
+sched_exited(struct srun *s, const struct run_result *rr, int ok,
+    int disturbed, char *reason)
 {
 	struct fsm_input	in;
 
+	/* rr is the runner's own: read it before the runner goes. */
+	memset(&in, 0, sizeof in);
+	in.wall = rr != NULL ? rr->wall_ns / 1e9 : 0;
+	conditions_child_ended();
 	runner_free(s->runner);
 	s->runner = NULL;
-	memset(&in, 0, sizeof in);
+	sched_cgroup_close(s, 0, NULL);
 	in.ev = FE_EXITED;
 	in.ok = ok;
-	in.wall = wall;
+	in.disturbed = disturbed;
 	in.reason = reason;
 	sched_step(s, &in);
 	free(reason);
@@ -153,7 +166,7 @@ build_done(void *arg, const struct run_result *rr)
 		free(err);
 		free(why);
 	}
-	sched_exited(s, ok, rr->wall_ns / 1e9, reason);
+	sched_exited(s, rr, ok, 0, reason);
 }
 
 /* FA_SPAWN_BUILD */
@@ -178,9 +191,13 @@ run_done(void *arg, const struct run_result *rr)
 {
 	struct srun	*s = arg;
 	uint64_t	 after;
-	int		 ok = !run_failed(rr);
+	int		 ok = !run_failed(rr), disturbed;
 
 	sched_cleanup(s);
+	sched_cgroup_close(s, rr->cgroup_err == 0, &s->usage);
+	/* Another process took the CPU from a measured run: not counted. */
+	disturbed = ok && !s->fsm.in_warmups && rule_disturbed(
+	    s->usage.cpu_some_us, rr->wall_ns, s->conf->cond.max_stall);
 	s->rr = *rr;
 	free(s->out_tail);
 	free(s->err_tail);
@@ -195,7 +212,7 @@ run_done(void *arg, const struct run_result *rr)
 	    conditions_throttle_total(&s->conf->cond, &after) == 0)
 		s->throttle_delta = after >= s->throttle_before ?
 		    (int64_t)(after - s->throttle_before) : 0;
-	sched_exited(s, ok, rr->wall_ns / 1e9, ok ? NULL :
+	sched_exited(s, rr, ok, disturbed, ok ? NULL :
 	    describe_status(rr, s->suite->timeout));
 }
 
@@ -280,8 +297,12 @@ sched_record_run(struct srun *s, struct fsm_input *next)
 	row.canonical = s->canonical;
 	row.conditions = s->snapshot;
 	row.throttle_delta = s->throttle_delta;
-	row.cg_user_us = row.cg_system_us = row.cpu_stall_us = -1;
-	row.io_stall_us = row.mem_peak_kb = -1;
+	row.cg_user_us = s->usage.user_us;
+	row.cg_system_us = s->usage.system_us;
+	row.cpu_stall_us = s->usage.cpu_some_us;
+	row.io_stall_us = s->usage.io_some_us;
+	row.mem_peak_kb = s->usage.mem_peak_kb;
+	row.disturbed = s->fsm.run_disturbed;
 	if (s->timing != NULL) {
 		row.timing_malformed = timing_malformed(s->timing);
 		row.timing_example = timing_malformed_example(s->timing);

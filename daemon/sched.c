@@ -147,6 +147,7 @@ srun_free(struct srun *s)
 	if (s->timing != NULL)
 		timing_free(s->timing);
 	runner_free(s->runner);
+	sched_cgroup_close(s, 0, NULL);
 	if (s->conf != cfg)
 		conf_free(s->conf);	/* replaced by a reload meanwhile */
 	free(s);
@@ -447,6 +448,8 @@ srun_record_start(struct srun *s, const struct session_row *r)
 	ss.nice = s->suite->nice;
 	ss.fingerprint = fp;
 	ss.command = cmd;
+	ss.cgroup = sched_cgroup_where();
+	ss.max_stall = s->conf->cond.max_stall;
 	rc = store_session_start(db, s->id, &ss);
 	free(detected);
 	free(fp);
@@ -468,6 +471,7 @@ sched_start(int64_t id)
 	s->id = id;
 	s->conf = cfg;
 	s->throttle_delta = -1;
+	memset(&s->usage, 0xff, sizeof s->usage);	/* -1 each */
 	memset(&plan, 0, sizeof plan);
 	plan.warmup = r.warmup;
 	plan.runs = r.runs;
@@ -554,6 +558,7 @@ void
 sched_init(void)
 {
 	sched_gate_init();
+	sched_cgroup_init();
 	kick_ev = event_new(ev_base, -1, 0, sched_kick_cb, NULL);
 	sched_kick();
 }

@@ -30,7 +30,7 @@
 
 static struct {
 	double			 burn, sleep, slow, jitter;
-	uint64_t		 out_bytes, err_bytes, flood;
+	uint64_t		 out_bytes, err_bytes, flood, touch;
 	uint64_t		 timing;
 	int			 timing_set;	/* else one line per phase */
 	const char		*phases;
@@ -102,6 +102,8 @@ static const struct demo_flag {
 	    "the grandchild closes all its descriptors first" },
 	{ "close-stdout", NULL, K_FLAG, &opt.close_stdout,
 	    "close fd 1 and 2 (later output is dropped)" },
+	{ "touch", "BYTES", K_SIZE, &opt.touch,
+	    "allocate BYTES and write every page of it" },
 	{ "sleep", "MS", K_MS, &opt.sleep, "sleep MS ms of wall time" },
 	{ "burn", "MS", K_MS, &opt.burn,
 	    "spin until we used MS ms more CPU time" },
@@ -457,6 +459,8 @@ main(int argc, char **argv)
 		close(2);
 		out_stdout.dead = out_stderr.dead = 1;
 	}
+	if (opt.touch > 0)
+		work_touch(opt.touch);
 	if (opt.sleep > 0)
 		work_sleep_ms(opt.sleep * opt.slow * jitter());
 	if (opt.burn > 0)

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -116,4 +118,22 @@ work_die_by_signal(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	/* A signal whose default is to be ignored: exit normally. */
+}
+
+/* Make bytes of memory resident: a mapping with every page written. */
+void
+work_touch(uint64_t bytes)
+{
+	long		 page = sysconf(_SC_PAGESIZE);
+	volatile char	*p;
+	uint64_t	 i;
+
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("benchd-demo: mmap");
+		exit(71);
+	}
+	for (i = 0; i < bytes; i += page)
+		p[i] = 1;
 }

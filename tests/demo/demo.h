@@ -43,6 +43,7 @@ void	out_timing_lines(struct demo_out *, struct demo_phase *, size_t,
 double	work_user_ms(void);
 void	burn_until(double);
 void	work_sleep_ms(double);
+void	work_touch(uint64_t);
 void	work_grandchild(double, int, int);
 void	work_die_by_signal(int);
 

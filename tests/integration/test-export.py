@@ -67,9 +67,11 @@ def hyperfine_export_matches_hyperfines_own():
 
 @test
 def parameters_json_and_csv():
+    # max_runs = runs: however noisy a loaded machine makes 2 ms runs,
+    # each session has exactly 1 warmup and 2 measured runs.
     d = Daemon({"c": {"command": DEMO + " --sleep 2 --prefix P_{crate}",
                       "param.crate": "ori_arc ori_types", "warmup": "1",
-                      "runs": "2"}}).start()
+                      "runs": "2", "max_runs": "2"}}).start()
     rc, out = d.ctl("queue", "c", "--all")
     ids = [s["id"] for s in out["sessions"]]
     for sid in ids:
@@ -85,6 +87,9 @@ def parameters_json_and_csv():
     assert rc == 0, text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2 * 3, rows            # 1 warmup + 2 runs each
+    assert {r["disturbed"] for r in rows} == {"false"}
+    assert all(r["stall_share"] != "" for r in rows) or \
+        all(r["stall_share"] == "" for r in rows)
     assert [r["kind"] for r in rows[:3]] == ["warmup", "measured",
                                             "measured"]
     assert {r["session"] for r in rows} == {str(i) for i in ids}

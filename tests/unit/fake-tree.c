@@ -93,6 +93,7 @@ tree_setup(void **state)
 	f->cc.sys_root = f->root;
 	f->cc.forbid_processes = f->forbid;
 	f->cc.max_runnable = -1;
+	f->cc.max_cpu_pressure = 1;
 	*state = f;
 	return (0);
 }
@@ -131,7 +132,7 @@ tree_check(struct fixture *f, pid_t self, const char *name)
 	enum cond_status	 st;
 
 	conditions_check(&f->cc, self, &r);
-	assert_int_equal(r.nchecks, 10);
+	assert_int_equal(r.nchecks, 11);
 	c = tree_find(&r, name);
 	st = c->status;
 	snprintf(f->v, sizeof f->v, "%s", c->value);

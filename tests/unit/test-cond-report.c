@@ -127,7 +127,7 @@ test_json_and_failing(void **state)
 		"processes", "governor",		/* fail */
 		"aslr", "smt",				/* warn */
 		"thermal", "throttle", "runnable",	/* unavailable */
-		"turbo", "power",
+		"pressure", "turbo", "power",
 		"swap"					/* ok */
 	};
 	int			 i;
@@ -152,13 +152,13 @@ test_json_and_failing(void **state)
 	j = conditions_report_json(&r);
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "canonical")));
 	c = cJSON_GetObjectItem(j, "checks");
-	assert_int_equal(cJSON_GetArraySize(c), 10);
-	for (i = 0; i < 10; i++) {
+	assert_int_equal(cJSON_GetArraySize(c), 11);
+	for (i = 0; i < 11; i++) {
 		item = cJSON_GetArrayItem(c, i);
 		assert_int_equal(cJSON_GetArraySize(item), 4);
 		assert_string_equal(JSTR(item, "name"), expect[i]);
 		assert_string_equal(JSTR(item, "status"), i < 2 ? "fail" :
-		    i < 4 ? "warn" : i < 9 ? "unavailable" : "ok");
+		    i < 4 ? "warn" : i < 10 ? "unavailable" : "ok");
 		assert_non_null(JSTR(item, "value"));
 		assert_non_null(JSTR(item, "advice"));
 	}

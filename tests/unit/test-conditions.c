@@ -112,18 +112,40 @@ test_runnable(void **state)
 	f->cc.max_runnable = 3;
 	assert_int_equal(tree_check(f, 0, "runnable"), COND_OK);
 
-	put(f, "some avg10=1.25 avg60=0.50 avg300=0.10 total=12345\n"
-	    "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
-	    "proc/pressure/cpu");
-	assert_int_equal(tree_check(f, 0, "runnable"), COND_OK);
-	assert_string_equal(f->v, "3 runnable besides benchd (R/T 4/120), "
-	    "cpu pressure some avg10=1.25");
-
 	/* max_runnable < 0 skips the limit, still reports. */
 	f->cc.max_runnable = -1;
 	put(f, "9.00 9.00 9.00 40/120 999\n", "proc/loadavg");
 	assert_int_equal(tree_check(f, 0, "runnable"), COND_OK);
 	assert_string_equal(f->adv, "not checked: max_runnable < 0");
+}
+
+/* CPU pressure: the share of the last 10 s tasks waited for a CPU. */
+static void
+test_pressure(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(tree_check(f, 0, "pressure"), COND_UNAVAILABLE);
+	put(f, "some avg10=25.00 avg60=10.50 avg300=2.10 total=12345\n"
+	    "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
+	    "proc/pressure/cpu");
+	/* max_cpu_pressure = 100%: reported, never judged. */
+	assert_int_equal(tree_check(f, 0, "pressure"), COND_OK);
+	assert_string_equal(f->adv, "not checked: max_cpu_pressure = 100%");
+	f->cc.max_cpu_pressure = 0.10;
+	assert_int_equal(tree_check(f, 0, "pressure"), COND_FAIL);
+	assert_string_equal(f->v, "some avg10=25.00%");
+	assert_non_null(strstr(f->adv, "max_cpu_pressure = 10%"));
+	put(f, "some avg10=1.25 avg60=0.50 avg300=0.10 total=12345\n"
+	    "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
+	    "proc/pressure/cpu");
+	assert_int_equal(tree_check(f, 0, "pressure"), COND_OK);
+	/* Right after a child of benchd: its own waiting, not judged. */
+	put(f, "some avg10=80.00 avg60=0.50 avg300=0.10 total=12345\n",
+	    "proc/pressure/cpu");
+	conditions_child_ended();
+	assert_int_equal(tree_check(f, 0, "pressure"), COND_OK);
+	assert_non_null(strstr(f->v, "not judged: a run of benchd's ended"));
 }
 
 static void
@@ -340,12 +362,13 @@ test_real_root(void **state)
 	cc.nforbid_processes = 1;
 	cc.governor = "performance";
 	cc.max_runnable = -1;
+	cc.max_cpu_pressure = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	conditions_check(&cc, getpid(), &r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("# conditions_check on / took %.2f ms\n",
 	    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	assert_int_equal(r.nchecks, 10);
+	assert_int_equal(r.nchecks, 11);
 	for (i = 0; i < r.nchecks; i++) {
 		assert_in_range(r.checks[i].status, COND_OK, COND_UNAVAILABLE);
 		assert_non_null(r.checks[i].value);
@@ -377,6 +400,7 @@ main(void)
 		T(test_governor),
 		T(test_thermal),
 		T(test_runnable),
+		T(test_pressure),
 		T(test_turbo_aslr_smt),
 		T(test_swap),
 		T(test_power),

@@ -151,11 +151,15 @@ test_defaults(void **state)
 	assert_string_equal(cf->env_tmpdir, "/tmp");
 	assert_int_equal(cf->max_clients, 256);
 	assert_int_equal(cf->kill_grace, 5);
-	assert_int_equal(cf->cond.nforbid_processes, 0);
-	assert_null(cf->cond.forbid_processes[0]);
+	assert_int_equal(cf->cond.nforbid_processes, 2);
+	assert_string_equal(cf->cond.forbid_processes[0], "cargo");
+	assert_string_equal(cf->cond.forbid_processes[1], "rustc");
 	assert_null(cf->cond.governor);
 	assert_true(cf->cond.max_temp_c == 0);
-	assert_int_equal(cf->cond.max_runnable, -1);
+	assert_int_equal(cf->cond.max_runnable, 1);
+	assert_true(cf->cond.max_cpu_pressure == 0.10);
+	assert_true(cf->cond.max_stall == 0.02);
+	assert_string_equal(cf->cgroup, "auto");
 	assert_int_equal(cf->cond.policy, POLICY_WAIT);
 	assert_int_equal(cf->cond.wait_timeout, 600);
 	assert_int_equal(cf->cond.recheck_interval, 5);

@@ -39,6 +39,23 @@ exited(struct fsm *f, int ok, double wall, const char *why)
 	return (fsm_step(f, &in));
 }
 
+/* A measured run another process disturbed, recorded: the next action. */
+static enum fsm_action
+disturbed_run(struct fsm *f, double wall)
+{
+	struct fsm_input	in;
+
+	memset(&in, 0, sizeof in);
+	in.ev = FE_EXITED;
+	in.ok = 1;
+	in.disturbed = 1;
+	in.wall = wall;
+	assert_int_equal(fsm_step(f, &in), FA_RECORD_RUN);
+	assert_true(f->run_disturbed);
+	assert_int_equal(ev(f, FE_STORED, NULL), FA_PROGRESS);
+	return (ev(f, FE_CONTINUE, NULL));
+}
+
 static void
 plan(struct fsm *f, int build, int warmup, int runs, int max_runs,
     double cv, int profile)
@@ -390,6 +407,60 @@ test_profile(void **state)
 	fsm_free(&f);
 }
 
+/* Disturbed runs are recorded, not counted, and replaced. */
+static void
+test_disturbed_runs_are_replaced(void **state)
+{
+	struct fsm	f;
+
+	plan(&f, 0, 0, 2, 4, 1.0, 0);
+	assert_int_equal(ev(&f, FE_BEGIN, NULL), FA_GATE);
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_GATE);
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_SPAWN_RUN);
+	assert_int_equal(one_run(&f, 1.0), FA_GATE);
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_SPAWN_RUN);
+	assert_int_equal(disturbed_run(&f, 3.0), FA_GATE);
+	assert_int_equal(f.measured, 2);
+	assert_int_equal(f.clean, 1);
+	assert_int_equal(f.seq, 2);
+	/* The replacement is measured run 3, and the session is done. */
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_SPAWN_RUN);
+	assert_int_equal(fsm_run_index(&f), 3);
+	assert_int_equal(one_run(&f, 1.1), FA_FINISH);
+	assert_int_equal(f.end_state, SESSION_COMPLETED);
+	assert_true(f.walls[0] == 1.0 && f.walls[1] == 1.1);
+	fsm_free(&f);
+
+	/* Every run disturbed up to max_runs: failed, saying so. */
+	plan(&f, 0, 0, 2, 2, 1.0, 0);
+	assert_int_equal(ev(&f, FE_BEGIN, NULL), FA_GATE);
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_GATE);
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_SPAWN_RUN);
+	assert_int_equal(disturbed_run(&f, 3.0), FA_GATE);
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_SPAWN_RUN);
+	assert_int_equal(disturbed_run(&f, 3.0), FA_FINISH);
+	assert_int_equal(f.end_state, SESSION_FAILED);
+	assert_non_null(strstr(f.end_reason, "all 2 measured runs were "
+	    "disturbed"));
+	fsm_free(&f);
+
+	/* A warmup is never flagged: warmups do not count anyway. */
+	plan(&f, 0, 1, 1, 1, 1.0, 0);
+	assert_int_equal(ev(&f, FE_BEGIN, NULL), FA_GATE);
+	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_SPAWN_RUN);
+	{
+		struct fsm_input	in;
+
+		memset(&in, 0, sizeof in);
+		in.ev = FE_EXITED;
+		in.ok = 1;
+		in.disturbed = 1;
+		assert_int_equal(fsm_step(&f, &in), FA_RECORD_RUN);
+		assert_false(f.run_disturbed);
+	}
+	fsm_free(&f);
+}
+
 static void
 test_names(void **state)
 {
@@ -413,6 +484,7 @@ main(void)
 		cmocka_unit_test(test_ending_held),
 		cmocka_unit_test(test_shutdown),
 		cmocka_unit_test(test_profile),
+		cmocka_unit_test(test_disturbed_runs_are_replaced),
 		cmocka_unit_test(test_names),
 	};
 
