@@ -34,7 +34,12 @@ def sigterm_interrupts_the_running_session_and_keeps_the_queue():
 
 @test
 def sigkill_then_restart_marks_interrupted():
-    d = Daemon({"s": {"command": DEMO + " --sleep 300", "warmup": "0",
+    # A short first run, then runs that outlive benchd and its restart
+    # however slow the machine: one that ended by itself would leave
+    # nothing for the restart to kill.
+    cmd = ('if [ "$BENCHD_ITERATION" = 1 ]; then exec %s --sleep 100; '
+           'else exec %s --sleep 60000; fi' % (DEMO, DEMO))
+    d = Daemon({"s": {"command": cmd, "shell": "yes", "warmup": "0",
                       "runs": "30", "max_runs": "30"}}).start()
     a = d.queue("s")
     wait_for(lambda: d.session(a, runs=False)["session"]["measured"] >= 1,
