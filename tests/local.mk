@@ -29,7 +29,14 @@ UNIT_TESTS = \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
 	%reldir%/unit/test-timing
+if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+else
+# Says why, as a TAP skip: a build without cmocka must not look tested.
+TESTS += %reldir%/unit/no-cmocka.sh
+endif
+EXTRA_DIST += %reldir%/unit/no-cmocka.sh
 
 tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
 tests_unit_test_argv_CFLAGS = $(UNIT_CFLAGS)
@@ -96,18 +103,20 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-sessions.py \
 	%reldir%/integration/test-storage.py
 
-TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
 	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
 	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
 	%reldir%/data/perf/nocallchain.script \
 	%reldir%/data/perf/nocallchain.folded
 
-TEST_EXTENSIONS = .py
+TEST_EXTENSIONS = .py .sh
 TAP_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 LOG_DRIVER = $(TAP_DRIVER)
 PY_LOG_DRIVER = $(TAP_DRIVER)
 PY_LOG_COMPILER = $(PYTHON3)
+SH_LOG_DRIVER = $(TAP_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	BENCHD='$(abs_top_builddir)/daemon/benchd'; \
 	BENCHCTL='$(abs_top_builddir)/client/benchctl'; \
