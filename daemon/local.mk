@@ -33,8 +33,10 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS) \
 	$(ZLIB_CFLAGS)
 
-daemon_benchd_SOURCES = \
-	%reldir%/benchd.c %reldir%/benchd.h \
+# The rest of benchd but main() and the socket server, which
+# tests/fuzz/fuzz-rpc.c replaces with its own (tests/fuzz/local.mk).
+BENCHD_CORE_SOURCES = \
+	%reldir%/benchd.h \
 	%reldir%/compare.c %reldir%/compare.h \
 	%reldir%/fingerprint.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
@@ -58,8 +60,8 @@ daemon_benchd_SOURCES = \
 	%reldir%/sched-profile.c \
 	%reldir%/sched-recover.c \
 	%reldir%/sched-run.c \
-	%reldir%/server.c \
 	%reldir%/session.c
+daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c $(BENCHD_CORE_SOURCES)
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
