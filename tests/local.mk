@@ -139,15 +139,9 @@ tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 tests_bench_bench_clients_SOURCES = %reldir%/bench/bench-clients.c
 EXTRA_DIST += $(BENCHMARKS) %reldir%/bench/benchlib.py
 
-# Fuzzing (clang, libFuzzer) and valgrind run from .ci/run, outside check.
-EXTRA_DIST += %reldir%/fuzz/run-fuzz.sh %reldir%/fuzz/fuzz.h \
-	%reldir%/fuzz/fuzz-conf.c %reldir%/fuzz/fuzz-rpc.c \
-	%reldir%/fuzz/fuzz-timing.c %reldir%/fuzz/fuzz-fold.c \
-	%reldir%/fuzz/conf.dict %reldir%/fuzz/fold.dict \
-	%reldir%/fuzz/rpc.dict %reldir%/fuzz/timing.dict \
-	%reldir%/fuzz/corpus-conf %reldir%/fuzz/corpus-fold \
-	%reldir%/fuzz/corpus-rpc %reldir%/fuzz/corpus-timing \
-	%reldir%/fuzz/regressions %reldir%/valgrind/run-valgrind.sh
+# Fuzzing (tests/fuzz/local.mk) and valgrind run from .ci/run, outside
+# check.
+EXTRA_DIST += %reldir%/valgrind/run-valgrind.sh
 bench: all
 	@for b in $(BENCHMARKS); do \
 	    echo "== $$b"; \
