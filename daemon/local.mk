@@ -48,9 +48,11 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS) \
 	$(ZLIB_CFLAGS)
 
-# The daemon's edge and wiring: methods, the scheduler, the socket.
-daemon_benchd_SOURCES = \
-	%reldir%/benchd.c %reldir%/benchd.h \
+# The daemon's edge and wiring: methods, the scheduler; all of it but
+# main() and the socket server, which tests/fuzz/fuzz-rpc.c replaces with
+# its own (tests/fuzz/local.mk).
+BENCHD_CORE_SOURCES = \
+	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
@@ -76,8 +78,8 @@ daemon_benchd_SOURCES = \
 	%reldir%/sched-profile.c \
 	%reldir%/sched-recover.c \
 	%reldir%/sched-run.c \
-	%reldir%/server.c \
 	%reldir%/wire.c %reldir%/wire-report.c
+daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c $(BENCHD_CORE_SOURCES)
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm

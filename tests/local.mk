@@ -32,7 +32,14 @@ UNIT_TESTS = \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
 	%reldir%/unit/test-timing
+if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+else
+# Says why, as a TAP skip: a build without cmocka must not look tested.
+TESTS += %reldir%/unit/no-cmocka.sh
+endif
+EXTRA_DIST += %reldir%/unit/no-cmocka.sh
 
 tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
 tests_unit_test_argv_CFLAGS = $(UNIT_CFLAGS)
@@ -109,18 +116,20 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-sessions.py \
 	%reldir%/integration/test-storage.py
 
-TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
 	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
 	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
 	%reldir%/data/perf/nocallchain.script \
 	%reldir%/data/perf/nocallchain.folded
 
-TEST_EXTENSIONS = .py
+TEST_EXTENSIONS = .py .sh
 TAP_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 LOG_DRIVER = $(TAP_DRIVER)
 PY_LOG_DRIVER = $(TAP_DRIVER)
 PY_LOG_COMPILER = $(PYTHON3)
+SH_LOG_DRIVER = $(TAP_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	BENCHD='$(abs_top_builddir)/daemon/benchd'; \
 	BENCHCTL='$(abs_top_builddir)/client/benchctl'; \
@@ -143,15 +152,9 @@ tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 tests_bench_bench_clients_SOURCES = %reldir%/bench/bench-clients.c
 EXTRA_DIST += $(BENCHMARKS) %reldir%/bench/benchlib.py
 
-# Fuzzing (clang, libFuzzer) and valgrind run from .ci/run, outside check.
-EXTRA_DIST += %reldir%/fuzz/run-fuzz.sh %reldir%/fuzz/fuzz.h \
-	%reldir%/fuzz/fuzz-conf.c %reldir%/fuzz/fuzz-rpc.c \
-	%reldir%/fuzz/fuzz-timing.c %reldir%/fuzz/fuzz-fold.c \
-	%reldir%/fuzz/conf.dict %reldir%/fuzz/fold.dict \
-	%reldir%/fuzz/rpc.dict %reldir%/fuzz/timing.dict \
-	%reldir%/fuzz/corpus-conf %reldir%/fuzz/corpus-fold \
-	%reldir%/fuzz/corpus-rpc %reldir%/fuzz/corpus-timing \
-	%reldir%/fuzz/regressions %reldir%/valgrind/run-valgrind.sh
+# Fuzzing (tests/fuzz/local.mk) and valgrind run from .ci/run, outside
+# check.
+EXTRA_DIST += %reldir%/valgrind/run-valgrind.sh
 bench: all
 	@for b in $(BENCHMARKS); do \
 	    echo "== $$b"; \

@@ -1,93 +1,74 @@
 #!/bin/sh
-# run-fuzz.sh [BUILDDIR] -- build the libFuzzer targets with clang, replay
-# tests/fuzz/regressions/, then fuzz each target for $FUZZ_SECONDS seconds
-# (default 60) on a copy of its seed corpus.  Exits non-zero, naming the
-# input, when a target crashes, leaks or breaks an invariant; the input
-# stays in BUILDDIR/out/TARGET/ until the next run.  To keep a crash as a
-# regression, copy it to tests/fuzz/regressions/TARGET-WHAT.
+# run-fuzz.sh [BUILDDIR] -- build the libFuzzer targets with clang and
+# ./configure --enable-fuzzing in BUILDDIR (default /tmp/benchd-fuzz),
+# replay tests/fuzz/regressions/, then fuzz each target for $FUZZ_SECONDS
+# seconds (default 60) on a copy of its seed corpus.  Exits non-zero,
+# naming the input, when a target crashes, leaks or breaks an invariant;
+# the input stays in BUILDDIR/out/TARGET/ until the next run.  To keep a
+# crash as a regression, copy it to tests/fuzz/regressions/TARGET-WHAT.
 #
 # Environment: CC (default clang), FUZZ_SECONDS, FUZZ_TARGETS (default
 # "timing conf rpc fold"), FUZZ_JOBS (fuzzing processes per target,
-# default 1), FUZZ_ARGS (more libFuzzer flags).  Needs clang with libFuzzer
-# (Debian: clang and libclang-rt-dev) and the pkg-config modules the
-# daemon uses; runs from any directory.
+# default 1), FUZZ_ARGS (more libFuzzer flags).  Needs what ./configure
+# needs, plus clang with libFuzzer (Debian: clang and libclang-rt-dev);
+# runs from any directory.
 
-# Flag lists ($cflags, $objs, ...) are split into words on purpose.
-# shellcheck disable=SC2086,SC2046,SC2012
+# Flag lists ($common, $jobs, ...) are split into words on purpose.
+# shellcheck disable=SC2086,SC2012
 set -eu
 
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-/tmp/benchd-fuzz}
-CC=${CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-timing conf rpc fold}
 jobs=
 [ "${FUZZ_JOBS:-1}" -gt 1 ] && jobs="-fork=$FUZZ_JOBS"
 
-mkdir -p "$build/include" "$build/obj" "$build/out"
+mkdir -p "$build/out"
 build=$(cd "$build" && pwd)
 
-# The autoconf header, reduced to what the sources use.
-cat >"$build/include/config.h" <<EOF
-#define _GNU_SOURCE 1
-#define PACKAGE_VERSION "0.1.0"
-#define SYSCONFDIR "/etc"
-EOF
-
-# The embedded schema, from the migrations schema/local.mk lists.
-schema=$(sed -n 's/.*%reldir%\/\([0-9][0-9]*-[^ ]*\.sql\).*/schema\/\1/p' \
-    "$srcdir/schema/local.mk")
-if [ -z "$schema" ]; then
-	echo "run-fuzz: no schema files in schema/local.mk" >&2
-	exit 1
+# configure refuses to build elsewhere from a tree configured in place:
+# then build from a copy of its distributed files.
+src=$srcdir
+log=$build/out/build.log
+if [ -f "$srcdir/config.status" ]; then
+	src=$build/src
+	(cd "$srcdir" && make distdir distdir="$src") >"$log" 2>&1 || {
+		tail -n 40 "$log" >&2
+		echo "run-fuzz: make distdir failed in $srcdir" >&2
+		exit 1
+	}
+elif [ ! -x "$srcdir/configure" ]; then
+	(cd "$srcdir" && ./autogen.sh) >"$log" 2>&1 || {
+		tail -n 40 "$log" >&2
+		echo "run-fuzz: autogen.sh failed in $srcdir" >&2
+		exit 1
+	}
 fi
-sh "$srcdir/build-aux/sql2c.sh" "$build/obj/schema.c" "$srcdir" $schema
 
-pkgs="libevent sqlite3 libcjson inih gsl zlib"
-pkg_cflags=$(pkg-config --cflags $pkgs)
-pkg_libs=$(pkg-config --libs $pkgs)
-san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san
-    -I$build/include -I$srcdir/common -I$srcdir/daemon $pkg_cflags"
-warn="-Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes
-    -Wmissing-prototypes -Wno-unused-parameter"
-
-# Every module but main() and the socket server, instrumented for coverage.
-objs=
-for f in "$srcdir"/common/*.c "$srcdir"/daemon/*.c "$build/obj/schema.c"; do
-	case $f in
-	"$srcdir"/daemon/benchd.c|"$srcdir"/daemon/server.c|\
-	"$srcdir"/daemon/schema.c)
-		continue ;;
-	esac
-	o=$build/obj/$(basename "$(dirname "$f")")-$(basename "$f" .c).o
-	$CC $cflags $warn -fsanitize=fuzzer-no-link -c "$f" -o "$o"
-	objs="$objs $o"
-done
-
-# What each target links beyond its own file.
-deps() {
-	case $1 in
-	timing)	echo "$build/obj/daemon-timing.o $build/obj/common-log.o" \
-		    "$build/obj/common-xmalloc.o" ;;
-	conf)	for m in conf conf-check conf-keys argv timing; do
-			printf '%s ' "$build/obj/daemon-$m.o"
-		done
-		echo "$build/obj/common-log.o $build/obj/common-xmalloc.o" ;;
-	rpc)	echo "$objs" ;;
-	fold)	for m in profile profile-fold profile-perf profile-hot; do
-			printf '%s ' "$build/obj/daemon-$m.o"
-		done
-		echo "$build/obj/common-log.o $build/obj/common-xmalloc.o" ;;
-	esac
-}
-
+# The build, kept between runs from the same tree.
+obj=$build/build
+if [ "$(cat "$obj/.source" 2>/dev/null)" != "$src" ]; then
+	rm -rf "$obj"
+	mkdir -p "$obj"
+	(cd "$obj" && CC=${CC:-clang} "$src/configure" --enable-fuzzing \
+	    --enable-werror) >"$log" 2>&1 || {
+		tail -n 40 "$log" >&2
+		echo "run-fuzz: configure failed (log: $log)" >&2
+		exit 1
+	}
+	echo "$src" >"$obj/.source"
+fi
+progs=
 for t in $targets; do
-	$CC $cflags $warn -Werror -fsanitize=fuzzer \
-	    "$srcdir/tests/fuzz/fuzz-$t.c" $(deps "$t") $pkg_libs -lm \
-	    -o "$build/fuzz-$t"
+	progs="$progs tests/fuzz/fuzz-$t"
 done
-echo "run-fuzz: built $targets in $build"
+(cd "$obj" && make -j"$(nproc 2>/dev/null || echo 1)" $progs) >"$log" 2>&1 || {
+	grep -E 'error|warning' "$log" | head -n 40 >&2
+	echo "run-fuzz: make failed (log: $log)" >&2
+	exit 1
+}
+echo "run-fuzz: built $targets in $obj/tests/fuzz"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -103,8 +84,8 @@ if [ -d "$srcdir/tests/fuzz/regressions" ]; then
 		*" $t "*) ;;
 		*) continue ;;
 		esac
-		if "$build/fuzz-$t" $common "$f" >"$build/out/replay.log" 2>&1
-		then
+		if "$obj/tests/fuzz/fuzz-$t" $common "$f" \
+		    >"$build/out/replay.log" 2>&1; then
 			echo "ok - replay $(basename "$f")"
 		else
 			echo "not ok - replay $(basename "$f")"
@@ -128,7 +109,7 @@ for t in $targets; do
 	mkdir -p "$corpus" "$build/out/$t"
 	cp "$srcdir/tests/fuzz/corpus-$t"/* "$corpus/"
 	log=$build/out/$t/fuzz.log
-	if (cd "$build/out/$t" && "$build/fuzz-$t" $common \
+	if (cd "$build/out/$t" && "$obj/tests/fuzz/fuzz-$t" $common \
 	    -max_total_time="$seconds" -max_len="$(max_len "$t")" \
 	    -dict="$srcdir/tests/fuzz/$t.dict" \
 	    -artifact_prefix="$build/out/$t/" $jobs ${FUZZ_ARGS:-} \

@@ -2,6 +2,8 @@
 trees: report, wait, warn, refuse; and the adaptive run count."""
 
 import os
+import sqlite3
+import statistics
 import sys
 import time
 
@@ -146,17 +148,39 @@ def jittery_workload_adds_runs_and_ends_unstable():
     assert d.stop() == 0
 
 
+def cv(walls):
+    """The stopping rule's CV: sample standard deviation over the mean."""
+    return statistics.stdev(walls) / statistics.mean(walls)
+
+
 @test
 def steady_workload_stops_at_n():
+    # The stopping rule replayed on the stored wall times.  A quiet
+    # machine stops a 200 ms sleep at 4 runs; a loaded one may push the CV
+    # over the target and add runs, or end unstable at max_runs.  Either
+    # way no run is added once the CV is met, and none is missing.
     d = Daemon({"steady": {"command": DEMO + " --sleep 200",
                            "warmup": "1", "runs": "4", "max_runs": "20",
                            "cv_target": "5%"}}).start()
     sid = d.queue("steady")
-    s = d.wait_state(sid, timeout=30)
-    assert s["state"] == "completed", s
-    assert s["measured"] == 4, s
+    s = d.wait_state(sid, timeout=60)
+    db = sqlite3.connect(d.database)
+    walls = [r[0] / 1e9 for r in db.execute(
+        "SELECT wall_ns FROM runs WHERE session_id = ? AND kind = "
+        "'measured' AND exit_code = 0 ORDER BY seq", (sid,))]
+    db.close()
+    n = len(walls)
+    assert n == s["measured"] and n >= 4, (walls, s)
+    for k in range(4, n):
+        assert cv(walls[:k]) > 0.05, "ran again at CV %.4f after %d " \
+            "runs: %r" % (cv(walls[:k]), k, walls)
     r = d.session(sid)
-    assert r["summary"]["wall"]["cv"] < 0.05, r["summary"]
+    assert abs(r["summary"]["wall"]["cv"] - cv(walls)) < 1e-9, r["summary"]
+    if s["state"] == "completed":
+        assert cv(walls) <= 0.05, (walls, s)
+    else:
+        assert s["state"] == "unstable" and n == 20, s
+        assert cv(walls) > 0.05, (walls, s)
     assert d.stop() == 0
 
 

@@ -20,6 +20,12 @@ SLOW = {"command": DEMO + " --sleep 300", "warmup": "0", "runs": "4",
         "max_runs": "4"}
 QUICK = {"command": DEMO, "warmup": "0", "runs": "2", "max_runs": "2"}
 EXTRA = "storage_retry = 1"
+# How a session that ran all its runs ends.  runs = max_runs, so the
+# stopping rule only says whether the CV met the target, which short runs
+# on a loaded machine often miss ("unstable").  That is the machine's
+# noise, not storage: what a fault must not change is which runs are
+# recorded (check_database) and that the session ends.
+ENDED = ("completed", "unstable")
 
 
 def storage(d):
@@ -34,6 +40,13 @@ def answers_fast(d):
     assert dt < 0.5, "status took %.3f s during a storage fault" % dt
 
 
+def ended(d, sid):
+    """Wait for session sid to end, all its runs done."""
+    s = d.wait_state(sid)
+    assert s["state"] in ENDED, s
+    return s
+
+
 def check_database(d, sids, runs):
     """Integrity, each run exactly once, and no session left half."""
     db = sqlite3.connect(d.database)
@@ -42,7 +55,7 @@ def check_database(d, sids, runs):
         for sid in sids:
             state, = db.execute("SELECT state FROM sessions WHERE id = ?",
                                 (sid,)).fetchone()
-            assert state == "completed", (sid, state)
+            assert state in ENDED, (sid, state)
             its = [r[0] for r in db.execute(
                 "SELECT iteration FROM runs WHERE session_id = ? AND "
                 "kind = 'measured' ORDER BY seq", (sid,))]
@@ -103,8 +116,8 @@ def locked_database_holds_the_run_and_resumes():
         log = d.read_log()
         assert "storage: cannot record " + st["held"] + \
             ": database is locked; holding it, retrying every 1 s" in log
-    assert d.wait_state(a)["state"] == "completed"
-    assert d.wait_state(b)["state"] == "completed"
+    ended(d, a)
+    ended(d, b)
     assert storage(d) == {"ok": True}
     assert "after" in d.read_log() and "held; resuming" in d.read_log()
     check_database(d, [a], 4)
@@ -135,7 +148,7 @@ def locked_at_start_holds_the_queue():
         assert st["held"] == "the start of session %d" % b, st
         assert d.session(b, runs=False)["session"]["state"] == "queued"
         answers_fast(d)
-    assert d.wait_state(b)["state"] == "completed"
+    ended(d, b)
     check_database(d, [b], 2)
     assert d.stop() == 0
 
@@ -157,7 +170,7 @@ def left_running_and_locked_at_start_is_settled_when_the_lock_goes():
         assert d.session(b, runs=False)["session"]["state"] == "queued"
         answers_fast(d)
     assert d.wait_state(a)["state"] == "interrupted"
-    assert d.wait_state(b)["state"] == "completed"
+    ended(d, b)
     check_database(d, [b], 2)
     log = d.read_log()
     assert "1 session(s) left running were marked interrupted" in log, log
@@ -202,7 +215,7 @@ def read_only_database_refuses_writes_then_recovers():
     finally:
         undo()
     b = d.queue("q")
-    assert d.wait_state(b)["state"] == "completed"
+    ended(d, b)
     assert "writable again" in d.read_log()
     check_database(d, [a, b], 2)
     assert d.stop() == 0
@@ -224,7 +237,7 @@ def read_only_while_running_holds_the_run():
     finally:
         for u in undo:
             u()
-    assert d.wait_state(a)["state"] == "completed"
+    ended(d, a)
     check_database(d, [a], 4)
     assert d.stop() == 0
 
@@ -249,7 +262,7 @@ def full_disk_holds_the_run_and_resumes():
         assert rc != 0 and "nothing was recorded" in out, out
     finally:
         resource.prlimit(pid, resource.RLIMIT_FSIZE, old)
-    assert d.wait_state(a)["state"] == "completed"
+    ended(d, a)
     check_database(d, [a], 4)
     assert "storage: cannot record " + st["held"] in d.read_log()
     assert d.stop() == 0
@@ -293,7 +306,7 @@ def nothing_is_written_while_a_run_is_in_flight():
                                                              "running"):
         d.call("status")
         time.sleep(0.05)
-    assert d.wait_state(sid)["state"] == "completed"
+    ended(d, sid)
     seen = []
     for it in ("warmup-1", "1", "2", "3"):
         with open(os.path.join(d.tmp, "seen-" + it)) as f:

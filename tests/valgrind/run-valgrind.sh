@@ -20,14 +20,10 @@
 #
 # VALGRIND_SKIP lists FILE:FUNCTION tests reported as skipped, because
 # they assert timings that valgrind's slowdown breaks, not memory:
-#   test-restart.py:sigkill_then_restart_marks_interrupted -- the restarted
-#     benchd must find a 300 ms workload still running; under valgrind it
-#     starts after the workload has ended by itself.
 #   test-phases.py:hundred_megabytes_of_output_keeps_rss_bounded -- it
 #     bounds benchd's RSS growth, which then counts valgrind's own memory.
 set -u
-skip_default="test-restart.py:sigkill_then_restart_marks_interrupted
-test-phases.py:hundred_megabytes_of_output_keeps_rss_bounded"
+skip_default="test-phases.py:hundred_megabytes_of_output_keeps_rss_bounded"
 skip=${VALGRIND_SKIP-$skip_default}
 
 if [ $# -lt 1 ]; then
