@@ -70,7 +70,7 @@ deps() {
 	case $1 in
 	timing)	echo "$build/obj/daemon-timing.o $build/obj/common-log.o" \
 		    "$build/obj/common-xmalloc.o" ;;
-	conf)	for m in conf conf-check conf-keys argv timing; do
+	conf)	for m in conf conf-check conf-cpus conf-keys argv timing; do
 			printf '%s ' "$build/obj/daemon-$m.o"
 		done
 		echo "$build/obj/common-log.o $build/obj/common-xmalloc.o" ;;
