@@ -68,3 +68,27 @@ conf_parse_cpus(const char *list, cpu_set_t *set, char **cause)
 	    "ranges like 0-3,6", len, list);
 	return (-1);
 }
+
+char *
+conf_cpus_text(const cpu_set_t *set)
+{
+	char	*s = xstrdup(""), *t;
+	int	 a, b;
+
+	for (a = 0; a < CPU_SETSIZE; a = b + 1) {
+		if (!CPU_ISSET(a, set)) {
+			b = a;
+			continue;
+		}
+		for (b = a; b + 1 < CPU_SETSIZE && CPU_ISSET(b + 1, set); b++)
+			;
+		if (b == a)
+			xasprintf(&t, "%s%s%d", s, *s != '\0' ? "," : "", a);
+		else
+			xasprintf(&t, "%s%s%d-%d", s, *s != '\0' ? "," : "", a,
+			    b);
+		free(s);
+		s = t;
+	}
+	return (s);
+}

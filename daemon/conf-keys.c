@@ -40,6 +40,7 @@ enum ktype {
 	T_POLICY,
 	T_LIST,		/* words, extended by continuation lines */
 	T_ENV,		/* KEY=VALUE words */
+	T_SETTINGS,	/* conf_tune_settings words, each once */
 	T_CPUS		/* CPU list; aux is the cpu_set_t */
 };
 
@@ -57,6 +58,7 @@ struct key {
 #define C(f)	offsetof(struct config_conditions, f)
 #define S(f)	offsetof(struct suite, f)
 #define P(f)	offsetof(struct config_profile, f)
+#define U(f)	offsetof(struct config_tune, f)
 
 static const struct key daemon_keys[] = {
 	{ "socket", T_PATH, D(socket), 0, "/run/benchd.sock", 0, 0 },
@@ -111,8 +113,28 @@ static const struct key profile_keys[] = {
 	{ "frequency", T_INT, P(frequency), 0, "999", 1, 100000 },
 };
 
+const char *const conf_tune_settings[] = {
+	"governor", "turbo", "aslr", "thp", "nmi_watchdog", "perf", "irq",
+	"workqueue", "cpuset", "smt", NULL
+};
+
+/* Unset keys without a default follow the rest of the file (conf.c). */
+static const struct key tune_keys[] = {
+	{ "settings", T_SETTINGS, U(settings), U(nsettings), "", 0, 0 },
+	{ "governor", T_OPTSTR, U(governor), 0, NULL, 0, 0 },
+	{ "cpus", T_CPUS, U(cpus), U(cpuset), NULL, 0, 0 },
+	{ "state", T_PATH, U(state), 0, NULL, 0, 0 },
+	{ "perf_event_paranoid", T_INT, U(perf_event_paranoid), 0, "1", -1,
+	    3 },
+	{ "perf_max_sample_rate", T_INT, U(perf_max_sample_rate), 0, "0", 0,
+	    1000000 },
+	{ "proc_root", T_PATH, U(proc_root), 0, NULL, 0, 0 },
+	{ "sys_root", T_PATH, U(sys_root), 0, NULL, 0, 0 },
+};
+
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 _Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
+_Static_assert(nitems(tune_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(suite_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 
@@ -124,6 +146,7 @@ static const struct {
 	[CONF_CONDITIONS] = { cond_keys, nitems(cond_keys) },
 	[CONF_SUITE] = { suite_keys, nitems(suite_keys) },
 	[CONF_PROFILE] = { profile_keys, nitems(profile_keys) },
+	[CONF_TUNE] = { tune_keys, nitems(tune_keys) },
 };
 
 static int
@@ -209,6 +232,33 @@ check_env(char **env, size_t n, char **why)
 	return (0);
 }
 
+/* Each word a setting of conf_tune_settings, and named once. */
+static int
+check_settings(const struct key *k, char **list, size_t n, char **why)
+{
+	const char *const	*w;
+	size_t			 i, j;
+
+	for (i = 0; i < n; i++) {
+		for (w = conf_tune_settings; *w != NULL &&
+		    strcmp(*w, list[i]) != 0; w++)
+			;
+		if (*w == NULL) {
+			xasprintf(why, "%s: no setting \"%s\"", k->name,
+			    list[i]);
+			return (-1);
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(list[i], list[j]) == 0) {
+				xasprintf(why, "%s: \"%s\" listed twice",
+				    k->name, list[i]);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
 /* Split value into a list, or onto the end of it for a continuation. */
 static int
 set_list(char ***vp, size_t *np, const char *name, const char *value,
@@ -269,7 +319,8 @@ set_value(const struct key *k, void *base, const char *value, int cont,
 	void	*p = (char *)base + k->off;
 	char	*cause;
 
-	if (cont && k->type != T_CMD && k->type != T_LIST && k->type != T_ENV) {
+	if (cont && k->type != T_CMD && k->type != T_LIST && k->type != T_ENV &&
+	    k->type != T_SETTINGS) {
 		xasprintf(why, "%s: only lists and commands may go on over "
 		    "indented lines", k->name);
 		return (-1);
@@ -282,11 +333,15 @@ set_value(const struct key *k, void *base, const char *value, int cont,
 		return (set_string(k, base, value, cont, why));
 	case T_LIST:
 	case T_ENV:
+	case T_SETTINGS:
 		if (set_list(p, (size_t *)((char *)base + k->aux), k->name,
 		    value, cont, why) != 0)
 			return (-1);
 		if (k->type == T_ENV)
 			return (check_env(*(char ***)p,
+			    *(size_t *)((char *)base + k->aux), why));
+		if (k->type == T_SETTINGS)
+			return (check_settings(k, *(char ***)p,
 			    *(size_t *)((char *)base + k->aux), why));
 		return (0);
 	case T_INT:

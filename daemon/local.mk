@@ -1,5 +1,5 @@
 ## daemon/: benchd.
-sbin_PROGRAMS += daemon/benchd
+sbin_PROGRAMS += daemon/benchd daemon/benchd-tune
 
 # Everything but main(), so unit tests can link the modules they test.
 noinst_LIBRARIES += daemon/libbenchd.a
@@ -27,6 +27,9 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/chart-axis.c %reldir%/chart-draw.c \
 	%reldir%/svgbuf.c %reldir%/svgbuf.h \
 	%reldir%/timing.c %reldir%/timing.h \
+	%reldir%/tune.c %reldir%/tune.h \
+	%reldir%/tune-item.c %reldir%/tune-report.c %reldir%/tune-settings.c \
+	%reldir%/tune-state.c \
 	%reldir%/schema.h
 nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c
 daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
@@ -64,6 +67,11 @@ daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
 daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS)
+
+# Run as root by benchd.service around benchd, or by hand.
+daemon_benchd_tune_SOURCES = %reldir%/benchd-tune.c
+daemon_benchd_tune_CFLAGS = $(daemon_libbenchd_a_CFLAGS)
+daemon_benchd_tune_LDADD = $(BENCHD_LIBS)
 
 BUILT_SOURCES += %reldir%/schema.c
 CLEANFILES += %reldir%/schema.c

@@ -28,7 +28,8 @@ UNIT_TESTS = \
 	%reldir%/unit/test-profile \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
-	%reldir%/unit/test-timing
+	%reldir%/unit/test-timing \
+	%reldir%/unit/test-tune
 check_PROGRAMS += $(UNIT_TESTS)
 
 tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
@@ -37,8 +38,8 @@ tests_unit_test_argv_LDADD = $(UNIT_LDADD)
 tests_unit_test_chart_SOURCES = %reldir%/unit/test-chart.c
 tests_unit_test_chart_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_chart_LDADD = $(UNIT_LDADD)
-# Fixtures shared by two tests each: fake /proc and /sys trees, benchd.conf
-# files, SVG checks.
+# Fixtures shared by tests: fake /proc and /sys trees, benchd.conf files,
+# SVG checks.
 UNIT_FAKE_TREE = %reldir%/unit/fake-tree.c %reldir%/unit/fake-tree.h
 UNIT_LOADCONF = %reldir%/unit/loadconf.c %reldir%/unit/loadconf.h
 UNIT_SVG = %reldir%/unit/svg.c %reldir%/unit/svg.h
@@ -77,6 +78,10 @@ tests_unit_test_store_LDADD = $(UNIT_LDADD)
 tests_unit_test_timing_SOURCES = %reldir%/unit/test-timing.c
 tests_unit_test_timing_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_timing_LDADD = $(UNIT_LDADD)
+tests_unit_test_tune_SOURCES = %reldir%/unit/test-tune.c \
+	%reldir%/unit/tune-tree.c %reldir%/unit/tune-tree.h $(UNIT_FAKE_TREE)
+tests_unit_test_tune_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tune_LDADD = $(UNIT_LDADD)
 
 INTEGRATION_TESTS = \
 	%reldir%/integration/test-compare.py \

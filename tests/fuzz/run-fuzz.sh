@@ -52,11 +52,13 @@ cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san
 warn="-Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes
     -Wmissing-prototypes -Wno-unused-parameter"
 
-# Every module but main() and the socket server, instrumented for coverage.
+# Every module but the main()s and the socket server, instrumented for
+# coverage.
 objs=
 for f in "$srcdir"/common/*.c "$srcdir"/daemon/*.c "$build/obj/schema.c"; do
 	case $f in
-	"$srcdir"/daemon/benchd.c|"$srcdir"/daemon/server.c|\
+	"$srcdir"/daemon/benchd.c|"$srcdir"/daemon/benchd-tune.c|\
+	"$srcdir"/daemon/server.c|\
 	"$srcdir"/daemon/schema.c)
 		continue ;;
 	esac
