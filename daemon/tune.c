@@ -266,10 +266,11 @@ tune_apply(struct tune_ctx *ctx, struct tune_report *rep, char **cause)
 			continue;
 		r = item_restore(ctx, &st.items[i], &now, &why);
 		sl[i].keep = r == TUNE_FAILED;
-		tune_report_add(rep, &st.items[i], r, st.items[i].orig, now, why);
+		tune_report_add(rep, &st.items[i], r, st.items[i].set, now, why);
 		free(now);
 		free(why);
 	}
+	tune_report_forwards(rep);
 	for (i = 0; i < st.n; i++)
 		if (!sl[i].leftover)
 			item_apply(ctx, &st.items[i], &sl[i], rep);

@@ -99,7 +99,8 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-systemd.py \
 	%reldir%/integration/test-workloads.py \
 	%reldir%/integration/test-sessions.py \
-	%reldir%/integration/test-storage.py
+	%reldir%/integration/test-storage.py \
+	%reldir%/integration/test-tune.py
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
@@ -116,12 +117,13 @@ PY_LOG_COMPILER = $(PYTHON3)
 AM_TESTS_ENVIRONMENT = \
 	BENCHD='$(abs_top_builddir)/daemon/benchd'; \
 	BENCHCTL='$(abs_top_builddir)/client/benchctl'; \
+	BENCHD_TUNE='$(abs_top_builddir)/daemon/benchd-tune'; \
 	BENCHD_DEMO='$(abs_top_builddir)/tests/demo/benchd-demo'; \
 	BENCHD_TEST_DATA='$(abs_top_srcdir)/tests/data'; \
 	srcdir='$(abs_top_srcdir)'; \
 	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1'; \
 	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'; \
-	export BENCHD BENCHCTL BENCHD_DEMO BENCHD_TEST_DATA srcdir \
+	export BENCHD BENCHCTL BENCHD_TUNE BENCHD_DEMO BENCHD_TEST_DATA srcdir \
 	    ASAN_OPTIONS UBSAN_OPTIONS;
 
 # make bench: benchmarks print figures; they never pass or fail a build.
