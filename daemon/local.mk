@@ -27,7 +27,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/chart-axis.c %reldir%/chart-draw.c \
 	%reldir%/svgbuf.c %reldir%/svgbuf.h \
 	%reldir%/timing.c %reldir%/timing.h \
-	%reldir%/tune.c %reldir%/tune.h \
+	%reldir%/tune.c %reldir%/tune.h %reldir%/tune-drift.c \
 	%reldir%/tune-item.c %reldir%/tune-report.c %reldir%/tune-settings.c \
 	%reldir%/tune-state.c \
 	%reldir%/schema.h

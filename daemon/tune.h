@@ -150,4 +150,22 @@ void		 tune_plan(const struct tune_ctx *, const char *setting,
 		     struct tune_plan *);
 void		 tune_plan_free(struct tune_plan *);
 
+/* tune-drift.c: conditions.check's view of the state file. */
+struct tune_drift {
+	char		 name[16];
+	char		*set;		/* what benchd-tune set, summed up */
+	char		*now;
+	int		 drifted;
+};
+struct tune_drifts {
+	int			 tuned;		/* a state file is there */
+	char			*state;
+	char			*error;		/* NULL, or why it is unreadable */
+	struct tune_drift	*v;
+	size_t			 n;
+	size_t			 ndrifted;
+};
+void		 tune_drift(const struct config_tune *, struct tune_drifts *);
+void		 tune_drift_free(struct tune_drifts *);
+
 #endif

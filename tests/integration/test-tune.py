@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import BENCHD, TUNE, Skip, main, test  # noqa
+from harness import BENCHD, TUNE, Daemon, Skip, main, test  # noqa
 
 CPU = "sys/devices/system/cpu/"
 EVERY = ("governor turbo aslr thp nmi_watchdog perf irq workqueue cpuset "
@@ -281,6 +281,63 @@ def bad_config_and_untrusted_state_change_nothing():
     rc, out, err = tune(conf, "apply")
     assert rc == 1 and "refused" in err, err
     assert m.snapshot() == before
+
+
+@test
+def conditions_show_what_was_set_and_what_drifted():
+    d = Daemon()
+    m = Machine(d.tmp)
+    d.write_config(conditions={"policy": "warn", "sys_root": m.root,
+                               "proc_root": m.root})
+    with open(d.config, "a") as f:
+        f.write("[tune]\nsettings = governor aslr irq\ncpus = 2-3\n"
+                "state = %s\n" % m.state)
+    d.start()
+    rc, out = d.ctl("conditions")
+    assert rc == 0, out
+    assert out["tune"] == {"tuned": False, "state": m.state, "drifted": 0,
+                           "settings": []}, out["tune"]
+    rc, text = d.ctl("conditions", json_out=False)
+    assert "Tuning: not applied (no %s)" % m.state in text, text
+
+    assert tune(d.config, "apply")[0] == 0
+    rc, out = d.ctl("conditions")
+    assert rc == 0 and out["tune"]["tuned"] is True, out
+    assert out["tune"]["drifted"] == 0, out
+    assert [s["name"] for s in out["tune"]["settings"]] == \
+        ["governor", "aslr", "irq"], out
+    assert out["tune"]["settings"][1] == {"name": "aslr", "set": "0",
+                                          "now": "0", "drifted": False}
+    m.write("proc/sys/kernel/randomize_va_space", "2")
+    m.write(CPU + "cpu1/cpufreq/scaling_governor", "schedutil")
+    rc, out = d.ctl("conditions")
+    assert rc == 0, out             # a drift alone is still canonical
+    t = out["tune"]
+    assert t["drifted"] == 2, t
+    assert t["settings"][0] == {
+        "name": "governor", "set": "performance", "drifted": True,
+        "now": "cpu0=performance cpu1=schedutil cpu2=performance "
+        "cpu3=performance"}, t
+    assert t["settings"][1]["drifted"] is True and \
+        t["settings"][1]["now"] == "2", t
+    assert t["settings"][2]["drifted"] is False, t
+    rc, text = d.ctl("conditions", json_out=False)
+    assert "Tuning: by benchd-tune (%s), 2 of 3 settings drifted since" \
+        % m.state in text, text
+    assert [ln.split()[:4] for ln in text.splitlines()
+            if ln.startswith(("DRIFTED", "set "))] == [
+        ["DRIFTED", "governor", "performance", "cpu0=performance"],
+        ["DRIFTED", "aslr", "0", "2"], ["set", "irq", "0-1", "same"]], text
+
+    assert tune(d.config, "reset")[0] == 0
+    rc, out = d.ctl("conditions")
+    assert out["tune"]["tuned"] is False, out
+    with open(m.state, "w") as f:
+        f.write("junk\n")
+    rc, out = d.ctl("conditions")
+    assert out["tune"]["error"].endswith(
+        "tune.state: line 1: not a benchd-tune state file"), out
+    assert d.stop() == 0
 
 
 def real_config(base, settings=EVERY):

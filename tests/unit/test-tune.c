@@ -3,7 +3,8 @@
  * trees: every value set and put back byte for byte, a second apply that
  * keeps the values from before the first, a crash after every possible
  * number of writes (the process is killed, then reset restores), settings
- * absent or read-only, and the state file refused when it is not sound.
+ * absent or read-only, the state file refused when it is not sound, and
+ * what conditions.check reports as drifted.
  */
 #include "config.h"
 
@@ -326,6 +327,53 @@ test_bad_state(void **state)
 	free(after);
 }
 
+/* conditions.check's view: set, now, drifted. */
+static void
+test_drift(void **state)
+{
+	struct fixture		*f = *state;
+	struct config		 cf;
+	struct tune_drifts	 d;
+	char			 path[512];
+	size_t			 i;
+
+	tree_full(f);
+	tree_conf(f, &cf, every, "2-3");
+	tune_drift(&cf.tune, &d);
+	assert_false(d.tuned);
+	assert_null(d.error);
+	tune_drift_free(&d);
+	assert_int_equal(tree_run(&cf, 0, -1, NULL), 0);
+	tune_drift(&cf.tune, &d);
+	assert_true(d.tuned);
+	assert_int_equal(d.n, 10);
+	assert_int_equal(d.ndrifted, 0);
+	tune_drift_free(&d);
+
+	governor(f, 2, "powersave");
+	put(f, "2\n", "proc/sys/kernel/randomize_va_space");
+	/* An IRQ freed is not a drift. */
+	snprintf(path, sizeof path, "%s/proc/irq/9/smp_affinity_list",
+	    f->root);
+	assert_int_equal(unlink(path), 0);
+	tune_drift(&cf.tune, &d);
+	assert_int_equal(d.ndrifted, 2);
+	for (i = 0; i < d.n; i++) {
+		if (strcmp(d.v[i].name, "governor") == 0) {
+			assert_true(d.v[i].drifted);
+			assert_string_equal(d.v[i].set, "performance");
+			assert_string_equal(d.v[i].now, "cpu0=performance "
+			    "cpu1=performance cpu2=powersave cpu3=performance");
+		} else if (strcmp(d.v[i].name, "aslr") == 0) {
+			assert_true(d.v[i].drifted);
+			assert_string_equal(d.v[i].now, "2");
+		} else
+			assert_false(d.v[i].drifted);
+	}
+	tune_drift_free(&d);
+	assert_int_equal(tree_run(&cf, 1, -1, NULL), 0);
+}
+
 /* Every name [tune] accepts has a plan; masks over 32 CPUs. */
 static void
 test_settings_and_masks(void **state)
@@ -374,6 +422,7 @@ main(void)
 		T(test_absent),
 		T(test_read_only),
 		T(test_bad_state),
+		T(test_drift),
 		T(test_settings_and_masks),
 	};
 
