@@ -113,19 +113,13 @@ static const struct key profile_keys[] = {
 	{ "frequency", T_INT, P(frequency), 0, "999", 1, 100000 },
 };
 
-const char *const conf_tune_settings[] = {
-	"governor", "turbo", "aslr", "thp", "nmi_watchdog", "perf", "irq",
-	"workqueue", "cpuset", "smt", NULL
-};
-
 /* Unset keys without a default follow the rest of the file (conf.c). */
 static const struct key tune_keys[] = {
 	{ "settings", T_SETTINGS, U(settings), U(nsettings), "", 0, 0 },
 	{ "governor", T_OPTSTR, U(governor), 0, NULL, 0, 0 },
 	{ "cpus", T_CPUS, U(cpus), U(cpuset), NULL, 0, 0 },
 	{ "state", T_PATH, U(state), 0, NULL, 0, 0 },
-	{ "perf_event_paranoid", T_INT, U(perf_event_paranoid), 0, "1", -1,
-	    3 },
+	{ "perf_event_paranoid", T_INT, U(perf_event_paranoid), 0, "1", -1, 3 },
 	{ "perf_max_sample_rate", T_INT, U(perf_max_sample_rate), 0, "0", 0,
 	    1000000 },
 	{ "proc_root", T_PATH, U(proc_root), 0, NULL, 0, 0 },
@@ -134,9 +128,9 @@ static const struct key tune_keys[] = {
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 _Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
-_Static_assert(nitems(tune_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(suite_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
+_Static_assert(nitems(tune_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 
 static const struct {
 	const struct key	*keys;
@@ -248,12 +242,12 @@ check_settings(const struct key *k, char **list, size_t n, char **why)
 			    list[i]);
 			return (-1);
 		}
-		for (j = 0; j < i; j++) {
-			if (strcmp(list[i], list[j]) == 0) {
-				xasprintf(why, "%s: \"%s\" listed twice",
-				    k->name, list[i]);
-				return (-1);
-			}
+		for (j = 0; j < i && strcmp(list[i], list[j]) != 0; j++)
+			;
+		if (j < i) {
+			xasprintf(why, "%s: \"%s\" listed twice", k->name,
+			    list[i]);
+			return (-1);
 		}
 	}
 	return (0);

@@ -44,6 +44,12 @@
 #define SUITE_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789_.-"
 
+/* In the order benchd-tune applies them (tune-settings.c). */
+const char *const conf_tune_settings[] = {
+	"governor", "turbo", "aslr", "thp", "nmi_watchdog", "perf", "irq",
+	"workqueue", "cpuset", "smt", NULL
+};
+
 /* The section a key belongs to, as the handler sees it. */
 struct ctx {
 	enum conf_table		 table;
