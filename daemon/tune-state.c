@@ -271,6 +271,7 @@ tune_state_load(const char *path, int own, struct tune_state *st,
 	return (1);
 }
 
+/* One value, escaped as the file's header comment says. */
 static void
 put_value(FILE *f, const char *v)
 {
