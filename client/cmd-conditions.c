@@ -2,9 +2,10 @@
  * cmd-conditions.c -- conditions: is this machine fit to measure on now?
  *
  * One row per check as benchd orders them (failing first), the advice for
- * every check that is not ok under its row, and a verdict line. Like
- * pyperf's "system show", the exit status is 2 when the conditions are not
- * canonical, so a script can gate on it.
+ * every check that is not ok under its row, what benchd-tune set and
+ * whether it drifted since, and a verdict line. Like pyperf's "system
+ * show", the exit status is 2 when the conditions are not canonical, so a
+ * script can gate on it; a drift alone does not change it.
  */
 #include "config.h"
 
@@ -53,6 +54,47 @@ cmd_conditions_status(const char *status)
 	return (status);
 }
 
+/* What benchd-tune set, one row per setting; nothing from an old benchd. */
+static void
+cmd_conditions_tune(const cJSON *tune)
+{
+	const cJSON	*c;
+	struct table	*t;
+	int64_t		 drifted = 0;
+	int		 d;
+
+	if (tune == NULL)
+		return;
+	if (json_string(tune, "error") != NULL) {
+		output_printf("Tuning: state file unreadable: %s\n",
+		    json_text(tune, "error"));
+		return;
+	}
+	if (!json_bool(tune, "tuned")) {
+		output_printf("Tuning: not applied (no %s)\n",
+		    json_text(tune, "state"));
+		return;
+	}
+	json_int(tune, "drifted", &drifted);
+	output_printf("Tuning: by benchd-tune (%s), %lld of %d settings "
+	    "drifted since\n", json_text(tune, "state"), (long long)drifted,
+	    cJSON_GetArraySize(json_array(tune, "settings")));
+	t = table_create();
+	table_column(t, "TUNED", TABLE_LEFT);
+	table_column(t, "NAME", TABLE_LEFT);
+	table_column(t, "SET", TABLE_LEFT);
+	table_column(t, "NOW", TABLE_LEFT);
+	cJSON_ArrayForEach(c, json_array(tune, "settings")) {
+		d = json_bool(c, "drifted");
+		table_cell(t, "%s", d ? "DRIFTED" : "set");
+		table_cell(t, "%s", json_text(c, "name"));
+		table_cell(t, "%s", json_text(c, "set"));
+		table_cell(t, "%s", d ? json_text(c, "now") : "same");
+	}
+	table_print(t);
+	table_free(t);
+}
+
 /* The report; returns the number of failing checks. */
 static int
 cmd_conditions_print(const cJSON *result)
@@ -85,6 +127,10 @@ cmd_conditions_print(const cJSON *result)
 	table_free(t);
 
 	output_printf("\n");
+	if (json_object(result, "tune") != NULL) {
+		cmd_conditions_tune(json_object(result, "tune"));
+		output_printf("\n");
+	}
 	if ((policy = json_string(result, "policy")) != NULL) {
 		if ((what = cmd_conditions_policy(policy)) != NULL)
 			output_printf("Policy: %s (%s)\n", policy, what);

@@ -77,8 +77,8 @@ void		 conditions_layout_forget(void);
 void		 conditions_child_ended(void);
 
 /*
- * Internal: shared by conditions.c, conditions-proc.c and conditions-sys.c
- * only.
+ * Internal: shared by conditions.c, conditions-proc.c and conditions-sys.c,
+ * and by tune*.c, which read and write under the same roots.
  */
 int		 cond_path(char *, size_t, const char *root,
 		     const char *fmt, ...)

@@ -40,6 +40,7 @@ enum ktype {
 	T_POLICY,
 	T_LIST,		/* words, extended by continuation lines */
 	T_ENV,		/* KEY=VALUE words */
+	T_SETTINGS,	/* conf_tune_settings words, each once */
 	T_CPUS		/* CPU list; aux is the cpu_set_t */
 };
 
@@ -57,6 +58,7 @@ struct key {
 #define C(f)	offsetof(struct config_conditions, f)
 #define S(f)	offsetof(struct suite, f)
 #define P(f)	offsetof(struct config_profile, f)
+#define U(f)	offsetof(struct config_tune, f)
 
 static const struct key daemon_keys[] = {
 	{ "socket", T_PATH, D(socket), 0, "/run/benchd.sock", 0, 0 },
@@ -114,10 +116,24 @@ static const struct key profile_keys[] = {
 	{ "frequency", T_INT, P(frequency), 0, "999", 1, 100000 },
 };
 
+/* Unset keys without a default follow the rest of the file (conf.c). */
+static const struct key tune_keys[] = {
+	{ "settings", T_SETTINGS, U(settings), U(nsettings), "", 0, 0 },
+	{ "governor", T_OPTSTR, U(governor), 0, NULL, 0, 0 },
+	{ "cpus", T_CPUS, U(cpus), U(cpuset), NULL, 0, 0 },
+	{ "state", T_PATH, U(state), 0, NULL, 0, 0 },
+	{ "perf_event_paranoid", T_INT, U(perf_event_paranoid), 0, "1", -1, 3 },
+	{ "perf_max_sample_rate", T_INT, U(perf_max_sample_rate), 0, "0", 0,
+	    1000000 },
+	{ "proc_root", T_PATH, U(proc_root), 0, NULL, 0, 0 },
+	{ "sys_root", T_PATH, U(sys_root), 0, NULL, 0, 0 },
+};
+
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 _Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(suite_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
+_Static_assert(nitems(tune_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 
 static const struct {
 	const struct key	*keys;
@@ -127,6 +143,7 @@ static const struct {
 	[CONF_CONDITIONS] = { cond_keys, nitems(cond_keys) },
 	[CONF_SUITE] = { suite_keys, nitems(suite_keys) },
 	[CONF_PROFILE] = { profile_keys, nitems(profile_keys) },
+	[CONF_TUNE] = { tune_keys, nitems(tune_keys) },
 };
 
 static int
@@ -212,6 +229,33 @@ check_env(char **env, size_t n, char **why)
 	return (0);
 }
 
+/* Each word a setting of conf_tune_settings, and named once. */
+static int
+check_settings(const struct key *k, char **list, size_t n, char **why)
+{
+	const char *const	*w;
+	size_t			 i, j;
+
+	for (i = 0; i < n; i++) {
+		for (w = conf_tune_settings; *w != NULL &&
+		    strcmp(*w, list[i]) != 0; w++)
+			;
+		if (*w == NULL) {
+			xasprintf(why, "%s: no setting \"%s\"", k->name,
+			    list[i]);
+			return (-1);
+		}
+		for (j = 0; j < i && strcmp(list[i], list[j]) != 0; j++)
+			;
+		if (j < i) {
+			xasprintf(why, "%s: \"%s\" listed twice", k->name,
+			    list[i]);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* Split value into a list, or onto the end of it for a continuation. */
 static int
 set_list(char ***vp, size_t *np, const char *name, const char *value,
@@ -272,7 +316,8 @@ set_value(const struct key *k, void *base, const char *value, int cont,
 	void	*p = (char *)base + k->off;
 	char	*cause;
 
-	if (cont && k->type != T_CMD && k->type != T_LIST && k->type != T_ENV) {
+	if (cont && k->type != T_CMD && k->type != T_LIST && k->type != T_ENV &&
+	    k->type != T_SETTINGS) {
 		xasprintf(why, "%s: only lists and commands may go on over "
 		    "indented lines", k->name);
 		return (-1);
@@ -285,11 +330,15 @@ set_value(const struct key *k, void *base, const char *value, int cont,
 		return (set_string(k, base, value, cont, why));
 	case T_LIST:
 	case T_ENV:
+	case T_SETTINGS:
 		if (set_list(p, (size_t *)((char *)base + k->aux), k->name,
 		    value, cont, why) != 0)
 			return (-1);
 		if (k->type == T_ENV)
 			return (check_env(*(char ***)p,
+			    *(size_t *)((char *)base + k->aux), why));
+		if (k->type == T_SETTINGS)
+			return (check_settings(k, *(char ***)p,
 			    *(size_t *)((char *)base + k->aux), why));
 		return (0);
 	case T_INT:
@@ -552,59 +601,4 @@ conf_suite_text(const struct suite *s)
 	if (fclose(f) != 0)
 		fatal("open_memstream");
 	return (text);
-}
-
-/* Parse one CPU number of a list; *p moves past it. */
-static int
-cpu_number(const char **p, unsigned long *cpu)
-{
-	char	*end;
-
-	if (**p < '0' || **p > '9')
-		return (-1);
-	errno = 0;
-	*cpu = strtoul(*p, &end, 10);
-	if (errno == ERANGE || *cpu >= CPU_SETSIZE)
-		*cpu = CPU_SETSIZE;
-	*p = end;
-	return (0);
-}
-
-int
-conf_parse_cpus(const char *list, cpu_set_t *set, char **cause)
-{
-	const char	*p = list;
-	unsigned long	 a, b, c;
-	int		 len = (int)strcspn(list, "\n");
-
-	CPU_ZERO(set);
-	for (;;) {
-		if (cpu_number(&p, &a) != 0)
-			break;
-		b = a;
-		if (*p == '-' && (p++, cpu_number(&p, &b)) != 0)
-			break;
-		if (a >= CPU_SETSIZE || b >= CPU_SETSIZE) {
-			xasprintf(cause, "bad CPU list \"%.*s\": CPUs are "
-			    "numbered 0 to %d", len, list, CPU_SETSIZE - 1);
-			return (-1);
-		}
-		if (b < a) {
-			xasprintf(cause, "bad CPU list \"%.*s\": range %lu-%lu "
-			    "is reversed", len, list, a, b);
-			return (-1);
-		}
-		for (c = a; c <= b; c++)
-			CPU_SET(c, set);
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		if (*p == '\0' || strcmp(p, "\n") == 0)
-			return (0);
-		break;
-	}
-	xasprintf(cause, "bad CPU list \"%.*s\": expected CPU numbers and "
-	    "ranges like 0-3,6", len, list);
-	return (-1);
 }

@@ -17,7 +17,8 @@
  * timing_prefixes) get more words, build and command are joined with a
  * space; other keys refuse it.  When $STATE_DIRECTORY is set (systemd's
  * StateDirectory=), database is its first path + "/benchd.db", whatever
- * database = says.
+ * database = says.  [tune] keys left out are taken from the rest of the
+ * file once it has been read (tune_defaults).
  */
 #include "config.h"
 
@@ -42,6 +43,12 @@
 #define SUITE_NAME_MAX	64
 #define SUITE_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789_.-"
+
+/* In the order benchd-tune applies them (tune-settings.c). */
+const char *const conf_tune_settings[] = {
+	"governor", "turbo", "aslr", "thp", "nmi_watchdog", "perf", "irq",
+	"workqueue", "cpuset", "smt", NULL
+};
 
 /* The section a key belongs to, as the handler sees it. */
 struct ctx {
@@ -116,6 +123,12 @@ conf_ctx(struct parse *ps, struct ctx *c)
 		c->base = &ps->cf->profile;
 		c->lines = &ps->profile;
 		c->prefix = xstrdup("profile: ");
+		break;
+	case SEC_TUNE:
+		c->table = CONF_TUNE;
+		c->base = &ps->cf->tune;
+		c->lines = &ps->tune;
+		c->prefix = xstrdup("tune: ");
 		break;
 	default:
 		c->suite = &ps->cf->suites[ps->suite];
@@ -212,7 +225,7 @@ suite_begin(struct parse *ps, const char *name)
 	ps->sec = SEC_SUITE;
 }
 
-/* A [daemon] or [conditions] header: each may appear once. */
+/* A header other than [suite NAME]: each may appear once. */
 static void
 section_once(struct parse *ps, int *line, const char *name, enum section sec)
 {
@@ -248,6 +261,8 @@ conf_section(struct parse *ps, const char *hdr)
 		section_once(ps, &ps->cond_line, name, SEC_CONDITIONS);
 	else if (strcmp(name, "profile") == 0)
 		section_once(ps, &ps->profile_line, name, SEC_PROFILE);
+	else if (strcmp(name, "tune") == 0)
+		section_once(ps, &ps->tune_line, name, SEC_TUNE);
 	else if (strncmp(name, "suite", 5) == 0 &&
 	    (name[5] == '\0' || name[5] == ' ' || name[5] == '\t'))
 		suite_begin(ps, name + 5 + strspn(name + 5, " \t"));
@@ -354,6 +369,33 @@ conf_reader(char *str, int num, void *arg)
 	return (str);
 }
 
+/*
+ * [tune] keys left out: the state file beside the database, the roots and
+ * governor of [conditions], the sample rate of [profile].  cpus stays
+ * unset: benchd-tune looks at the suites' and the isolated CPUs.
+ */
+static void
+tune_defaults(struct config *cf)
+{
+	struct config_tune	*t = &cf->tune;
+	const char		*slash;
+
+	if (t->state == NULL) {
+		slash = strrchr(cf->database, '/');
+		xasprintf(&t->state, "%.*s/tune.state",
+		    (int)(slash - cf->database), cf->database);
+	}
+	if (t->sys_root == NULL)
+		t->sys_root = xstrdup(cf->cond.sys_root);
+	if (t->proc_root == NULL)
+		t->proc_root = xstrdup(cf->cond.proc_root);
+	if (t->governor == NULL)
+		t->governor = xstrdup(cf->cond.governor != NULL ?
+		    cf->cond.governor : "performance");
+	if (t->perf_max_sample_rate == 0)
+		t->perf_max_sample_rate = cf->profile.frequency;
+}
+
 struct config *
 conf_load(const char *path, char **cause)
 {
@@ -376,6 +418,7 @@ conf_load(const char *path, char **cause)
 	conf_key_defaults(CONF_DAEMON, cf);
 	conf_key_defaults(CONF_CONDITIONS, &cf->cond);
 	conf_key_defaults(CONF_PROFILE, &cf->profile);
+	conf_key_defaults(CONF_TUNE, &cf->tune);
 
 	r = ini_parse_stream(conf_reader, &ps, conf_handler, &ps);
 	if (r == 0 && ferror(ps.f))
@@ -410,6 +453,7 @@ conf_load(const char *path, char **cause)
 		xasprintf(&cf->database, "%.*s/benchd.db",
 		    (int)strcspn(sd, ":"), sd);
 	}
+	tune_defaults(cf);
 	return (cf);
 }
 
@@ -460,6 +504,12 @@ conf_free(struct config *cf)
 		argv_free(cf->profile.cats.v[i].prefixes);
 	}
 	free(cf->profile.cats.v);
+	argv_free(cf->tune.settings);
+	free(cf->tune.governor);
+	free(cf->tune.cpus);
+	free(cf->tune.state);
+	free(cf->tune.sys_root);
+	free(cf->tune.proc_root);
 	for (i = 0; i < cf->nsuites; i++)
 		suite_free(&cf->suites[i]);
 	free(cf->suites);

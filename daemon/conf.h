@@ -1,4 +1,7 @@
-/* conf.h -- benchd.conf: the [daemon], [conditions] and [suite] sections. */
+/*
+ * conf.h -- benchd.conf: the [daemon], [conditions], [profile], [tune] and
+ * [suite] sections.
+ */
 #ifndef BENCHD_CONF_H
 #define BENCHD_CONF_H
 
@@ -38,6 +41,26 @@ struct config_profile {
 	int			  frequency;	/* samples per second */
 	struct profile_categories cats;	/* category.NAME, in order */
 };
+
+/*
+ * [tune]: what benchd-tune(8) sets.  After conf_load every pointer but
+ * cpus is set: keys left out follow the rest of the file (conf.c).
+ */
+struct config_tune {
+	char		**settings;		/* conf_tune_settings names */
+	size_t		  nsettings;
+	char		 *governor;		/* else [conditions]', performance */
+	char		 *cpus;			/* NULL: not set */
+	cpu_set_t	  cpuset;		/* cpus parsed, when not NULL */
+	char		 *state;		/* else beside database */
+	char		 *sys_root;		/* else [conditions]' */
+	char		 *proc_root;
+	int		  perf_event_paranoid;
+	int		  perf_max_sample_rate;	/* 0 in the file: [profile]'s */
+};
+
+/* The settings [tune] may name, in the order benchd-tune applies them. */
+extern const char *const conf_tune_settings[];
 
 /* param.NAME = v1 v2 ...: the only values {NAME} may take. */
 struct suite_param {
@@ -89,6 +112,7 @@ struct config {
 	char			 *cgroup;	/* auto, off, or a directory */
 	struct config_conditions  cond;
 	struct config_profile	  profile;
+	struct config_tune	  tune;
 	struct suite		 *suites;
 	size_t			  nsuites;
 };
@@ -109,5 +133,7 @@ const struct suite_param *suite_param(const struct suite *, const char *name);
  */
 int			 conf_parse_cpus(const char *list, cpu_set_t *set,
 			     char **cause);
+/* set as a kernel-style CPU list ("0-1,4"); "" when empty.  Caller frees. */
+char			*conf_cpus_text(const cpu_set_t *set);
 
 #endif

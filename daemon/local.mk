@@ -1,5 +1,5 @@
 ## daemon/: benchd.
-sbin_PROGRAMS += daemon/benchd
+sbin_PROGRAMS += daemon/benchd daemon/benchd-tune
 
 # The process that forks and reaps what benchd measures.  Its address
 # space is the one a workload's peak memory starts from, so it stays
@@ -18,7 +18,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/conditions-proc.c %reldir%/conditions-sys.c \
 	%reldir%/conditions.h \
 	%reldir%/conf.c %reldir%/conf.h %reldir%/conf-int.h \
-	%reldir%/conf-check.c \
+	%reldir%/conf-check.c %reldir%/conf-cpus.c \
 	%reldir%/conf-keys.c %reldir%/conf-keys.h \
 	%reldir%/runner.c %reldir%/runner.h \
 	%reldir%/cgroup.c %reldir%/cgroup.h \
@@ -42,6 +42,9 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/chart-axis.c %reldir%/chart-draw.c \
 	%reldir%/svgbuf.c %reldir%/svgbuf.h \
 	%reldir%/timing.c %reldir%/timing.h \
+	%reldir%/tune.c %reldir%/tune.h %reldir%/tune-drift.c \
+	%reldir%/tune-item.c %reldir%/tune-report.c %reldir%/tune-settings.c \
+	%reldir%/tune-state.c \
 	%reldir%/schema.h
 nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c
 daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
@@ -84,6 +87,11 @@ daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
 daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS)
+
+# Run as root by benchd.service around benchd, or by hand.
+daemon_benchd_tune_SOURCES = %reldir%/benchd-tune.c
+daemon_benchd_tune_CFLAGS = $(daemon_libbenchd_a_CFLAGS)
+daemon_benchd_tune_LDADD = $(BENCHD_LIBS)
 
 BUILT_SOURCES += %reldir%/schema.c
 CLEANFILES += %reldir%/schema.c

@@ -31,7 +31,8 @@ UNIT_TESTS = \
 	%reldir%/unit/test-rules \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
-	%reldir%/unit/test-timing
+	%reldir%/unit/test-timing \
+	%reldir%/unit/test-tune
 if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -56,8 +57,8 @@ tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
 tests_unit_test_rules_SOURCES = %reldir%/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rules_LDADD = $(UNIT_LDADD)
-# Fixtures shared by two tests each: fake /proc and /sys trees, benchd.conf
-# files, SVG checks.
+# Fixtures shared by tests: fake /proc and /sys trees, benchd.conf files,
+# SVG checks.
 UNIT_FAKE_TREE = %reldir%/unit/fake-tree.c %reldir%/unit/fake-tree.h
 UNIT_LOADCONF = %reldir%/unit/loadconf.c %reldir%/unit/loadconf.h
 UNIT_SVG = %reldir%/unit/svg.c %reldir%/unit/svg.h
@@ -96,6 +97,10 @@ tests_unit_test_store_LDADD = $(UNIT_LDADD)
 tests_unit_test_timing_SOURCES = %reldir%/unit/test-timing.c
 tests_unit_test_timing_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_timing_LDADD = $(UNIT_LDADD)
+tests_unit_test_tune_SOURCES = %reldir%/unit/test-tune.c \
+	%reldir%/unit/tune-tree.c %reldir%/unit/tune-tree.h $(UNIT_FAKE_TREE)
+tests_unit_test_tune_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tune_LDADD = $(UNIT_LDADD)
 
 INTEGRATION_TESTS = \
 	%reldir%/integration/test-compare.py \
@@ -114,7 +119,8 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-systemd.py \
 	%reldir%/integration/test-workloads.py \
 	%reldir%/integration/test-sessions.py \
-	%reldir%/integration/test-storage.py
+	%reldir%/integration/test-storage.py \
+	%reldir%/integration/test-tune.py
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
@@ -133,12 +139,13 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	BENCHD='$(abs_top_builddir)/daemon/benchd'; \
 	BENCHCTL='$(abs_top_builddir)/client/benchctl'; \
+	BENCHD_TUNE='$(abs_top_builddir)/daemon/benchd-tune'; \
 	BENCHD_DEMO='$(abs_top_builddir)/tests/demo/benchd-demo'; \
 	BENCHD_TEST_DATA='$(abs_top_srcdir)/tests/data'; \
 	srcdir='$(abs_top_srcdir)'; \
 	ASAN_OPTIONS='abort_on_error=0:detect_leaks=1'; \
 	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'; \
-	export BENCHD BENCHCTL BENCHD_DEMO BENCHD_TEST_DATA srcdir \
+	export BENCHD BENCHCTL BENCHD_TUNE BENCHD_DEMO BENCHD_TEST_DATA srcdir \
 	    ASAN_OPTIONS UBSAN_OPTIONS;
 
 # make bench: benchmarks print figures; they never pass or fail a build.

@@ -7,7 +7,8 @@
  * later without checking again: each suite's commands build into argv with
  * any listed parameter value, its environment is well formed, and its
  * canonical text (hashed to decide whether two sessions are comparable)
- * reads back as the same suite.
+ * reads back as the same suite; [tune] has every path benchd-tune writes
+ * with (run as root) and only settings it knows, each once.
  */
 #include "config.h"
 
@@ -185,6 +186,29 @@ check_suite(const struct config *cf, const struct suite *s)
 	check_text(s);
 }
 
+/* [tune] after conf_load: defaults filled in, settings known and unique. */
+static void
+check_tune(const struct config_tune *t)
+{
+	const char *const	*w;
+	size_t			 i, j;
+
+	FUZZ_CHECK(t->state != NULL && t->state[0] == '/' &&
+	    t->sys_root != NULL && t->proc_root != NULL &&
+	    t->governor != NULL && t->perf_max_sample_rate > 0,
+	    "[tune] left unset after loading");
+	for (i = 0; i < t->nsettings; i++) {
+		for (w = conf_tune_settings; *w != NULL &&
+		    strcmp(*w, t->settings[i]) != 0; w++)
+			;
+		FUZZ_CHECK(*w != NULL, "[tune] setting \"%s\" accepted",
+		    t->settings[i]);
+		for (j = 0; j < i; j++)
+			FUZZ_CHECK(strcmp(t->settings[i], t->settings[j]) != 0,
+			    "[tune] setting %s twice", t->settings[i]);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -206,6 +230,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "a path without its default");
 	for (i = 0; i < cf->nsuites; i++)
 		check_suite(cf, &cf->suites[i]);
+	check_tune(&cf->tune);
 	conf_free(cf);
 	return (0);
 }

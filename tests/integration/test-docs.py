@@ -11,7 +11,8 @@ import sys
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import BENCHCTL, SRCDIR, Skip, main, test  # noqa
 
-PAGES = ["docs/benchd.8", "docs/benchd.conf.5", "docs/benchctl.1"]
+PAGES = ["docs/benchd.8", "docs/benchd.conf.5", "docs/benchctl.1",
+         "docs/benchd-tune.8"]
 
 
 @test

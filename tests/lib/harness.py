@@ -5,7 +5,7 @@ test's time with SIGALRM, starts benchd on a socket and database under a
 fresh temporary directory, and offers a raw JSON-RPC client written with
 the standard library only (so it also proves that any client can talk to
 benchd).  Paths to the programs under test come from the environment that
-`make check` sets: BENCHD, BENCHCTL, BENCHD_DEMO.
+`make check` sets: BENCHD, BENCHCTL, BENCHD_TUNE, BENCHD_DEMO.
 """
 
 import json
@@ -22,6 +22,7 @@ import traceback
 
 BENCHD = os.environ.get("BENCHD", "daemon/benchd")
 BENCHCTL = os.environ.get("BENCHCTL", "client/benchctl")
+TUNE = os.environ.get("BENCHD_TUNE", "daemon/benchd-tune")
 DEMO = os.environ.get("BENCHD_DEMO", "tests/demo/benchd-demo")
 SRCDIR = os.environ.get("srcdir", ".")
 

@@ -111,6 +111,20 @@ test_errors(void **state)
 	    "max_temp_c must be a number from 0 to 200, got \"-1\"");
 	loadconf_fails("[daemon]\nadmin_group =\n",
 	    "2: daemon: admin_group must not be empty");
+	loadconf_fails("[tune]\nsettings = governor\n  turbo bogus\n",
+	    "3: tune: settings: no setting \"bogus\"");
+	loadconf_fails("[tune]\nsettings = aslr thp aslr\n",
+	    "2: tune: settings: \"aslr\" listed twice");
+	loadconf_fails("[tune]\nperf_event_paranoid = 4\n", "2: tune: "
+	    "perf_event_paranoid must be an integer from -1 to 3, got \"4\"");
+	loadconf_fails("[tune]\nstate = tune.state\n", "2: tune: state must "
+	    "be an absolute path, got \"tune.state\"");
+	loadconf_fails("[tune]\ncpus = 1-0\n", "2: tune: cpus: bad CPU list "
+	    "\"1-0\": range 1-0 is reversed");
+	loadconf_fails("[tune]\ngovernor = x\n  y\n", "3: tune: governor: "
+	    "only lists and commands may go on over indented lines");
+	loadconf_fails("[tune]\n[daemon]\n[tune]\n",
+	    "3: [tune] repeated (first at line 1)");
 }
 
 /* The first error in the file is the one reported. */

@@ -1,6 +1,6 @@
 /*
  * test-conf.c -- loading benchd.conf: values, defaults, comments and
- * continuation lines, suite text, [profile].  Errors are in
+ * continuation lines, suite text, [profile], [tune].  Errors are in
  * test-conf-errors.c.
  */
 #include "config.h"
@@ -392,6 +392,60 @@ test_profile(void **state)
 	    "2: [profile] repeated (first at line 1)");
 }
 
+/* [tune]: what is left out follows the rest of the file. */
+static void
+test_tune(void **state)
+{
+	struct config	*cf;
+
+	cf = loadconf("[daemon]\n");
+	assert_int_equal(cf->tune.nsettings, 0);
+	assert_string_equal(cf->tune.governor, "performance");
+	assert_null(cf->tune.cpus);
+	assert_string_equal(cf->tune.state, "/var/lib/benchd/tune.state");
+	assert_string_equal(cf->tune.sys_root, "/");
+	assert_string_equal(cf->tune.proc_root, "/");
+	assert_int_equal(cf->tune.perf_event_paranoid, 1);
+	assert_int_equal(cf->tune.perf_max_sample_rate, 999);
+	conf_free(cf);
+
+	cf = loadconf("[daemon]\ndatabase = /srv/b/benchd.db\n[conditions]\n"
+	    "governor = schedutil\nsys_root = /fake\nproc_root = /fakep\n"
+	    "[profile]\nfrequency = 4000\n[tune]\nsettings = smt governor\n"
+	    "  irq\n");
+	assert_int_equal(cf->tune.nsettings, 3);
+	assert_string_equal(cf->tune.settings[0], "smt");
+	assert_string_equal(cf->tune.settings[2], "irq");
+	assert_string_equal(cf->tune.governor, "schedutil");
+	assert_string_equal(cf->tune.state, "/srv/b/tune.state");
+	assert_string_equal(cf->tune.sys_root, "/fake");
+	assert_string_equal(cf->tune.proc_root, "/fakep");
+	assert_int_equal(cf->tune.perf_max_sample_rate, 4000);
+	conf_free(cf);
+
+	cf = loadconf("[conditions]\nsys_root = /fake\n[tune]\ngovernor = "
+	    "performance\ncpus = 2-3\nstate = /run/t.state\nsys_root = /t\n"
+	    "perf_event_paranoid = -1\nperf_max_sample_rate = 1\n");
+	assert_string_equal(cf->tune.governor, "performance");
+	assert_string_equal(cf->tune.cpus, "2-3");
+	assert_true(CPU_ISSET(3, &cf->tune.cpuset));
+	assert_string_equal(cf->tune.state, "/run/t.state");
+	assert_string_equal(cf->tune.sys_root, "/t");
+	assert_int_equal(cf->tune.perf_event_paranoid, -1);
+	assert_int_equal(cf->tune.perf_max_sample_rate, 1);
+	conf_free(cf);
+
+	/* The database moves with $STATE_DIRECTORY, and the state with it. */
+	setenv("STATE_DIRECTORY", "/var/lib/benchd-x", 1);
+	cf = loadconf("[daemon]\ndatabase = /elsewhere/b.db\n");
+	assert_string_equal(cf->tune.state, "/var/lib/benchd-x/tune.state");
+	conf_free(cf);
+	unsetenv("STATE_DIRECTORY");
+	cf = loadconf("[daemon]\ndatabase = /b.db\n");
+	assert_string_equal(cf->tune.state, "/tune.state");
+	conf_free(cf);
+}
+
 int
 main(void)
 {
@@ -405,6 +459,7 @@ main(void)
 		cmocka_unit_test(test_state_directory),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_profile),
+		cmocka_unit_test(test_tune),
 	};
 
 	alarm(60);
