@@ -78,6 +78,7 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/sched-cgroup.c \
 	%reldir%/sched-gate.c \
 	%reldir%/sched-hold.c \
+	%reldir%/sched-progress.c \
 	%reldir%/sched-profile.c \
 	%reldir%/sched-recover.c \
 	%reldir%/sched-run.c \

@@ -67,6 +67,7 @@ struct srun {
 };
 
 /* sched.c */
+struct srun *sched_current(void);
 void	sched_step(struct srun *, const struct fsm_input *);
 void	sched_drive(struct srun *, enum fsm_event, const char *reason);
 void	sched_notify_progress(struct srun *);
