@@ -124,7 +124,8 @@ struct sched_progress {
 };
 
 enum cancel_result {
-	CANCEL_OK,
+	CANCEL_OK,		/* cancelled */
+	CANCEL_STOPPING,	/* cancelled once its workload is gone */
 	CANCEL_NO_SESSION,
 	CANCEL_ENDING,		/* its end waits for the database */
 	CANCEL_NOT_QUEUED,	/* over already */

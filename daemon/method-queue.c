@@ -222,6 +222,11 @@ cancel_exec(struct client *c, const cJSON *params, cJSON **result,
 	switch (sched_cancel(id, client_uid(c), state, sizeof state)) {
 	case CANCEL_OK:
 		break;
+	case CANCEL_STOPPING:
+		*result = cJSON_CreateObject();
+		cJSON_AddNumberToObject(*result, "id", (double)id);
+		cJSON_AddStringToObject(*result, "state", "cancelling");
+		return (0);
 	case CANCEL_NO_SESSION:
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-session",
 		    "no session %lld", (long long)id));

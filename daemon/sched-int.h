@@ -59,6 +59,7 @@ struct srun {
 
 	/* queue --profile: one more run under perf, not measured. */
 	char		*perf;
+	char		*perf_dir;	/* private, 0700 */
 	char		*perf_data;
 	const char	*perf_event;
 	uint64_t	 profile_wall;

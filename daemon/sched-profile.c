@@ -62,6 +62,19 @@ perf_event(const struct config *cf)
 	return (found ? "cycles" : "cpu-clock");
 }
 
+/* perf's data and its private directory go. */
+static void
+profile_data_free(struct srun *s)
+{
+	if (s->perf_data != NULL)
+		(void)unlink(s->perf_data);
+	if (s->perf_dir != NULL)
+		(void)rmdir(s->perf_dir);
+	free(s->perf_data);
+	free(s->perf_dir);
+	s->perf_data = s->perf_dir = NULL;
+}
+
 /*
  * The profile's outcome (state, reason), kept until it is stored; the
  * perf data file is no longer needed.
@@ -84,8 +97,7 @@ profile_outcome(struct srun *s, const char *state, const char *reason)
 	else
 		log_info("session %lld: profile %s, %llu samples",
 		    (long long)s->id, state, (unsigned long long)p->samples);
-	if (s->perf_data != NULL)
-		(void)unlink(s->perf_data);
+	profile_data_free(s);
 }
 
 static void
@@ -211,9 +223,23 @@ sched_profile_record(struct srun *s, struct fsm_input *next)
 		return (1);
 	}
 	s->perf_event = perf_event(s->conf);
-	xasprintf(&s->perf_data, "%s/benchd-profile-%lld.data",
-	    s->conf->env_tmpdir, (long long)s->id);
-	(void)unlink(s->perf_data);
+	/*
+	 * perf writes into a directory of ours, made 0700 with a name no one
+	 * can guess: never through a path another user could have planted.
+	 */
+	xasprintf(&s->perf_dir, "%s/benchd-profile-XXXXXX",
+	    s->conf->env_tmpdir);
+	if (mkdtemp(s->perf_dir) == NULL) {
+		xasprintf(&why, "cannot make a directory for perf's data: "
+		    "%s: %s", s->perf_dir, strerror(errno));
+		free(s->perf_dir);
+		s->perf_dir = NULL;
+		profile_outcome(s, "failed", why);
+		free(why);
+		next->ev = FE_SPAWN_FAILED;
+		return (1);
+	}
+	xasprintf(&s->perf_data, "%s/perf.data", s->perf_dir);
 	snprintf(freq, sizeof freq, "%d", s->conf->profile.frequency);
 	for (n = 0; s->argv[n] != NULL; n++)
 		;
@@ -257,9 +283,7 @@ sched_profile_store(struct srun *s, struct fsm_input *next)
 void
 sched_profile_free(struct srun *s)
 {
-	if (s->perf_data != NULL)
-		(void)unlink(s->perf_data);
-	free(s->perf_data);
+	profile_data_free(s);
 	free(s->perf);
 	if (s->fold != NULL)
 		profile_fold_free(s->fold);

@@ -150,23 +150,26 @@ sched_end(struct srun *s)
 static void
 sched_abort(struct srun *s)
 {
-	pid_t		pid;
-	int		status, i, grace;
-	struct rusage	ru;
+	pid_t	pid;
+	int	i, grace;
 
 	if (s->runner != NULL && (pid = runner_pid(s->runner)) > 0) {
 		kill(-pid, SIGTERM);
-		/* kill_grace, but never so long that systemd loses patience. */
+		/*
+		 * kill_grace, but never so long that systemd loses patience.
+		 * benchd-spawn reaps the child: it is gone once no process
+		 * has its pid.
+		 */
 		grace = s->conf->kill_grace < 4 ? s->conf->kill_grace : 4;
 		for (i = 0; i < grace * 10; i++) {
-			if (wait4(pid, &status, WNOHANG, &ru) == pid)
+			if (kill(pid, 0) == -1 && errno == ESRCH)
 				break;
 			usleep(100000);
 		}
 		kill(-pid, SIGKILL);
-		while (waitpid(-1, &status, WNOHANG) > 0)
-			;
 	}
+	/* And whatever left the group: everything in the run's cgroup. */
+	sched_cgroup_close(s, 0, NULL);
 	store_session_finish(db, s->id, s->fsm.end_state, s->fsm.end_reason);
 	log_info("session %lld interrupted: %s", (long long)s->id,
 	    s->fsm.end_reason);
@@ -511,7 +514,9 @@ sched_cancel(int64_t id, uid_t uid, char *state, size_t len)
 		xasprintf(&reason, "cancelled by uid %ld", (long)uid);
 		sched_drive(cur, FE_CANCEL, reason);
 		free(reason);
-		return (CANCEL_OK);
+		/* A workload to stop, or a write to finish, first. */
+		return (cur != NULL && cur->id == id ? CANCEL_STOPPING :
+		    CANCEL_OK);
 	}
 	switch (store_session_get(db, id, &r)) {
 	case 1:

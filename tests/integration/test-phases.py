@@ -22,10 +22,14 @@ def ns(seconds):
 
 @test
 def twenty_thousand_lines_over_seven_phases_sum_exactly():
+    # Exactly 3 measured runs however noisy the machine, and time for
+    # them on a loaded one.
     d = Daemon({"t": {"command": DEMO + " --timing 20000 --phases " +
-                      phase_list(), "warmup": "1", "runs": "3"}}).start()
+                      phase_list(), "warmup": "1", "runs": "3",
+                      "max_runs": "3"}}).start()
     sid = d.queue("t")
-    assert d.wait_state(sid)["state"] == "completed"
+    s = d.wait_state(sid, timeout=60)
+    assert s["state"] == "completed", s
     runs = d.session(sid)["runs"]
     for run in runs:
         got = [(p["prefix"], p["phase"], p["count"], ns(p["total"]))
