@@ -56,6 +56,8 @@ static TAILQ_HEAD(, client)	 clients = TAILQ_HEAD_INITIALIZER(clients);
 static int			 nclients;
 static struct evconnlistener	*listener;
 static char			*bound_path;
+static dev_t			 bound_dev;	/* of the socket file we made */
+static ino_t			 bound_ino;
 
 static void	client_free(struct client *);
 
@@ -351,15 +353,73 @@ server_adopt(int fd, char **cause)
 	return (server_start(fd, cause));
 }
 
+/* What a file's mode says it is, for errors. */
+static const char *
+server_file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return ("a regular file");
+	if (S_ISDIR(mode))
+		return ("a directory");
+	if (S_ISLNK(mode))
+		return ("a symbolic link");
+	if (S_ISFIFO(mode))
+		return ("a FIFO");
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return ("a device");
+	return ("not a socket");
+}
+
+/*
+ * Make way for our socket at path.  Only a socket nobody answers on is
+ * removed: anything else there (a regular file, a directory, a symbolic
+ * link, even one to a socket) is left alone and benchd refuses to start.
+ */
+static int
+server_clear_path(int fd, const struct sockaddr_un *sun, char **cause)
+{
+	const char	*path = sun->sun_path;
+	struct stat	 sb;
+
+	if (lstat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!S_ISSOCK(sb.st_mode)) {
+		xasprintf(cause, "%s: %s is there, not a socket; benchd only "
+		    "ever removes a stale socket (choose another socket path)",
+		    path, server_file_kind(sb.st_mode));
+		return (-1);
+	}
+	if (connect(fd, (const struct sockaddr *)sun, sizeof *sun) == 0) {
+		xasprintf(cause, "%s: another benchd is already listening",
+		    path);
+		return (-1);
+	}
+	if (errno != ECONNREFUSED) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		xasprintf(cause, "%s: cannot remove stale socket: %s", path,
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Bind the socket ourselves.  Connect first: if another benchd answers,
- * refuse to start; if nobody does, the old file is stale and goes.
+ * refuse to start; if nobody does, the old socket is stale and goes.
  */
 int
 server_listen(const char *path, const char *group, char **cause)
 {
 	struct sockaddr_un	 sun;
 	struct group		*gr;
+	struct stat		 sb;
 	mode_t			 old;
 	int			 fd;
 
@@ -374,20 +434,7 @@ server_listen(const char *path, const char *group, char **cause)
 		xasprintf(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-		xasprintf(cause, "%s: another benchd is already listening",
-		    path);
-		close(fd);
-		return (-1);
-	}
-	if (errno != ENOENT && errno != ECONNREFUSED) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	if (errno == ECONNREFUSED && unlink(path) == -1 && errno != ENOENT) {
-		xasprintf(cause, "%s: cannot remove stale socket: %s", path,
-		    strerror(errno));
+	if (server_clear_path(fd, &sun, cause) != 0) {
 		close(fd);
 		return (-1);
 	}
@@ -399,6 +446,13 @@ server_listen(const char *path, const char *group, char **cause)
 		return (-1);
 	}
 	umask(old);
+	if (lstat(path, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	bound_dev = sb.st_dev;
+	bound_ino = sb.st_ino;
 	if (group != NULL && (gr = getgrnam(group)) != NULL &&
 	    chown(path, (uid_t)-1, gr->gr_gid) == -1)
 		log_warn("%s: chown to group %s", path, group);
@@ -410,6 +464,27 @@ server_listen(const char *path, const char *group, char **cause)
 	evutil_make_socket_nonblocking(fd);
 	bound_path = xstrdup(path);
 	return (server_start(fd, cause));
+}
+
+/* Remove our socket, unless something else has taken its place. */
+static void
+server_unlink(void)
+{
+	struct stat	sb;
+
+	if (lstat(bound_path, &sb) == -1) {
+		if (errno != ENOENT)
+			log_warn("%s", bound_path);
+		return;
+	}
+	if (!S_ISSOCK(sb.st_mode) || sb.st_dev != bound_dev ||
+	    sb.st_ino != bound_ino) {
+		log_warnx("%s: no longer the socket benchd bound; left in "
+		    "place", bound_path);
+		return;
+	}
+	if (unlink(bound_path) == -1)
+		log_warn("unlink %s", bound_path);
 }
 
 void
@@ -424,7 +499,7 @@ server_close(void)
 		listener = NULL;
 	}
 	if (bound_path != NULL) {
-		unlink(bound_path);
+		server_unlink();
 		free(bound_path);
 		bound_path = NULL;
 	}

@@ -85,6 +85,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-crash.py \
 	%reldir%/integration/test-docs.py \
 	%reldir%/integration/test-export.py \
+	%reldir%/integration/test-hardening.py \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-profile.py \
