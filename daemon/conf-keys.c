@@ -180,7 +180,7 @@ int_error(const struct key *k, const char *value, char **why)
 	xasprintf(why, "%s must be %s, got \"%s\"", k->name, range, value);
 }
 
-/* env entries are NAME=value, each NAME once, BENCHD_* reserved. */
+/* env entries are NAME=value, each NAME once, BENCHD_* and LD_* refused. */
 static int
 check_env(char **env, size_t n, char **why)
 {
@@ -196,6 +196,12 @@ check_env(char **env, size_t n, char **why)
 		if (strncmp(env[i], "BENCHD_", 7) == 0) {
 			xasprintf(why, "env: %.*s is set by benchd itself",
 			    (int)len, env[i]);
+			return (-1);
+		}
+		if (strncmp(env[i], "LD_", 3) == 0) {
+			xasprintf(why, "env: %.*s is refused: the dynamic "
+			    "loader's LD_* variables change what runs, and so "
+			    "what is measured", (int)len, env[i]);
 			return (-1);
 		}
 		for (j = 0; j < i; j++) {

@@ -354,6 +354,16 @@ conf_reader(char *str, int num, void *arg)
 	return (str);
 }
 
+/* "FILE:LINE" of a [daemon] key the file sets, for conf_check's errors. */
+static void
+conf_origin(struct parse *ps, const char *key, char **from)
+{
+	int	line = ps->daemon.seen[conf_key_find(CONF_DAEMON, key)];
+
+	if (line != 0)
+		xasprintf(from, "%s:%d", ps->path, line);
+}
+
 struct config *
 conf_load(const char *path, char **cause)
 {
@@ -404,11 +414,16 @@ conf_load(const char *path, char **cause)
 		conf_free(cf);
 		return (NULL);
 	}
+	conf_origin(&ps, "socket", &cf->socket_from);
+	conf_origin(&ps, "database", &cf->database_from);
+	conf_origin(&ps, "admin_group", &cf->admin_group_from);
 	/* systemd's StateDirectory= overrides database = (first path). */
 	if ((sd = getenv("STATE_DIRECTORY")) != NULL && *sd != '\0') {
 		free(cf->database);
 		xasprintf(&cf->database, "%.*s/benchd.db",
 		    (int)strcspn(sd, ":"), sd);
+		free(cf->database_from);
+		cf->database_from = xstrdup("$STATE_DIRECTORY");
 	}
 	return (cf);
 }
@@ -444,6 +459,9 @@ conf_free(struct config *cf)
 	free(cf->socket);
 	free(cf->database);
 	free(cf->admin_group);
+	free(cf->socket_from);
+	free(cf->database_from);
+	free(cf->admin_group_from);
 	free(cf->env_path);
 	free(cf->env_home);
 	free(cf->env_lang);

@@ -84,6 +84,11 @@ struct config {
 	int			  max_clients;
 	int			  kill_grace;	/* seconds between TERM and KILL */
 	int			  storage_retry;/* seconds between write retries */
+	/* Where socket, database and admin_group came from, for errors:
+	 * "FILE:LINE", "-S", "-D", "$STATE_DIRECTORY"; NULL for a default. */
+	char			 *socket_from;
+	char			 *database_from;
+	char			 *admin_group_from;
 	struct config_conditions  cond;
 	struct config_profile	  profile;
 	struct suite		 *suites;
@@ -96,6 +101,13 @@ struct config {
  */
 struct config		*conf_load(const char *path, char **cause);
 void			 conf_free(struct config *);
+
+/*
+ * The checks that need the final paths (after -S and -D) and the machine:
+ * run at start, by -n and on every reload.  On error returns -1 and sets
+ * *cause to "WHERE: reason", WHERE being "FILE:LINE", "-S" or the like.
+ */
+int			 conf_check(const struct config *, char **cause);
 const struct suite	*conf_suite(const struct config *, const char *name);
 const struct suite_param *suite_param(const struct suite *, const char *name);
 

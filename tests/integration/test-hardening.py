@@ -6,6 +6,7 @@ without the matching fix."""
 import hashlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -77,6 +78,80 @@ def benchd_leaves_a_file_that_took_its_sockets_place():
     with open(d.socket) as f:
         assert f.read() == "not benchd's\n"
     assert "no longer the socket benchd bound" in d.read_log()
+
+
+def configtest(d, *args):
+    p = subprocess.run([BENCHD, "-n", "-c", d.config] + list(args),
+                       capture_output=True, text=True, timeout=10)
+    return p.returncode, p.stdout + p.stderr
+
+
+def config_line(d, prefix):
+    """The line number of the config line that starts with prefix."""
+    with open(d.config) as f:
+        for n, line in enumerate(f, 1):
+            if line.startswith(prefix):
+                return n
+    raise AssertionError(prefix)
+
+
+@test
+def socket_equal_to_database_is_refused_and_the_database_kept():
+    d = Daemon(suites()).start()
+    sid = d.queue("demo")
+    d.wait_state(sid)
+    assert d.stop() == 0
+    want = digest(d.database)
+    rc, out = configtest(d, "-S", d.database)
+    assert rc == 1, out
+    assert "-S: socket %s is the database (database from %s:%d)" % (
+        d.database, d.config, config_line(d, "database")) in out, out
+    # The same file by another name, and SQLite's -wal beside it.
+    os.link(d.database, os.path.join(d.tmp, "hard"))
+    rc, out = configtest(d, "-S", os.path.join(d.tmp, "hard"))
+    assert rc == 1 and "is the database" in out, out
+    rc, out = configtest(d, "-S", d.database + "-wal")
+    assert rc == 1 and "is the database's -wal file" in out, out
+    # Started for real, benchd refuses before it opens anything.
+    rc, log = refused_start(d, ["-S", d.database])
+    assert rc == 1 and "is the database" in log, log
+    d.socket = d.database
+    d.write_config(suites())
+    rc, out = configtest(d)
+    assert rc == 1, out
+    assert "%s:%d: socket %s is the database" % (
+        d.config, config_line(d, "socket ="), d.database) in out, out
+    rc, log = refused_start(d, [])
+    assert rc == 1, log
+    assert digest(d.database) == want
+    with sqlite3.connect(d.database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+
+
+@test
+def configtest_refuses_what_benchd_could_not_use():
+    d = Daemon(suites())
+    rc, out = configtest(d)
+    assert rc == 0 and out == "configuration OK\n", out
+    long_path = os.path.join(d.tmp, "s" * 120)
+    rc, out = configtest(d, "-S", long_path)
+    assert rc == 1, out
+    assert "-S: socket path is %d bytes long; a Unix socket address holds " \
+        "at most 107" % len(long_path) in out, out
+    d.write_config(suites(), daemon_extra="admin_group = benchd-t-none")
+    rc, out = configtest(d)
+    assert rc == 1, out
+    assert "%s:%d: admin_group benchd-t-none: no such group" % (
+        d.config, config_line(d, "admin_group")) in out, out
+    for env in ("LD_PRELOAD=/tmp/evil.so", "LD_LIBRARY_PATH=/tmp",
+                "LD_AUDIT=/tmp/a.so"):
+        d.write_config({"demo": {"command": DEMO, "env": "A=1 " + env}})
+        rc, out = configtest(d)
+        name = env.split("=")[0]
+        assert rc == 1, out
+        assert "%s:%d: suite \"demo\": env: %s is refused" % (
+            d.config, config_line(d, "env ="), name) in out, out
 
 
 if __name__ == "__main__":
