@@ -154,5 +154,26 @@ def configtest_refuses_what_benchd_could_not_use():
             d.config, config_line(d, "env ="), name) in out, out
 
 
+@test
+def database_files_are_made_0640_whatever_the_umask():
+    d = Daemon(suites())
+    old = os.umask(0)
+    try:
+        d.start()
+    finally:
+        os.umask(old)
+    sid = d.queue("demo")
+    d.wait_state(sid)
+    files = [d.database + s for s in ("", "-wal", "-shm")]
+    modes = {f: oct(os.stat(f).st_mode & 0o777) for f in files}
+    assert set(modes.values()) == {"0o640"}, modes
+    assert d.stop() == 0
+    # An existing database keeps the mode its owner gave it.
+    os.chmod(d.database, 0o600)
+    d.start()
+    assert oct(os.stat(d.database).st_mode & 0o777) == "0o600"
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     main(limit=60)
