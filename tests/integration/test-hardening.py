@@ -175,5 +175,63 @@ def database_files_are_made_0640_whatever_the_umask():
     assert d.stop() == 0
 
 
+def reply(conn, line):
+    conn.send_raw(line + b"\n")
+    msg = conn.read_msg()
+    assert msg is not None, line
+    return msg
+
+
+@test
+def u0000_in_any_string_is_refused_not_cut():
+    d = Daemon(suites()).start()
+    c = d.conn()
+    q = b'{"jsonrpc":"2.0","id":1,"method":"session.queue","params":'
+    m = reply(c, q + b'{"suite":"demo","label":"a\\u0000b"}}')
+    assert m["id"] == 1 and m["error"]["code"] == -32602, m
+    assert "U+0000" in m["error"]["message"], m
+    m = reply(c, q + b'{"suite":"demo","params":{"k\\u0000":"v"}}}')
+    assert m["id"] == 1 and m["error"]["code"] == -32602, m
+    m = reply(c, b'{"jsonrpc":"2.0","id":2,"method":"status\\u0000x"}')
+    assert m["id"] == 2 and m["error"]["code"] == -32600, m
+    m = reply(c, b'{"jsonrpc":"2.0","id":"a\\u0000b","method":"status"}')
+    assert m["id"] is None and m["error"]["code"] == -32600, m
+    m = reply(c, b'{"jsonrpc":"2.0","id":3,"method":"status"\x00}')
+    assert m["id"] is None and m["error"]["code"] == -32700, m
+    # In a batch only the request that holds it is refused.
+    c.send_raw(b'[{"jsonrpc":"2.0","id":4,"method":"status"},' + q +
+               b'{"suite":"demo","label":"\\u0000"}}]\n')
+    m = c.read_msg()
+    assert "result" in m[0] and m[1]["error"]["code"] == -32602, m
+    assert d.call("session.list")["sessions"] == []
+    # An escaped backslash before "u0000" is text, and so is \u0001.
+    m = reply(c, q + b'{"suite":"demo","label":"\\\\u0000 \\u0001"}}')
+    assert m["id"] == 1 and "result" in m, m
+    assert m["result"]["sessions"][0]["label"] == "\\u0000 \x01", m
+    assert d.stop() == 0
+
+
+@test
+def an_id_benchd_cannot_echo_exactly_is_refused():
+    d = Daemon(suites()).start()
+    c = d.conn()
+    for bad in (b"1e400", b"-1e400", b"12345678901234567890", b"1e300"):
+        m = reply(c, b'{"jsonrpc":"2.0","id":' + bad +
+                  b',"method":"status"}')
+        assert m["id"] is None and m["error"]["code"] == -32600, (bad, m)
+        assert "2^53" in m["error"]["message"], m
+    for good, want in ((b"9007199254740992", 9007199254740992),
+                       (b"-9007199254740992", -9007199254740992),
+                       (b"1000000000000000", 10 ** 15),
+                       (b"1e3", 1000), (b"0.1", 0.1), (b"-0.0", 0),
+                       (b"1.5", 1.5), (b"0", 0), (b"-7", -7),
+                       (b'"x"', "x"), (b"null", None)):
+        m = reply(c, b'{"jsonrpc":"2.0","id":' + good +
+                  b',"method":"status"}')
+        assert m["id"] == want and "result" in m, (good, m)
+        assert type(m["id"]) is type(want), (good, m)
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     main(limit=60)
