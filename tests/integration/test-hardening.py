@@ -233,5 +233,31 @@ def an_id_benchd_cannot_echo_exactly_is_refused():
     assert d.stop() == 0
 
 
+@test
+def benchctl_prints_control_characters_escaped():
+    d = Daemon(suites()).start()
+    label = "one\ntwo\x1b[31mred\x07\x7f\u009b\ttab"
+    shown = "one\\ntwo\\x1b[31mred\\x07\\x7f\\u009b\\ttab"
+    sid = d.call("session.queue", {"suite": "demo", "label": label,
+                                   "rev": "r\r\n1"})["sessions"][0]["id"]
+    d.wait_state(sid)
+    for argv in (["show", str(sid)], ["sessions"], ["history", "demo"]):
+        rc, out = d.ctl(*argv, json_out=False)
+        assert rc == 0, (argv, out)
+        raw = [ch for ch in out if (ord(ch) < 0x20 and ch != "\n") or
+               0x7f <= ord(ch) <= 0x9f]
+        assert raw == [], (argv, raw, out)
+        assert "one\\ntwo" in out and "\ntwo" not in out, (argv, out)
+    rc, out = d.ctl("show", str(sid), json_out=False)
+    lines = out.splitlines()
+    assert "%-13s%s" % ("Label:", shown) in lines, out
+    assert "%-13s%s" % ("Revision:", "r\\r\\n1") in lines, out
+    # --json is the daemon's text, exactly.
+    rc, out = d.ctl("show", str(sid))
+    assert rc == 0 and out["session"]["label"] == label, out
+    assert out["session"]["rev"] == "r\r\n1", out
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     main(limit=60)
