@@ -5,7 +5,8 @@
  * and the {param} placeholders of build and command against the param.*
  * keys.  An error names the suite's header line, or the line of the key
  * at fault.  A suite that passes gets its env and params sorted and its
- * canonical text (conf_suite_text).
+ * canonical text (conf_suite_text).  [daemon]: admin_reserve against
+ * max_clients.
  *
  * The daemon (conf_check): the socket and database paths as they are once
  * -S and -D have been applied, and admin_group against the group database.
@@ -133,6 +134,33 @@ conf_suite_finish(struct parse *ps, struct suite *s, struct lines *l)
 out:
 	free(used);
 	return (rc);
+}
+
+#define DSEEN(ps, key)	((ps)->daemon.seen[conf_key_find(CONF_DAEMON, key)])
+
+/*
+ * [daemon], once the file is read: admin_reserve leaves non-admins some
+ * of max_clients.  Left out, it is 16 or a quarter of max_clients when
+ * that is less; given, it must be less than max_clients.
+ */
+int
+conf_daemon_finish(struct parse *ps)
+{
+	struct config	*cf = ps->cf;
+	int		 line;
+
+	if (DSEEN(ps, "admin_reserve") == 0) {
+		if (cf->admin_reserve > cf->max_clients / 4)
+			cf->admin_reserve = cf->max_clients / 4;
+		return (0);
+	}
+	if (cf->admin_reserve < cf->max_clients)
+		return (0);
+	line = DSEEN(ps, "admin_reserve") > DSEEN(ps, "max_clients") ?
+	    DSEEN(ps, "admin_reserve") : DSEEN(ps, "max_clients");
+	conf_error(ps, line, "daemon: admin_reserve (%d) must be less than "
+	    "max_clients (%d)", cf->admin_reserve, cf->max_clients);
+	return (-1);
 }
 
 /*

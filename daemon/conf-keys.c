@@ -68,6 +68,11 @@ static const struct key daemon_keys[] = {
 	{ "lang", T_STR, D(env_lang), 0, "C.UTF-8", 0, 0 },
 	{ "tmpdir", T_PATH, D(env_tmpdir), 0, "/tmp", 0, 0 },
 	{ "max_clients", T_INT, D(max_clients), 0, "256", 1, 65536 },
+	{ "max_clients_per_uid", T_INT, D(max_clients_per_uid), 0, "32", 1,
+	    65536 },
+	{ "admin_reserve", T_INT, D(admin_reserve), 0, "16", 0, 65535 },
+	{ "idle_timeout", T_INT, D(idle_timeout), 0, "300", 0, 86400 },
+	{ "request_timeout", T_INT, D(request_timeout), 0, "10", 0, 3600 },
 	{ "kill_grace", T_INT, D(kill_grace), 0, "5", 0, 3600 },
 	{ "storage_retry", T_INT, D(storage_retry), 0, "5", 1, 3600 },
 };

@@ -401,6 +401,8 @@ conf_load(const char *path, char **cause)
 		    "key = value or a comment");
 	} else if (r < 0 && ps.error == NULL)
 		conf_error(&ps, 0, "libinih failed (%d)", r);
+	if (ps.error == NULL)
+		conf_daemon_finish(&ps);
 	for (i = 0; i < cf->nsuites && ps.error == NULL; i++)
 		conf_suite_finish(&ps, &cf->suites[i], &ps.suites[i]);
 	if (cf->profile.cats.n == 0)

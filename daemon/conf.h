@@ -82,6 +82,10 @@ struct config {
 	char			 *env_lang;
 	char			 *env_tmpdir;
 	int			  max_clients;
+	int			  max_clients_per_uid;	/* but admins */
+	int			  admin_reserve;	/* places only admins get */
+	int			  idle_timeout;		/* seconds, 0 none */
+	int			  request_timeout;	/* seconds, 0 none */
 	int			  kill_grace;	/* seconds between TERM and KILL */
 	int			  storage_retry;/* seconds between write retries */
 	/* Where socket, database and admin_group came from, for errors:

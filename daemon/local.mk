@@ -58,7 +58,8 @@ daemon_benchd_SOURCES = \
 	%reldir%/sched-profile.c \
 	%reldir%/sched-recover.c \
 	%reldir%/sched-run.c \
-	%reldir%/server.c \
+	%reldir%/server.c %reldir%/server-int.h \
+	%reldir%/server-limits.c \
 	%reldir%/session.c
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \

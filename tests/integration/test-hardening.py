@@ -4,16 +4,20 @@ benchctl, timeouts and per-uid limits.  Each test would fail on a benchd
 without the matching fix."""
 
 import hashlib
+import json
 import os
+import select
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import (BENCHD, DEMO, Daemon, main, test,  # noqa
-                     wait_for)
+from harness import (BENCHD, DEMO, Conn, Daemon, Skip, main,  # noqa
+                     test)
 
 
 def suites():
@@ -257,6 +261,242 @@ def benchctl_prints_control_characters_escaped():
     assert rc == 0 and out["session"]["label"] == label, out
     assert out["session"]["rev"] == "r\r\n1", out
     assert d.stop() == 0
+
+
+def request_line(rid=1, method="status"):
+    return b'{"jsonrpc":"2.0","id":%d,"method":"%s"}\n' % (rid, method.encode())
+
+
+def closing_error(conn, timeout):
+    """The error line benchd sends before it closes conn, and when."""
+    conn.sock.settimeout(timeout)
+    msg = conn.read_msg()
+    assert msg is not None and "error" in msg, msg
+    assert conn.read_line() is None         # closed
+    return msg["error"]["data"]["code"], time.monotonic()
+
+
+def ctxt_switches(pid):
+    """Context switches of pid so far: each wakeup adds one."""
+    with open("/proc/%d/status" % pid) as f:
+        return sum(int(line.split()[1]) for line in f
+                   if line.split(":")[0] in ("voluntary_ctxt_switches",
+                                             "nonvoluntary_ctxt_switches"))
+
+
+@test
+def idle_and_slow_connections_are_closed_subscribers_stay():
+    d = Daemon(suites(), daemon_extra="idle_timeout = 2\n"
+               "request_timeout = 1").start()
+    t0 = time.monotonic()
+    idle = d.conn()
+    slow = d.conn()
+    slow.send_raw(b'{"jsonrpc":"2.0",')
+    t_slow = t_idle = None
+    sub = d.conn()
+    sub.call("session.subscribe")
+    t_sub = time.monotonic()
+    active = d.conn()
+    # The slow client adds a byte every 0.3 s; the active one asks
+    # status every 0.6 s.  Neither resets the other's clock.
+    for i in range(9):
+        time.sleep(0.3)
+        try:
+            if t_slow is None:
+                slow.send_raw(b" ")
+        except OSError:
+            t_slow = time.monotonic() - t0  # closed: its error is waiting
+        if t_idle is None and select.select([idle.sock], [], [], 0)[0]:
+            t_idle = time.monotonic() - t0
+        if i % 2:
+            assert active.call("status")["protocol"] == 1
+    code, t = closing_error(slow, 5)
+    assert code == "request-timeout", code
+    assert t_slow is not None and 0.9 < t_slow < 2.5, t_slow
+    code, t = closing_error(idle, 5)
+    assert code == "idle-timeout", code
+    assert t_idle is not None and 1.9 < t_idle < 3.5, t_idle
+    assert active.call("status")["protocol"] == 1
+    # The subscriber, idle for longer than idle_timeout, still follows.
+    time.sleep(max(0, 2.5 - (time.monotonic() - t_sub)))
+    sid = d.queue("demo")
+    while True:
+        n = sub.notification(timeout=20)
+        assert n is not None, "the subscriber was closed"
+        if n["method"] == "session.finished":
+            break
+    assert n["params"]["id"] == sid, n
+    t_quiet = time.monotonic() - t_sub
+    # But a subscriber is no exception to request_timeout.
+    sub.send_raw(b'{"jsonrpc"')
+    code, t = closing_error(sub, 5)
+    assert code == "request-timeout", code
+    print("# a byte every 0.3 s: closed by request_timeout (1 s) %.1f s "
+          "after its first; a silent connection closed by idle_timeout "
+          "(2 s) after %.1f s; a subscriber kept %.1f s" % (
+              t_slow, t_idle, t_quiet), flush=True)
+    active.close()
+    log = d.read_log()
+    assert "no request for 2 s" in log and "incomplete for 1 s" in log, log
+    # Without clients benchd has no timer: it does not wake at all.
+    time.sleep(0.5)
+    before = ctxt_switches(d.proc.pid)
+    time.sleep(2)
+    assert ctxt_switches(d.proc.pid) == before
+    assert d.stop() == 0
+
+
+class Holder:
+    """A forked process that, as uid, tries n connections to path, each
+    asking status, and holds those benchd accepts.  It reports
+    {"accepted": N, "refused": {message: count}}; told "wait", it reports
+    the error each held connection ends with and when; told "again", it
+    reports whether a new connection is answered; told "exit", it
+    exits."""
+
+    def __init__(self, path, uid, n):
+        r1, self.w = os.pipe()
+        self.r, w2 = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.w)
+            os.close(self.r)
+            code = 1
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                self._child(path, n, os.fdopen(r1), os.fdopen(w2, "w"))
+                code = 0
+            except BaseException:       # noqa: BLE001 -- told, then exit
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        os.close(r1)
+        os.close(w2)
+        self.rf = os.fdopen(self.r)
+        self.wf = os.fdopen(self.w, "w")
+
+    @staticmethod
+    def _child(path, n, cmd, out):
+        held, refused = [], {}
+        for i in range(n):
+            c = Conn(path, timeout=10)
+            try:
+                c.send_raw(request_line(i))
+            except OSError:
+                pass            # refused: the busy line is waiting
+            m = c.read_msg()
+            if "error" in m:
+                k = m["error"]["message"]
+                refused[k] = refused.get(k, 0) + 1
+                c.close()
+            else:
+                held.append(c)
+        out.write(json.dumps({"accepted": len(held),
+                              "refused": refused}) + "\n")
+        out.flush()
+        for line in cmd:
+            if line.strip() == "wait":
+                ends = [closing_error(c, 30) for c in held]
+                out.write(json.dumps([[e, t] for e, t in ends]) + "\n")
+            elif line.strip() == "exit":
+                return
+            elif line.strip() == "again":
+                c = Conn(path, timeout=10)
+                out.write(json.dumps("result" in c.request("status")) +
+                          "\n")
+            out.flush()
+
+    def report(self):
+        return json.loads(self.rf.readline())
+
+    def tell(self, what):
+        self.wf.write(what + "\n")
+        self.wf.flush()
+        return self.report()
+
+    def kill(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+    def close(self):
+        # Not by EOF: the holders forked later hold this pipe too.
+        self.wf.write("exit\n")
+        self.wf.close()
+        self.rf.close()
+        os.waitpid(self.pid, 0)
+
+
+@test
+def limits_per_uid_keep_room_for_admins():
+    if os.geteuid() != 0:
+        raise Skip("needs root to connect as other uids")
+    # The default limits (256 connections, 32 a uid, 16 kept for admins)
+    # against 9 uids, each trying 40 connections and holding them.
+    d = Daemon(suites(), daemon_extra="idle_timeout = 3").start()
+    os.chmod(d.tmp, 0o711)
+    os.chmod(d.socket, 0o666)
+    holders = []
+    try:
+        limits_hold(d, holders)
+    finally:
+        for h in holders:
+            h.kill()
+    assert d.stop() == 0
+
+
+def limits_hold(d, holders):
+    uids = list(range(65534, 65525, -1))
+    accepted, refused = [], {}
+    t0 = time.monotonic()
+    for uid in uids:
+        h = Holder(d.socket, uid, 40)
+        holders.append(h)
+        r = h.report()
+        accepted.append(r["accepted"])
+        for k, v in r["refused"].items():
+            refused[k] = refused.get(k, 0) + v
+    attack = time.monotonic() - t0
+    assert accepted == [32] * 7 + [16, 0], accepted
+    per_uid = sum(v for k, v in refused.items()
+                  if "max_clients_per_uid 32" in k)
+    reserve = sum(v for k, v in refused.items()
+                  if "the last 16 of max_clients 256 are kept for admins" in k)
+    assert per_uid == 7 * 8 and reserve == 24 + 40, refused
+    # Root, an admin, still gets in and is answered: benchctl, then 16
+    # connections of its own; the one past max_clients is busy.
+    t1 = time.monotonic()
+    rc, out = d.ctl("status")
+    status_ms = (time.monotonic() - t1) * 1e3
+    assert rc == 0 and out["protocol"] == 1, out
+    mine = [d.conn() for _ in range(16)]
+    for c in mine:
+        assert c.call("status")["protocol"] == 1
+    m = d.conn().read_msg()
+    assert m["error"]["data"]["code"] == "busy", m
+    assert "max_clients 256" in m["error"]["message"], m
+    for c in mine:
+        c.close()
+    # The held connections are idle: each is told so and closed.
+    ends = [h.tell("wait") for h in holders]
+    codes = {e for hold in ends for e, t in hold}
+    closed = sum(len(hold) for hold in ends)
+    last = max(t for hold in ends for e, t in hold) - (t0 + attack)
+    assert codes == {"idle-timeout"} and closed == 240, (codes, closed)
+    assert 2.5 < last < 6, last
+    assert all(h.tell("again") for h in holders)
+    for h in holders:
+        h.close()
+    print("# %d uids tried %d connections in %.2f s: %d accepted, %d "
+          "refused by max_clients_per_uid, %d by admin_reserve; root's "
+          "benchctl status took %.0f ms; all %d closed by idle_timeout "
+          "(3 s), the last %.1f s after the attack" % (
+              len(uids), 40 * len(uids), attack, sum(accepted), per_uid,
+              reserve, status_ms, closed, last), flush=True)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,11 @@ test_errors(void **state)
 	    "max_temp_c must be a number from 0 to 200, got \"-1\"");
 	loadconf_fails("[daemon]\nadmin_group =\n",
 	    "2: daemon: admin_group must not be empty");
+	loadconf_fails("[daemon]\nadmin_reserve = 8\nmax_clients = 8\n",
+	    "3: daemon: admin_reserve (8) must be less than max_clients (8)");
+	loadconf_fails("[daemon]\nmax_clients = 20\nadmin_reserve = 30\n",
+	    "3: daemon: admin_reserve (30) must be less than max_clients "
+	    "(20)");
 }
 
 /* The first error in the file is the one reported. */
