@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <grp.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
