@@ -1,7 +1,9 @@
-"""Hardening on a real benchd (issue #16): what is at the socket path, the
-checks of benchd -n, the database's mode, strict JSON-RPC, escaped text in
-benchctl, timeouts and per-uid limits.  Each test would fail on a benchd
-without the matching fix."""
+"""Hardening on a real benchd: what is at the socket path, the checks of
+benchd -n, the database's mode, strict JSON-RPC, escaped text in benchctl,
+timeouts and per-uid limits.  Each case is one benchd once got wrong.
+
+The figures of the two attacks on connections are printed as TAP
+diagnostics (RELIABILITY.md quotes them)."""
 
 import hashlib
 import json
