@@ -9,7 +9,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/conditions-proc.c %reldir%/conditions-sys.c \
 	%reldir%/conditions.h \
 	%reldir%/conf.c %reldir%/conf.h %reldir%/conf-int.h \
-	%reldir%/conf-check.c \
+	%reldir%/conf-check.c %reldir%/conf-cpus.c \
 	%reldir%/conf-keys.c %reldir%/conf-keys.h \
 	%reldir%/runner.c %reldir%/runner.h \
 	%reldir%/changepoint.c \

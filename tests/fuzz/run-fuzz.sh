@@ -52,12 +52,13 @@ cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer $san
 warn="-Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes
     -Wmissing-prototypes -Wno-unused-parameter"
 
-# Every module but main() and the socket server, instrumented for coverage.
+# Every module but main() and the socket server (fuzz-rpc.c stands in for
+# it), instrumented for coverage.
 objs=
 for f in "$srcdir"/common/*.c "$srcdir"/daemon/*.c "$build/obj/schema.c"; do
 	case $f in
 	"$srcdir"/daemon/benchd.c|"$srcdir"/daemon/server.c|\
-	"$srcdir"/daemon/schema.c)
+	"$srcdir"/daemon/server-limits.c|"$srcdir"/daemon/schema.c)
 		continue ;;
 	esac
 	o=$build/obj/$(basename "$(dirname "$f")")-$(basename "$f" .c).o
@@ -70,7 +71,7 @@ deps() {
 	case $1 in
 	timing)	echo "$build/obj/daemon-timing.o $build/obj/common-log.o" \
 		    "$build/obj/common-xmalloc.o" ;;
-	conf)	for m in conf conf-check conf-keys argv timing; do
+	conf)	for m in conf conf-check conf-cpus conf-keys argv timing; do
 			printf '%s ' "$build/obj/daemon-$m.o"
 		done
 		echo "$build/obj/common-log.o $build/obj/common-xmalloc.o" ;;
