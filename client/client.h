@@ -62,8 +62,11 @@ void		 json_print(const cJSON *);
 #define OUTPUT_LEN	64		/* fits every formatted number */
 char		*output_vformat(const char *, va_list)
 		     __attribute__((format(printf, 1, 0)));
-void		 output_clean(char *, int);
+char		*output_escape(const char *, int);
+void		 output_clean(char **, int);
 void		 output_printf(const char *, ...)
+		     __attribute__((format(printf, 1, 2)));
+void		 output_line(const char *, ...)
 		     __attribute__((format(printf, 1, 2)));
 size_t		 output_width(const char *);
 const char	*output_seconds(char *, size_t, double, double);

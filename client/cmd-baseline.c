@@ -109,11 +109,11 @@ cmd_baseline_conditions(const cJSON *cond)
 			    json_text(c, "name"));
 	}
 	if (cJSON_IsTrue(canon))
-		output_printf("  " BASELINE_LABEL "canonical%s%s%s\n",
+		output_line("  " BASELINE_LABEL "canonical%s%s%s",
 		    "Conditions:", warns != NULL ? " (warnings: " : "",
 		    warns != NULL ? warns : "", warns != NULL ? ")" : "");
 	else
-		output_printf("  " BASELINE_LABEL "NOT canonical%s%s\n",
+		output_line("  " BASELINE_LABEL "NOT canonical%s%s",
 		    "Conditions:", fails != NULL ? ": " : "",
 		    fails != NULL ? fails : "");
 	free(fails);
@@ -154,11 +154,11 @@ cmd_baseline_print(const cJSON *b)
 	output_printf("\n");
 	if (cJSON_GetArraySize(json_object(b, "params")) > 0) {
 		params = json_params_text(json_object(b, "params"));
-		output_printf("  " BASELINE_LABEL "%s\n", "Params:", params);
+		output_line("  " BASELINE_LABEL "%s", "Params:", params);
 		free(params);
 	}
 	if ((label = json_string(s, "label")) != NULL && *label != '\0')
-		output_printf("  " BASELINE_LABEL "%s\n", "Label:", label);
+		output_line("  " BASELINE_LABEL "%s", "Label:", label);
 	(void)json_int(wall, "n", &n);
 	(void)json_int(s, "warmups_done", &warmups);
 	output_printf("  " BASELINE_LABEL "%lld measured, %lld warmup%s\n",

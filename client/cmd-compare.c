@@ -184,7 +184,8 @@ cmd_compare_explain(const cJSON *r)
 			output_append(&line, " (%.0f%% of the change)",
 			    share * 100.0);
 	}
-	output_printf("\n%s\n", line);
+	output_printf("\n");
+	output_line("%s", line);
 	free(line);
 }
 
@@ -197,8 +198,8 @@ cmd_compare_print(const cJSON *r)
 
 	if (cJSON_GetArraySize(json_array(r, "flags")) > 0) {
 		flags = json_join(json_array(r, "flags"), ", ");
-		output_printf("warning: compared anyway (--force): %s\n\n",
-		    flags);
+		output_line("warning: compared anyway (--force): %s", flags);
+		output_printf("\n");
 		free(flags);
 	}
 	(void)json_int(r, "a", &a);

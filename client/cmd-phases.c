@@ -207,7 +207,7 @@ cmd_phases_malformed(const cJSON *r)
 	if (json_int(r, "malformed", &n) == -1 || n <= 0)
 		return;
 	if ((example = json_string(r, "malformed_example")) != NULL)
-		output_printf("%lld malformed timing line%s, e.g.: %s\n",
+		output_line("%lld malformed timing line%s, e.g.: %s",
 		    (long long)n, n == 1 ? "" : "s", example);
 	else
 		output_printf("%lld malformed timing line%s\n", (long long)n,

@@ -248,7 +248,7 @@ cmd_queue_exec(struct cmd *cmd)
 			text = json_params_text(json_object(s, "params"));
 			if (json_int(s, "id", &id) == -1)
 				id = 0;
-			output_printf("queued #%lld %s%s%s\n", (long long)id,
+			output_line("queued #%lld %s%s%s", (long long)id,
 			    json_text(s, "suite"), strcmp(text, "-") == 0 ?
 			    "" : "  ", strcmp(text, "-") == 0 ? "" : text);
 			free(text);

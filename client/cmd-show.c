@@ -44,12 +44,12 @@ cmd_show_profile(int64_t id, const cJSON *p)
 	reason = json_string(p, "reason");
 	if (strcmp(state, "recorded") == 0) {
 		(void)json_int(p, "samples", &samples);
-		output_printf(SHOW_LABEL "%lld samples of %s (benchctl hot "
-		    "%lld, benchctl flamegraph %lld)\n", "Profile:",
+		output_line(SHOW_LABEL "%lld samples of %s (benchctl hot "
+		    "%lld, benchctl flamegraph %lld)", "Profile:",
 		    (long long)samples, json_text(p, "event"), (long long)id,
 		    (long long)id);
 	} else
-		output_printf(SHOW_LABEL "%s%s%s\n", "Profile:", state,
+		output_line(SHOW_LABEL "%s%s%s", "Profile:", state,
 		    reason != NULL ? ": " : "", reason != NULL ? reason : "");
 }
 
@@ -91,13 +91,13 @@ cmd_show_header(const cJSON *s)
 	(void)json_int(s, "id", &id);
 	params = json_params_text(json_object(s, "params"));
 	output_printf(SHOW_LABEL "#%lld\n", "Session:", (long long)id);
-	output_printf(SHOW_LABEL "%s\n", "Suite:", json_text(s, "suite"));
-	output_printf(SHOW_LABEL "%s\n", "Params:", params);
-	output_printf(SHOW_LABEL "%s\n", "Label:", json_text(s, "label"));
-	output_printf(SHOW_LABEL "%s%s\n", "Revision:", json_text(s, "rev"),
+	output_line(SHOW_LABEL "%s", "Suite:", json_text(s, "suite"));
+	output_line(SHOW_LABEL "%s", "Params:", params);
+	output_line(SHOW_LABEL "%s", "Label:", json_text(s, "label"));
+	output_line(SHOW_LABEL "%s%s", "Revision:", json_text(s, "rev"),
 	    json_bool(s, "dirty") ? " (dirty)" : "");
 	reason = json_string(s, "reason");
-	output_printf(SHOW_LABEL "%s%s%s\n", "State:", json_text(s, "state"),
+	output_line(SHOW_LABEL "%s%s%s", "State:", json_text(s, "state"),
 	    reason != NULL ? ": " : "", reason != NULL ? reason : "");
 	if (json_int(s, "queued_by", &uid) == 0)
 		output_printf(SHOW_LABEL "%s by uid %lld\n", "Queued:",
@@ -455,7 +455,7 @@ cmd_show_print(const cJSON *result, const cJSON *phases)
 		output_printf("\nWarnings:\n");
 		cJSON_ArrayForEach(w, json_array(result, "warnings")) {
 			if (cJSON_IsString(w))
-				output_printf("  %s\n", w->valuestring);
+				output_line("  %s", w->valuestring);
 		}
 	}
 }

@@ -42,7 +42,7 @@ cmd_status_running(const cJSON *s)
 		line = output_progress(id, json_string(s, "suite"), s, 0);
 	params = json_params_text(json_object(s, "params"));
 	output_printf("Running:   %s\n", line);
-	output_printf("           params %s, label %s, started %s\n", params,
+	output_line("           params %s, label %s, started %s", params,
 	    json_text(s, "label"), json_text(s, "started_at"));
 	free(params);
 	free(line);
@@ -115,9 +115,9 @@ cmd_status_storage(const cJSON *st)
 	if (st == NULL || cJSON_IsTrue(cJSON_GetObjectItem(st, "ok")))
 		return;
 	(void)json_int(st, "retry", &retry);
-	output_printf("Storage:   FAULT since %s: %s\n", json_text(st, "since"),
+	output_line("Storage:   FAULT since %s: %s", json_text(st, "since"),
 	    json_text(st, "error"));
-	output_printf("           holding %s, retrying every %lld s\n",
+	output_line("           holding %s, retrying every %lld s",
 	    json_text(st, "held"), (long long)retry);
 }
 

@@ -134,7 +134,7 @@ cmd_variance_print(const cJSON *r, const char *suite)
 
 	if (cJSON_GetArraySize(json_object(r, "params")) > 0) {
 		params = json_params_text(json_object(r, "params"));
-		output_printf("Sessions of %s with %s:\n", suite, params);
+		output_line("Sessions of %s with %s:", suite, params);
 		free(params);
 	}
 	if (cJSON_GetArraySize(sessions) == 0)

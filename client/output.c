@@ -10,8 +10,11 @@
  *             whole (phases) and a change between sessions with one,
  *             "9.1%", "+1.4%";
  *   durations "42.0s", "2m 06s", "1h 02m", "3d 04h".
- * Text from benchd (labels, messages) is printed with control characters
- * replaced by '?', so a label cannot drive the terminal.
+ * Text from benchd (labels, reasons, messages) is printed with its control
+ * characters escaped ("\n", "\x1b"), so that a label can neither drive the
+ * terminal nor forge a line: output_line prints one line so; a table cell
+ * or note is escaped whole; output_printf, whose format may hold line
+ * breaks, escapes all but newlines.
  */
 #include "config.h"
 
@@ -25,6 +28,9 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "client.h"
+
+static void	output_vprint(int, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
 
 /* vasprintf that never fails. */
 char *
@@ -44,16 +50,71 @@ output_vformat(const char *fmt, va_list ap)
 	return (s);
 }
 
-/* Replace control characters (except newlines when keepnl) with '?'. */
-void
-output_clean(char *s, int keepnl)
+/*
+ * s with each control character escaped: "\n", "\r", "\t" and "\xHH" for
+ * the C0 controls and DEL, "\u0080" to "\u009f" for the C1 controls (which
+ * some terminals obey too).  Newlines are kept when keepnl.  Caller frees.
+ */
+char *
+output_escape(const char *s, int keepnl)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '\n' && keepnl)
-			continue;
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*e, *q;
+
+	/* The longest escape, "\u009f", takes 6 bytes for 2. */
+	e = q = xmalloc(strlen(s) * 4 + 1);
+	for (; *p != '\0'; p++) {
+		if (*p == '\n' && keepnl)
+			*q++ = '\n';
+		else if (*p == '\n')
+			q += sprintf(q, "\\n");
+		else if (*p == '\r')
+			q += sprintf(q, "\\r");
+		else if (*p == '\t')
+			q += sprintf(q, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			q += sprintf(q, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			q += sprintf(q, "\\u%04x", *++p);
+		else
+			*q++ = (char)*p;
 	}
+	*q = '\0';
+	return (e);
+}
+
+/* Replace the string *sp (allocated) by its escaped copy. */
+void
+output_clean(char **sp, int keepnl)
+{
+	char	*e = output_escape(*sp, keepnl);
+
+	free(*sp);
+	*sp = e;
+}
+
+/* Print fmt escaped: a line of it, or with its newlines when keepnl. */
+static void
+output_vprint(int keepnl, const char *fmt, va_list ap)
+{
+	char	*s = output_vformat(fmt, ap);
+
+	output_clean(&s, keepnl);
+	fputs(s, stdout);
+	if (!keepnl)
+		fputc('\n', stdout);
+	free(s);
+}
+
+/* One line of text, every control character in it escaped. */
+void
+output_line(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	output_vprint(0, fmt, ap);
+	va_end(ap);
 }
 
 /* Columns a string takes: UTF-8 characters, counted by their lead bytes. */
@@ -69,18 +130,15 @@ output_width(const char *s)
 	return (w);
 }
 
+/* Text whose format may break lines: all but newlines escaped. */
 void
 output_printf(const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*s;
+	va_list	ap;
 
 	va_start(ap, fmt);
-	s = output_vformat(fmt, ap);
+	output_vprint(1, fmt, ap);
 	va_end(ap);
-	output_clean(s, 1);
-	fputs(s, stdout);
-	free(s);
 }
 
 /* A time in seconds, in the unit that suits ref (see the top comment). */
@@ -284,7 +342,7 @@ output_progress(int64_t id, const char *suite, const cJSON *p, int bar)
 		    "%s%s%s%s", (long long)id, suite == NULL ? "-" : suite,
 		    since != NULL ? " since " : "", since != NULL ? since : "",
 		    why != NULL ? ": " : "", why != NULL ? why : "");
-		output_clean(line, 0);
+		output_clean(&line, 0);
 		return (line);
 	}
 	runs[0] = barbuf[0] = last[0] = '\0';
@@ -302,7 +360,7 @@ output_progress(int64_t id, const char *suite, const cJSON *p, int bar)
 		    output_seconds(secs, sizeof secs, wall, wall));
 	xasprintf(&line, "#%lld %s  %s%s%s%s", (long long)id,
 	    suite == NULL ? "-" : suite, phase, runs, barbuf, last);
-	output_clean(line, 0);
+	output_clean(&line, 0);
 	return (line);
 }
 
@@ -378,7 +436,7 @@ output_against(const cJSON *v)
 		if (strcmp(verdict, "inconclusive") == 0)
 			output_append(&line, " — queue more runs");
 	}
-	output_clean(line, 0);
+	output_clean(&line, 0);
 	return (line);
 }
 

@@ -301,8 +301,7 @@ rpc_error(const cJSON *error)
 
 	if ((message = json_string(error, "message")) == NULL)
 		message = "error";
-	clean = xstrdup(message);
-	output_clean(clean, 0);
+	clean = output_escape(message, 0);
 	data = json_object(error, "data");
 	if ((code = json_string(data, "code")) != NULL)
 		log_warnx("%s (%s)", clean, code);

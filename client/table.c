@@ -69,7 +69,7 @@ table_cell(struct table *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	s = output_vformat(fmt, ap);
 	va_end(ap);
-	output_clean(s, 0);
+	output_clean(&s, 0);
 	if (t->ncells == t->cap) {
 		t->cap = t->cap == 0 ? 64 : t->cap * 2;
 		t->cells = xreallocarray(t->cells, t->cap, sizeof *t->cells);
@@ -97,7 +97,7 @@ table_note(struct table *t, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	n->text = output_vformat(fmt, ap);
 	va_end(ap);
-	output_clean(n->text, 0);
+	output_clean(&n->text, 0);
 }
 
 /* The notes of row r, which start at index *next of the notes. */

@@ -52,11 +52,31 @@ apply_overrides(struct config *c)
 	if (opt_socket != NULL) {
 		free(c->socket);
 		c->socket = xstrdup(opt_socket);
+		free(c->socket_from);
+		c->socket_from = xstrdup("-S");
 	}
 	if (opt_database != NULL) {
 		free(c->database);
 		c->database = xstrdup(opt_database);
+		free(c->database_from);
+		c->database_from = xstrdup("-D");
 	}
+}
+
+/* The file, the command line's paths over it, and the checks of both. */
+static struct config *
+load_config(const char *path, char **cause)
+{
+	struct config	*c;
+
+	if ((c = conf_load(path, cause)) == NULL)
+		return (NULL);
+	apply_overrides(c);
+	if (conf_check(c, cause) != 0) {
+		conf_free(c);
+		return (NULL);
+	}
+	return (c);
 }
 
 static void
@@ -100,13 +120,12 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	struct config	*c;
 	char		*cause = NULL;
 
-	if ((c = conf_load(cfg->path, &cause)) == NULL) {
+	if ((c = load_config(cfg->path, &cause)) == NULL) {
 		log_warnx("reload failed, keeping the running configuration: "
 		    "%s", cause);
 		free(cause);
 		return;
 	}
-	apply_overrides(c);
 	if (strcmp(c->socket, cfg->socket) != 0 ||
 	    strcmp(c->database, cfg->database) != 0)
 		log_warnx("reload: socket and database changes take effect "
@@ -185,12 +204,11 @@ main(int argc, char **argv)
 		usage();
 	log_init("benchd", verbose);
 
-	if ((cfg = conf_load(path, &cause)) == NULL) {
+	if ((cfg = load_config(path, &cause)) == NULL) {
 		fprintf(stderr, "benchd: %s\n", cause);
 		free(cause);
 		return (1);
 	}
-	apply_overrides(cfg);
 	if (check) {
 		printf("configuration OK\n");
 		conf_free(cfg);

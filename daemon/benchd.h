@@ -60,7 +60,7 @@ struct rpc_method {
 #define RPC_INTERNAL_ERROR	-32603
 #define RPC_APP_ERROR		-32000
 
-void		 rpc_line(struct client *, const char *, size_t);
+int		 rpc_line(struct client *, const char *, size_t);
 cJSON		*rpc_error_response(const cJSON *id, int code,
 		     const char *data_code, const char *message);
 int		 rpc_storage(struct rpc_error *);

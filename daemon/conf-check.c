@@ -1,14 +1,27 @@
 /*
- * conf-check.c -- a suite, checked once the whole file has been read.
+ * conf-check.c -- what can only be checked once the whole file is read.
  *
- * Only then can the required keys, max_runs against runs, the timing
- * prefixes and the {param} placeholders of build and command against the
- * param.* keys be judged.  An error names the suite's header line, or the
- * line of the key at fault.  A suite that passes gets its env and params
- * sorted and its canonical text (conf_suite_text).
+ * A suite: the required keys, max_runs against runs, the timing prefixes
+ * and the {param} placeholders of build and command against the param.*
+ * keys.  An error names the suite's header line, or the line of the key
+ * at fault.  A suite that passes gets its env and params sorted and its
+ * canonical text (conf_suite_text).  [daemon]: admin_reserve against
+ * max_clients.
+ *
+ * The daemon (conf_check): the socket and database paths as they are once
+ * -S and -D have been applied, and admin_group against the group database.
+ * These depend on the command line and the machine, not on the file alone,
+ * so they are not part of conf_load.
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +133,136 @@ conf_suite_finish(struct parse *ps, struct suite *s, struct lines *l)
 out:
 	free(used);
 	return (rc);
+}
+
+#define DSEEN(ps, key)	((ps)->daemon.seen[conf_key_find(CONF_DAEMON, key)])
+
+/*
+ * [daemon], once the file is read: admin_reserve leaves non-admins some
+ * of max_clients.  Left out, it is 16 or a quarter of max_clients when
+ * that is less; given, it must be less than max_clients.
+ */
+int
+conf_daemon_finish(struct parse *ps)
+{
+	struct config	*cf = ps->cf;
+	int		 line;
+
+	if (DSEEN(ps, "admin_reserve") == 0) {
+		if (cf->admin_reserve > cf->max_clients / 4)
+			cf->admin_reserve = cf->max_clients / 4;
+		return (0);
+	}
+	if (cf->admin_reserve < cf->max_clients)
+		return (0);
+	line = DSEEN(ps, "admin_reserve") > DSEEN(ps, "max_clients") ?
+	    DSEEN(ps, "admin_reserve") : DSEEN(ps, "max_clients");
+	conf_error(ps, line, "daemon: admin_reserve (%d) must be less than "
+	    "max_clients (%d)", cf->admin_reserve, cf->max_clients);
+	return (-1);
+}
+
+/*
+ * path resolved as far as it exists: the whole of it, else its directory
+ * with the last name appended.  Caller frees.
+ */
+static char *
+check_resolve(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*r, *dir, *full;
+
+	if ((r = realpath(path, NULL)) != NULL)
+		return (r);
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(path, (size_t)(slash - path));
+	r = realpath(dir, NULL);
+	free(dir);
+	if (r == NULL)
+		return (xstrdup(path));
+	xasprintf(&full, "%s/%s", strcmp(r, "/") == 0 ? "" : r,
+	    slash == NULL ? path : slash + 1);
+	free(r);
+	return (full);
+}
+
+/* Whether two paths name one file: as written, resolved, or by inode. */
+static int
+check_same_file(const char *a, const char *b)
+{
+	struct stat	 sa, sb;
+	char		*ra, *rb;
+	int		 same;
+
+	if (strcmp(a, b) == 0)
+		return (1);
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+	ra = check_resolve(a);
+	rb = check_resolve(b);
+	same = strcmp(ra, rb) == 0;
+	free(ra);
+	free(rb);
+	return (same);
+}
+
+#define ORIGIN(cf, f)	((cf)->f##_from != NULL ? (cf)->f##_from : (cf)->path)
+
+/* The socket must not be the database, nor a file SQLite keeps beside it. */
+static int
+check_paths(const struct config *cf, char **cause)
+{
+	static const char	*suffix[] = { "", "-wal", "-shm", "-journal" };
+	struct sockaddr_un	 sun;
+	char			*file;
+	size_t			 i;
+	int			 same;
+
+	if (strlen(cf->socket) >= sizeof sun.sun_path) {
+		xasprintf(cause, "%s: socket path is %zu bytes long; a Unix "
+		    "socket address holds at most %zu", ORIGIN(cf, socket),
+		    strlen(cf->socket), sizeof sun.sun_path - 1);
+		return (-1);
+	}
+	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		xasprintf(&file, "%s%s", cf->database, suffix[i]);
+		same = check_same_file(cf->socket, file);
+		free(file);
+		if (same) {
+			xasprintf(cause, "%s: socket %s is the database%s%s%s "
+			    "(database from %s)", ORIGIN(cf, socket),
+			    cf->socket, *suffix[i] != '\0' ? "'s " : "",
+			    suffix[i], *suffix[i] != '\0' ? " file" : "",
+			    ORIGIN(cf, database));
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+int
+conf_check(const struct config *cf, char **cause)
+{
+	struct group	*gr;
+
+	if (check_paths(cf, cause) != 0)
+		return (-1);
+	/* A group the file names must exist; the default may be missing. */
+	if (cf->admin_group_from == NULL)
+		return (0);
+	errno = 0;
+	if ((gr = getgrnam(cf->admin_group)) != NULL)
+		return (0);
+	if (errno == 0 || errno == ENOENT || errno == ESRCH ||
+	    errno == EBADF || errno == EPERM)
+		xasprintf(cause, "%s: admin_group %s: no such group",
+		    cf->admin_group_from, cf->admin_group);
+	else
+		xasprintf(cause, "%s: admin_group %s: %s",
+		    cf->admin_group_from, cf->admin_group, strerror(errno));
+	return (-1);
 }

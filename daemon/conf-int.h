@@ -56,5 +56,6 @@ void	conf_error(struct parse *, int, const char *, ...)
 
 /* conf-check.c */
 int	conf_suite_finish(struct parse *, struct suite *, struct lines *);
+int	conf_daemon_finish(struct parse *);
 
 #endif

@@ -70,6 +70,11 @@ static const struct key daemon_keys[] = {
 	{ "lang", T_STR, D(env_lang), 0, "C.UTF-8", 0, 0 },
 	{ "tmpdir", T_PATH, D(env_tmpdir), 0, "/tmp", 0, 0 },
 	{ "max_clients", T_INT, D(max_clients), 0, "256", 1, 65536 },
+	{ "max_clients_per_uid", T_INT, D(max_clients_per_uid), 0, "32", 1,
+	    65536 },
+	{ "admin_reserve", T_INT, D(admin_reserve), 0, "16", 0, 65535 },
+	{ "idle_timeout", T_INT, D(idle_timeout), 0, "300", 0, 86400 },
+	{ "request_timeout", T_INT, D(request_timeout), 0, "10", 0, 3600 },
 	{ "kill_grace", T_INT, D(kill_grace), 0, "5", 0, 3600 },
 	{ "storage_retry", T_INT, D(storage_retry), 0, "5", 1, 3600 },
 	{ "cgroup", T_STR, D(cgroup), 0, "auto", 0, 0 },
@@ -200,7 +205,7 @@ int_error(const struct key *k, const char *value, char **why)
 	xasprintf(why, "%s must be %s, got \"%s\"", k->name, range, value);
 }
 
-/* env entries are NAME=value, each NAME once, BENCHD_* reserved. */
+/* env entries are NAME=value, each NAME once, BENCHD_* and LD_* refused. */
 static int
 check_env(char **env, size_t n, char **why)
 {
@@ -216,6 +221,12 @@ check_env(char **env, size_t n, char **why)
 		if (strncmp(env[i], "BENCHD_", 7) == 0) {
 			xasprintf(why, "env: %.*s is set by benchd itself",
 			    (int)len, env[i]);
+			return (-1);
+		}
+		if (strncmp(env[i], "LD_", 3) == 0) {
+			xasprintf(why, "env: %.*s is refused: the dynamic "
+			    "loader's LD_* variables change what runs, and so "
+			    "what is measured", (int)len, env[i]);
 			return (-1);
 		}
 		for (j = 0; j < i; j++) {

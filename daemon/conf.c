@@ -396,6 +396,16 @@ tune_defaults(struct config *cf)
 		t->perf_max_sample_rate = cf->profile.frequency;
 }
 
+/* "FILE:LINE" of a [daemon] key the file sets, for conf_check's errors. */
+static void
+conf_origin(struct parse *ps, const char *key, char **from)
+{
+	int	line = ps->daemon.seen[conf_key_find(CONF_DAEMON, key)];
+
+	if (line != 0)
+		xasprintf(from, "%s:%d", ps->path, line);
+}
+
 struct config *
 conf_load(const char *path, char **cause)
 {
@@ -434,6 +444,8 @@ conf_load(const char *path, char **cause)
 		    "key = value or a comment");
 	} else if (r < 0 && ps.error == NULL)
 		conf_error(&ps, 0, "libinih failed (%d)", r);
+	if (ps.error == NULL)
+		conf_daemon_finish(&ps);
 	for (i = 0; i < cf->nsuites && ps.error == NULL; i++)
 		conf_suite_finish(&ps, &cf->suites[i], &ps.suites[i]);
 	if (cf->profile.cats.n == 0)
@@ -447,11 +459,16 @@ conf_load(const char *path, char **cause)
 		conf_free(cf);
 		return (NULL);
 	}
+	conf_origin(&ps, "socket", &cf->socket_from);
+	conf_origin(&ps, "database", &cf->database_from);
+	conf_origin(&ps, "admin_group", &cf->admin_group_from);
 	/* systemd's StateDirectory= overrides database = (first path). */
 	if ((sd = getenv("STATE_DIRECTORY")) != NULL && *sd != '\0') {
 		free(cf->database);
 		xasprintf(&cf->database, "%.*s/benchd.db",
 		    (int)strcspn(sd, ":"), sd);
+		free(cf->database_from);
+		cf->database_from = xstrdup("$STATE_DIRECTORY");
 	}
 	tune_defaults(cf);
 	return (cf);
@@ -488,6 +505,9 @@ conf_free(struct config *cf)
 	free(cf->socket);
 	free(cf->database);
 	free(cf->admin_group);
+	free(cf->socket_from);
+	free(cf->database_from);
+	free(cf->admin_group_from);
 	free(cf->env_path);
 	free(cf->env_home);
 	free(cf->env_lang);

@@ -107,9 +107,18 @@ struct config {
 	char			 *env_lang;
 	char			 *env_tmpdir;
 	int			  max_clients;
+	int			  max_clients_per_uid;	/* but admins */
+	int			  admin_reserve;	/* places only admins get */
+	int			  idle_timeout;		/* seconds, 0 none */
+	int			  request_timeout;	/* seconds, 0 none */
 	int			  kill_grace;	/* seconds between TERM and KILL */
 	int			  storage_retry;/* seconds between write retries */
 	char			 *cgroup;	/* auto, off, or a directory */
+	/* Where socket, database and admin_group came from, for errors:
+	 * "FILE:LINE", "-S", "-D", "$STATE_DIRECTORY"; NULL for a default. */
+	char			 *socket_from;
+	char			 *database_from;
+	char			 *admin_group_from;
 	struct config_conditions  cond;
 	struct config_profile	  profile;
 	struct config_tune	  tune;
@@ -123,6 +132,13 @@ struct config {
  */
 struct config		*conf_load(const char *path, char **cause);
 void			 conf_free(struct config *);
+
+/*
+ * The checks that need the final paths (after -S and -D) and the machine:
+ * run at start, by -n and on every reload.  On error returns -1 and sets
+ * *cause to "WHERE: reason", WHERE being "FILE:LINE", "-S" or the like.
+ */
+int			 conf_check(const struct config *, char **cause);
 const struct suite	*conf_suite(const struct config *, const char *name);
 const struct suite_param *suite_param(const struct suite *, const char *name);
 

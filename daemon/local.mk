@@ -83,7 +83,8 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/sched-recover.c \
 	%reldir%/sched-run.c \
 	%reldir%/wire.c %reldir%/wire-report.c
-daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c $(BENCHD_CORE_SOURCES)
+daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c \
+	%reldir%/server-int.h %reldir%/server-limits.c $(BENCHD_CORE_SOURCES)
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm

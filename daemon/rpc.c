@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +75,35 @@ rpc_storage_read(struct rpc_error *e)
 	    "could not be read (%s)", store_errmsg(db)));
 }
 
+/*
+ * The id of a reply: the request's, a number printed with the fewest
+ * digits that read back as the same double (cJSON prints 15 digits, which
+ * turns 9007199254740992 into 9.00719925474099e+15).
+ */
+static cJSON *
+rpc_id_copy(const cJSON *id)
+{
+	char	buf[32];
+	int	prec;
+
+	if (id == NULL)
+		return (cJSON_CreateNull());
+	if (!cJSON_IsNumber(id))
+		return (cJSON_Duplicate(id, 1));
+	if (id->valuedouble == floor(id->valuedouble)) {
+		/* rpc_id_valid: an integer within 2^53, every digit exact. */
+		snprintf(buf, sizeof buf, "%.0f", id->valuedouble);
+		return (cJSON_CreateRaw(buf));
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, id->valuedouble);
+		if (strtod(buf, NULL) == id->valuedouble)
+			break;
+	}
+	snprintf(buf, sizeof buf, "%.*g", prec, id->valuedouble);
+	return (cJSON_CreateRaw(buf));
+}
+
 cJSON *
 rpc_error_response(const cJSON *id, int code, const char *data_code,
     const char *message)
@@ -81,8 +111,7 @@ rpc_error_response(const cJSON *id, int code, const char *data_code,
 	cJSON	*r = cJSON_CreateObject(), *err, *data;
 
 	cJSON_AddStringToObject(r, "jsonrpc", "2.0");
-	cJSON_AddItemToObject(r, "id", id != NULL ? cJSON_Duplicate(id, 1) :
-	    cJSON_CreateNull());
+	cJSON_AddItemToObject(r, "id", rpc_id_copy(id));
 	err = cJSON_AddObjectToObject(r, "error");
 	cJSON_AddNumberToObject(err, "code", code);
 	cJSON_AddStringToObject(err, "message", message);
@@ -205,6 +234,80 @@ rpc_clip(const char *s, size_t max)
 	return ((int)n);
 }
 
+/*
+ * U+0000.  cJSON ends a string at a \u0000 escape, so "a\u0000b" would
+ * read as "a".  Before parsing, each such escape is replaced by RPC_NUL, a
+ * byte that valid UTF-8 never holds (the line has been checked) and that
+ * cJSON copies as it is: after parsing, a string holds RPC_NUL exactly
+ * when it held U+0000, and the request that carries it is refused.
+ */
+#define RPC_NUL		'\xff'
+
+/*
+ * A copy of line with its \u0000 escapes replaced by RPC_NUL; NULL when it
+ * has none.  In valid JSON a backslash only occurs inside a string and
+ * starts an escape, so escapes are taken whole from left to right: in
+ * "\\u0000" the first escape is "\\" and "u0000" is text.  Invalid JSON
+ * stays invalid, since RPC_NUL, like the escape, is only valid in a string.
+ */
+static char *
+rpc_mark_nul(const char *line, size_t *lenp)
+{
+	const char	*p = line, *end = line + *lenp, *bs;
+	char		*copy = NULL;
+	size_t		 n = 0;
+
+	while ((bs = memchr(p, '\\', end - p)) != NULL && end - bs >= 2) {
+		if (bs[1] != 'u' || end - bs < 6 ||
+		    memcmp(bs + 2, "0000", 4) != 0) {
+			p = bs + 2;
+			continue;
+		}
+		if (copy == NULL)
+			copy = xmalloc(*lenp);
+		memcpy(copy + n, p, bs - p);
+		n += bs - p;
+		copy[n++] = RPC_NUL;
+		p = bs + 6;
+	}
+	if (copy == NULL)
+		return (NULL);
+	memcpy(copy + n, p, end - p);
+	*lenp = n + (end - p);
+	return (copy);
+}
+
+/* Whether a value, or any key or value inside it, held U+0000. */
+static int
+rpc_has_nul(const cJSON *v)
+{
+	const cJSON	*c;
+
+	if (v->string != NULL && strchr(v->string, RPC_NUL) != NULL)
+		return (1);
+	if (cJSON_IsString(v))
+		return (strchr(v->valuestring, RPC_NUL) != NULL);
+	for (c = v->child; c != NULL; c = c->next)
+		if (rpc_has_nul(c))
+			return (1);
+	return (0);
+}
+
+/*
+ * An id is echoed as a double: a number must be finite and within 2^53,
+ * where a double holds every integer exactly (1e400 would be inf, and come
+ * back as null; 2^64 would come back as another integer).
+ */
+static int
+rpc_id_valid(const cJSON *id, int nul)
+{
+	if (cJSON_IsNull(id))
+		return (1);
+	if (cJSON_IsString(id))
+		return (!nul || strchr(id->valuestring, RPC_NUL) == NULL);
+	return (cJSON_IsNumber(id) && fabs(id->valuedouble) <= 0x1p53);
+}
+
 static const struct rpc_method *
 rpc_find(const char *name)
 {
@@ -216,9 +319,12 @@ rpc_find(const char *name)
 	return (NULL);
 }
 
-/* Execute one request object; NULL when no answer is due (notification). */
+/*
+ * Execute one request object; NULL when no answer is due (notification).
+ * nul: the line held U+0000 somewhere (rpc_mark_nul).
+ */
 static cJSON *
-rpc_call(struct client *c, const cJSON *req)
+rpc_call(struct client *c, const cJSON *req, int nul)
 {
 	const cJSON		*ver, *id, *method, *params;
 	const struct rpc_method	*m;
@@ -231,10 +337,10 @@ rpc_call(struct client *c, const cJSON *req)
 		    "a request must be a JSON object"));
 	id = cJSON_GetObjectItemCaseSensitive(req, "id");
 	notification = id == NULL;
-	if (id != NULL && !cJSON_IsNumber(id) && !cJSON_IsString(id) &&
-	    !cJSON_IsNull(id))
+	if (id != NULL && !rpc_id_valid(id, nul))
 		return (rpc_error_response(NULL, RPC_INVALID_REQUEST, NULL,
-		    "id must be a number, a string or null"));
+		    "id must be a string without U+0000, null, or a number "
+		    "from -2^53 to 2^53"));
 	ver = cJSON_GetObjectItemCaseSensitive(req, "jsonrpc");
 	method = cJSON_GetObjectItemCaseSensitive(req, "method");
 	params = cJSON_GetObjectItemCaseSensitive(req, "params");
@@ -244,10 +350,16 @@ rpc_call(struct client *c, const cJSON *req)
 	if (!cJSON_IsString(method))
 		return (rpc_error_response(id, RPC_INVALID_REQUEST, NULL,
 		    "method must be a string"));
+	if (nul && rpc_has_nul(method))
+		return (rpc_error_response(id, RPC_INVALID_REQUEST, NULL,
+		    "method must not contain U+0000"));
 	if (params != NULL && !cJSON_IsObject(params) &&
 	    !cJSON_IsNull(params))
 		return (rpc_error_response(id, RPC_INVALID_PARAMS, NULL,
 		    "params must be an object"));
+	if (nul && params != NULL && rpc_has_nul(params))
+		return (rpc_error_response(id, RPC_INVALID_PARAMS, NULL,
+		    "params: no string or name may contain U+0000"));
 	if ((m = rpc_find(method->valuestring)) == NULL) {
 		if (notification)
 			return (NULL);
@@ -270,7 +382,7 @@ rpc_call(struct client *c, const cJSON *req)
 		}
 		resp = cJSON_CreateObject();
 		cJSON_AddStringToObject(resp, "jsonrpc", "2.0");
-		cJSON_AddItemToObject(resp, "id", cJSON_Duplicate(id, 1));
+		cJSON_AddItemToObject(resp, "id", rpc_id_copy(id));
 		cJSON_AddItemToObject(resp, "result", result != NULL ? result :
 		    cJSON_CreateObject());
 		return (resp);
@@ -282,41 +394,52 @@ rpc_call(struct client *c, const cJSON *req)
 	return (resp);
 }
 
-/* One request line from a client: a request object or a batch. */
-void
+/*
+ * One request line from a client: a request object or a batch.  Returns 0
+ * for a blank line, which is no request, else 1.
+ */
+int
 rpc_line(struct client *c, const char *line, size_t len)
 {
 	cJSON	*req, *resp, *batch, *item;
+	char	*marked;
+	int	 nul;
 
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
 		len--;
 	if (len == 0)
-		return;
-	if (!utf8_valid((const unsigned char *)line, len)) {
+		return (0);
+	if (!utf8_valid((const unsigned char *)line, len) ||
+	    memchr(line, '\0', len) != NULL) {
 		server_send(c, rpc_error_response(NULL, RPC_PARSE_ERROR,
-		    NULL, "request is not valid UTF-8"));
-		return;
+		    NULL, "request is not valid UTF-8 text without NUL"));
+		return (1);
 	}
-	if ((req = cJSON_ParseWithLength(line, len)) == NULL) {
+	marked = rpc_mark_nul(line, &len);
+	if ((nul = marked != NULL))
+		line = marked;
+	req = cJSON_ParseWithLength(line, len);
+	free(marked);
+	if (req == NULL) {
 		server_send(c, rpc_error_response(NULL, RPC_PARSE_ERROR, NULL,
 		    "request is not valid JSON"));
-		return;
+		return (1);
 	}
 	if (!cJSON_IsArray(req)) {
-		if ((resp = rpc_call(c, req)) != NULL)
+		if ((resp = rpc_call(c, req, nul)) != NULL)
 			server_send(c, resp);
 		cJSON_Delete(req);
-		return;
+		return (1);
 	}
 	if (cJSON_GetArraySize(req) == 0) {
 		server_send(c, rpc_error_response(NULL, RPC_INVALID_REQUEST,
 		    NULL, "empty batch"));
 		cJSON_Delete(req);
-		return;
+		return (1);
 	}
 	batch = cJSON_CreateArray();
 	cJSON_ArrayForEach(item, req) {
-		if ((resp = rpc_call(c, item)) != NULL)
+		if ((resp = rpc_call(c, item, nul)) != NULL)
 			cJSON_AddItemToArray(batch, resp);
 	}
 	if (cJSON_GetArraySize(batch) > 0)
@@ -324,4 +447,5 @@ rpc_line(struct client *c, const char *line, size_t len)
 	else
 		cJSON_Delete(batch);
 	cJSON_Delete(req);
+	return (1);
 }

@@ -6,7 +6,8 @@
  * error is written.  The bufferevent's read high-water mark stops libevent
  * from reading far past the limit, and a client that lets more than
  * CLIENT_MAX_PENDING bytes of replies pile up is dropped, so no client can
- * grow benchd's memory without bound.
+ * grow benchd's memory without bound.  Who may connect, and for how long
+ * a connection may stay without asking anything, is server-limits.c.
  */
 #include "config.h"
 
@@ -31,7 +32,10 @@
 #include "benchd.h"
 #include "conf.h"
 #include "log.h"
+#include "server-int.h"
 #include "xmalloc.h"
+
+#define CLOSE_GRACE	5	/* seconds a hang-up waits for its error line */
 
 #ifndef TAILQ_FOREACH_SAFE
 #define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
@@ -40,24 +44,12 @@
 	    (var) = (tvar))
 #endif
 
-struct client {
-	struct bufferevent	*bev;
-	uid_t			 uid;
-	gid_t			 gid;
-	pid_t			 pid;
-	int			 subscribed;
-	int64_t			 sub_session;	/* 0: every session */
-	int			 closing;	/* close once output drains */
-	cJSON			*deferred;	/* sent after the reply */
-	TAILQ_ENTRY(client)	 entry;
-};
-
 static TAILQ_HEAD(, client)	 clients = TAILQ_HEAD_INITIALIZER(clients);
 static int			 nclients;
 static struct evconnlistener	*listener;
 static char			*bound_path;
-
-static void	client_free(struct client *);
+static dev_t			 bound_dev;	/* of the socket file we made */
+static ino_t			 bound_ino;
 
 uid_t
 client_uid(const struct client *c)
@@ -154,16 +146,18 @@ server_notify(int64_t session, const char *method, cJSON *params)
 			continue;
 		client_send_raw(c, s, strlen(s));
 		if (c->closing == 2)
-			client_free(c);
+			server_client_free(c);
 	}
 	free(s);
 }
 
-static void
-client_free(struct client *c)
+void
+server_client_free(struct client *c)
 {
 	TAILQ_REMOVE(&clients, c, entry);
 	nclients--;
+	server_limits_leave(c);
+	event_free(c->timer);
 	bufferevent_free(c->bev);
 	cJSON_Delete(c->deferred);
 	free(c);
@@ -185,17 +179,37 @@ client_flush_deferred(struct client *c)
 	cJSON_Delete(d);
 }
 
+/*
+ * Send a last error line and close once it is written, or after
+ * CLOSE_GRACE seconds when the client does not read it.
+ */
+void
+server_client_hangup(struct client *c, cJSON *err)
+{
+	struct timeval	tv = { CLOSE_GRACE, 0 };
+
+	server_send(c, err);
+	if (c->closing == 2) {
+		server_client_free(c);
+		return;
+	}
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	evtimer_add(c->timer, &tv);
+}
+
 /* Answer an oversized line, then hang up. */
 static void
 client_too_long(struct client *c)
 {
-	server_send(c, rpc_error_response(NULL, RPC_INVALID_REQUEST,
+	server_client_hangup(c, rpc_error_response(NULL, RPC_INVALID_REQUEST,
 	    "line-too-long", "request line longer than 1048576 bytes"));
-	c->closing = 1;
-	bufferevent_disable(c->bev, EV_READ);
 }
 
-/* Handle every complete line in the input; 1 when the client went away. */
+/*
+ * Handle every complete line in the input; 1 when the client went away
+ * (or is going: it must not be touched again).
+ */
 static int
 client_process(struct client *c, int eof)
 {
@@ -203,6 +217,7 @@ client_process(struct client *c, int eof)
 	struct evbuffer_ptr	 p;
 	size_t			 len;
 	char			*line;
+	int			 requests = 0;
 
 	while (!c->closing) {
 		p = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
@@ -210,7 +225,7 @@ client_process(struct client *c, int eof)
 			len = evbuffer_get_length(in);
 			if (len > RPC_MAX_LINE) {
 				client_too_long(c);
-				break;
+				return (1);
 			}
 			if (!eof || len == 0)
 				break;
@@ -219,20 +234,22 @@ client_process(struct client *c, int eof)
 		len = p.pos;
 		if (len > RPC_MAX_LINE) {
 			client_too_long(c);
-			break;
+			return (1);
 		}
 		line = xmalloc(len + 1);
 		evbuffer_remove(in, line, len);
 		evbuffer_drain(in, 1);
 		line[len] = '\0';
-		rpc_line(c, line, len);
+		requests |= rpc_line(c, line, len);
 		free(line);
 		client_flush_deferred(c);
 		if (c->closing == 2) {
-			client_free(c);
+			server_client_free(c);
 			return (1);
 		}
 	}
+	if (!c->closing)
+		server_limits_read(c, requests, evbuffer_get_length(in) > 0);
 	return (0);
 }
 
@@ -248,7 +265,7 @@ client_write_cb(struct bufferevent *bev, void *arg)
 	struct client	*c = arg;
 
 	if (c->closing)
-		client_free(c);
+		server_client_free(c);
 }
 
 static void
@@ -266,7 +283,27 @@ client_event_cb(struct bufferevent *bev, short what, void *arg)
 			return;
 		}
 	}
-	client_free(c);
+	if (what & BEV_EVENT_TIMEOUT)
+		log_info("client pid %ld uid %ld: no reply read for %d s; "
+		    "disconnecting", (long)c->pid, (long)c->uid,
+		    cfg->idle_timeout);
+	server_client_free(c);
+}
+
+/* Refuse a connection with one busy error line. */
+static void
+server_refuse(evutil_socket_t fd, const char *why)
+{
+	cJSON	*err;
+	char	*busy;
+
+	err = rpc_error_response(NULL, RPC_APP_ERROR, "busy", why);
+	busy = cJSON_PrintUnformatted(err);
+	if (write(fd, busy, strlen(busy)) == -1 || write(fd, "\n", 1) == -1)
+		log_debug("busy reply: %s", strerror(errno));
+	free(busy);
+	cJSON_Delete(err);
+	close(fd);
 }
 
 static void
@@ -276,21 +313,8 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	struct client	*c;
 	struct ucred	 cred;
 	socklen_t	 len = sizeof cred;
-	char		*busy;
-	cJSON		*err;
+	char		*why;
 
-	if (nclients >= cfg->max_clients) {
-		err = rpc_error_response(NULL, RPC_APP_ERROR, "busy",
-		    "too many connections");
-		busy = cJSON_PrintUnformatted(err);
-		if (write(fd, busy, strlen(busy)) == -1 ||
-		    write(fd, "\n", 1) == -1)
-			log_debug("busy reply: %s", strerror(errno));
-		free(busy);
-		cJSON_Delete(err);
-		close(fd);
-		return;
-	}
 	c = xcalloc(1, sizeof *c);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
 		c->uid = cred.uid;
@@ -300,11 +324,20 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		c->uid = (uid_t)-1;
 		c->gid = (gid_t)-1;
 	}
+	if (server_limits_admit(c, nclients, &why) != 0) {
+		log_debug("client pid %ld uid %ld refused: %s", (long)c->pid,
+		    (long)c->uid, why);
+		server_refuse(fd, why);
+		free(why);
+		free(c);
+		return;
+	}
 	c->bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(c->bev, client_read_cb, client_write_cb,
 	    client_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, RPC_MAX_LINE + 65536);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	server_limits_start(c);
 	TAILQ_INSERT_TAIL(&clients, c, entry);
 	nclients++;
 	log_debug("client pid %ld uid %ld connected", (long)c->pid,
@@ -345,15 +378,73 @@ server_adopt(int fd, char **cause)
 	return (server_start(fd, cause));
 }
 
+/* What a file's mode says it is, for errors. */
+static const char *
+server_file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return ("a regular file");
+	if (S_ISDIR(mode))
+		return ("a directory");
+	if (S_ISLNK(mode))
+		return ("a symbolic link");
+	if (S_ISFIFO(mode))
+		return ("a FIFO");
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return ("a device");
+	return ("not a socket");
+}
+
+/*
+ * Make way for our socket at path.  Only a socket nobody answers on is
+ * removed: anything else there (a regular file, a directory, a symbolic
+ * link, even one to a socket) is left alone and benchd refuses to start.
+ */
+static int
+server_clear_path(int fd, const struct sockaddr_un *sun, char **cause)
+{
+	const char	*path = sun->sun_path;
+	struct stat	 sb;
+
+	if (lstat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!S_ISSOCK(sb.st_mode)) {
+		xasprintf(cause, "%s: %s is there, not a socket; benchd only "
+		    "ever removes a stale socket (choose another socket path)",
+		    path, server_file_kind(sb.st_mode));
+		return (-1);
+	}
+	if (connect(fd, (const struct sockaddr *)sun, sizeof *sun) == 0) {
+		xasprintf(cause, "%s: another benchd is already listening",
+		    path);
+		return (-1);
+	}
+	if (errno != ECONNREFUSED) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		xasprintf(cause, "%s: cannot remove stale socket: %s", path,
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Bind the socket ourselves.  Connect first: if another benchd answers,
- * refuse to start; if nobody does, the old file is stale and goes.
+ * refuse to start; if nobody does, the old socket is stale and goes.
  */
 int
 server_listen(const char *path, const char *group, char **cause)
 {
 	struct sockaddr_un	 sun;
 	struct group		*gr;
+	struct stat		 sb;
 	mode_t			 old;
 	int			 fd;
 
@@ -368,20 +459,7 @@ server_listen(const char *path, const char *group, char **cause)
 		xasprintf(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-		xasprintf(cause, "%s: another benchd is already listening",
-		    path);
-		close(fd);
-		return (-1);
-	}
-	if (errno != ENOENT && errno != ECONNREFUSED) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	if (errno == ECONNREFUSED && unlink(path) == -1 && errno != ENOENT) {
-		xasprintf(cause, "%s: cannot remove stale socket: %s", path,
-		    strerror(errno));
+	if (server_clear_path(fd, &sun, cause) != 0) {
 		close(fd);
 		return (-1);
 	}
@@ -393,6 +471,13 @@ server_listen(const char *path, const char *group, char **cause)
 		return (-1);
 	}
 	umask(old);
+	if (lstat(path, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	bound_dev = sb.st_dev;
+	bound_ino = sb.st_ino;
 	if (group != NULL && (gr = getgrnam(group)) != NULL &&
 	    chown(path, (uid_t)-1, gr->gr_gid) == -1)
 		log_warn("%s: chown to group %s", path, group);
@@ -406,19 +491,40 @@ server_listen(const char *path, const char *group, char **cause)
 	return (server_start(fd, cause));
 }
 
+/* Remove our socket, unless something else has taken its place. */
+static void
+server_unlink(void)
+{
+	struct stat	sb;
+
+	if (lstat(bound_path, &sb) == -1) {
+		if (errno != ENOENT)
+			log_warn("%s", bound_path);
+		return;
+	}
+	if (!S_ISSOCK(sb.st_mode) || sb.st_dev != bound_dev ||
+	    sb.st_ino != bound_ino) {
+		log_warnx("%s: no longer the socket benchd bound; left in "
+		    "place", bound_path);
+		return;
+	}
+	if (unlink(bound_path) == -1)
+		log_warn("unlink %s", bound_path);
+}
+
 void
 server_close(void)
 {
 	struct client	*c, *next;
 
 	TAILQ_FOREACH_SAFE(c, &clients, entry, next)
-		client_free(c);
+		server_client_free(c);
 	if (listener != NULL) {
 		evconnlistener_free(listener);
 		listener = NULL;
 	}
 	if (bound_path != NULL) {
-		unlink(bound_path);
+		server_unlink();
 		free(bound_path);
 		bound_path = NULL;
 	}

@@ -8,12 +8,15 @@
 #include "config.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -153,6 +156,7 @@ store_migrate(struct store *st, const char *path, char **cause)
  * event loop; the write is held and retried instead (sched-hold.c).
  */
 #define STORE_BUSY_MS	200
+#define STORE_MODE	0640		/* the database, -wal and -shm */
 
 int
 store_connect(const char *path, sqlite3 **db, char **cause)
@@ -169,6 +173,28 @@ store_connect(const char *path, sqlite3 **db, char **cause)
 	return (0);
 }
 
+/*
+ * A new database is made here, 0640 whatever the umask: SQLite would make
+ * it 0644 less the umask, and gives its -wal and -shm files the mode of
+ * the database.  An existing file keeps the mode it has.
+ */
+static void
+store_create(const char *path)
+{
+	int	fd;
+
+	/* Names SQLite does not take as a file (tests and fuzzers use them). */
+	if (*path == '\0' || strcmp(path, ":memory:") == 0 ||
+	    strncmp(path, "file:", 5) == 0)
+		return;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    STORE_MODE)) == -1)
+		return;		/* there already, or SQLite says why not */
+	if (fchmod(fd, STORE_MODE) == -1)
+		log_warn("%s: fchmod", path);
+	close(fd);
+}
+
 struct store *
 store_open(const char *path, char **cause)
 {
@@ -176,6 +202,7 @@ store_open(const char *path, char **cause)
 	char		*err = NULL;
 
 	st->path = xstrdup(path);
+	store_create(path);
 	if (store_connect(path, &st->db, cause) != 0)
 		goto fail;
 	if (store_exec(st, "PRAGMA journal_mode = WAL; "

@@ -109,6 +109,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-crash.py \
 	%reldir%/integration/test-docs.py \
 	%reldir%/integration/test-export.py \
+	%reldir%/integration/test-hardening.py \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-interference.py \
 	%reldir%/integration/test-phases.py \

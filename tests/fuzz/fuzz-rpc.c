@@ -76,7 +76,7 @@ static const char fuzz_conf[] =
 static const char *const error_codes[] = {
 	"no-such-suite", "no-such-session", "bad-param", "permission-denied",
 	"busy", "not-cancellable", "storage", "not-a-baseline", "incomparable",
-	"no-profile"
+	"no-profile", "idle-timeout", "request-timeout"
 };
 
 /* One reply object: JSON-RPC 2.0 with a code PROTOCOL.md lists. */
@@ -150,8 +150,11 @@ check_notification(const cJSON *n)
 	FUZZ_CHECK(cJSON_IsObject(v), "notification without params");
 }
 
-/* The line a client would read: one line of valid UTF-8 JSON. */
-static void
+/*
+ * The line a client would read: one line of valid UTF-8 JSON, returned
+ * parsed back (an id is printed from raw text: the tree says little).
+ */
+static cJSON *
 check_line(const cJSON *msg)
 {
 	char	*s;
@@ -166,38 +169,41 @@ check_line(const cJSON *msg)
 	FUZZ_CHECK(memchr(s, '\n', len) == NULL, "newline in a reply: %s", s);
 	back = cJSON_ParseWithLength(s, len);
 	FUZZ_CHECK(back != NULL, "reply does not parse back: %s", s);
-	cJSON_Delete(back);
 	free(s);
+	return (back);
 }
 
 void
 server_send(struct client *c, cJSON *msg)
 {
 	const cJSON	*r;
+	cJSON		*back;
 
-	check_line(msg);
-	if (cJSON_IsArray(msg)) {
-		FUZZ_CHECK(cJSON_GetArraySize(msg) > 0, "empty batch reply");
-		cJSON_ArrayForEach(r, msg)
-			check_response(r);
-	} else if (cJSON_GetObjectItemCaseSensitive(msg, "method") != NULL)
-		check_notification(msg);
-	else
-		check_response(msg);
+	back = check_line(msg);
 	cJSON_Delete(msg);
+	if (cJSON_IsArray(back)) {
+		FUZZ_CHECK(cJSON_GetArraySize(back) > 0, "empty batch reply");
+		cJSON_ArrayForEach(r, back)
+			check_response(r);
+	} else if (cJSON_GetObjectItemCaseSensitive(back, "method") != NULL)
+		check_notification(back);
+	else
+		check_response(back);
+	cJSON_Delete(back);
 }
 
 void
 server_notify(int64_t session, const char *method, cJSON *params)
 {
-	cJSON	*msg = cJSON_CreateObject();
+	cJSON	*msg = cJSON_CreateObject(), *back;
 
 	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
 	cJSON_AddStringToObject(msg, "method", method);
 	cJSON_AddItemToObject(msg, "params", params);
-	check_line(msg);
-	check_notification(msg);
+	back = check_line(msg);
 	cJSON_Delete(msg);
+	check_notification(back);
+	cJSON_Delete(back);
 }
 
 int

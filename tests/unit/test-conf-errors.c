@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "loadconf.h"
+#include "xmalloc.h"
 
 #define SX	"[suite x]\nworkdir = /srv\ncommand = true\n"
 
@@ -89,6 +90,14 @@ test_errors(void **state)
 	    "2: suite \"x\": env: \"FOO\" is not NAME=VALUE");
 	loadconf_fails("[suite x]\nenv = A=1\n  BENCHD_SESSION=1\n",
 	    "3: suite \"x\": env: BENCHD_SESSION is set by benchd itself");
+	loadconf_fails(SX "env = A=1 LD_PRELOAD=/tmp/x.so\n",
+	    "4: suite \"x\": env: LD_PRELOAD is refused: the dynamic "
+	    "loader's LD_* variables change what runs, and so what is "
+	    "measured");
+	loadconf_fails(SX "env = A=1\n  LD_LIBRARY_PATH=/tmp\n",
+	    "5: suite \"x\": env: LD_LIBRARY_PATH is refused: the dynamic "
+	    "loader's LD_* variables change what runs, and so what is "
+	    "measured");
 	loadconf_fails("[suite x]\nenv = A=1 B=2 A=3\n",
 	    "2: suite \"x\": env: A is set twice");
 	loadconf_fails("[suite a/b]\n", "1: invalid suite name \"a/b\": use "
@@ -125,6 +134,11 @@ test_errors(void **state)
 	    "only lists and commands may go on over indented lines");
 	loadconf_fails("[tune]\n[daemon]\n[tune]\n",
 	    "3: [tune] repeated (first at line 1)");
+	loadconf_fails("[daemon]\nadmin_reserve = 8\nmax_clients = 8\n",
+	    "3: daemon: admin_reserve (8) must be less than max_clients (8)");
+	loadconf_fails("[daemon]\nmax_clients = 20\nadmin_reserve = 30\n",
+	    "3: daemon: admin_reserve (30) must be less than max_clients "
+	    "(20)");
 }
 
 /* The first error in the file is the one reported. */
@@ -145,6 +159,77 @@ test_first_error(void **state)
 	assert_string_equal(cause,
 	    "/nonexistent/benchd.conf: No such file or directory");
 	free(cause);
+}
+
+/* Append n bytes of s, then t, to *sp. */
+static void
+append_n(char **sp, const char *s, size_t n, const char *t)
+{
+	char	*r;
+
+	xasprintf(&r, "%s%.*s%s", *sp, (int)n, s, t);
+	free(*sp);
+	*sp = r;
+}
+
+/* conf_check fails on text with "FILE:" followed by want. */
+static void
+check_fails(const char *text, const char *want)
+{
+	struct config	*cf = loadconf(text);
+	char		*cause = NULL, *full = xstrdup("");
+	const char	*p, *file;
+
+	assert_int_equal(conf_check(cf, &cause), -1);
+	/* want names the file as FILE, each place it appears. */
+	for (p = want; (file = strstr(p, "FILE")) != NULL; p = file + 4)
+		append_n(&full, p, (size_t)(file - p), cf->path);
+	append_n(&full, p, strlen(p), "");
+	assert_string_equal(cause, full);
+	free(full);
+	free(cause);
+	conf_free(cf);
+}
+
+/* What conf_check refuses: the final paths and a missing group. */
+static void
+test_check(void **state)
+{
+	struct config	*cf;
+	char		*cause = NULL;
+	char		 text[512];
+
+	check_fails("[daemon]\nsocket = /tmp/a\ndatabase = /tmp/a\n",
+	    "FILE:2: socket /tmp/a is the database (database from FILE:3)");
+	check_fails("[daemon]\ndatabase = /tmp/d\nsocket = /tmp/./d-wal\n",
+	    "FILE:3: socket /tmp/./d-wal is the database's -wal file "
+	    "(database from FILE:2)");
+	check_fails("[daemon]\nsocket = /var/lib/benchd/benchd.db\n",
+	    "FILE:2: socket /var/lib/benchd/benchd.db is the database "
+	    "(database from FILE)");
+	snprintf(text, sizeof text, "[daemon]\nsocket = /%0120d\n", 0);
+	check_fails(text, "FILE:2: socket path is 121 bytes long; a Unix "
+	    "socket address holds at most 107");
+	check_fails("[daemon]\nadmin_group = benchd-no-such-group\n",
+	    "FILE:2: admin_group benchd-no-such-group: no such group");
+	/* The default group may be missing: only root and benchd's uid. */
+	cf = loadconf("[daemon]\nsocket = /tmp/s\n");
+	assert_int_equal(conf_check(cf, &cause), 0);
+	conf_free(cf);
+	cf = loadconf("[daemon]\nadmin_group = root\n");
+	assert_int_equal(conf_check(cf, &cause), 0);
+	/* -S and -D as benchd.c applies them. */
+	free(cf->socket);
+	cf->socket = xstrdup("/tmp/same");
+	cf->socket_from = xstrdup("-S");
+	free(cf->database);
+	cf->database = xstrdup("/tmp/same");
+	cf->database_from = xstrdup("-D");
+	assert_int_equal(conf_check(cf, &cause), -1);
+	assert_string_equal(cause, "-S: socket /tmp/same is the database "
+	    "(database from -D)");
+	free(cause);
+	conf_free(cf);
 }
 
 static void
@@ -185,6 +270,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_first_error),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_cpus),
 	};
 

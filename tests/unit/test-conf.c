@@ -150,6 +150,10 @@ test_defaults(void **state)
 	assert_string_equal(cf->env_lang, "C.UTF-8");
 	assert_string_equal(cf->env_tmpdir, "/tmp");
 	assert_int_equal(cf->max_clients, 256);
+	assert_int_equal(cf->max_clients_per_uid, 32);
+	assert_int_equal(cf->admin_reserve, 16);
+	assert_int_equal(cf->idle_timeout, 300);
+	assert_int_equal(cf->request_timeout, 10);
 	assert_int_equal(cf->kill_grace, 5);
 	assert_int_equal(cf->cond.nforbid_processes, 2);
 	assert_string_equal(cf->cond.forbid_processes[0], "cargo");
@@ -211,6 +215,8 @@ test_values(void **state)
 	assert_string_equal(cf->env_lang, "en_US.UTF-8");
 	assert_string_equal(cf->env_tmpdir, "/var/tmp");
 	assert_int_equal(cf->max_clients, 8);
+	/* Left out, admin_reserve is at most a quarter of max_clients. */
+	assert_int_equal(cf->admin_reserve, 2);
 	assert_int_equal(cf->kill_grace, 0);
 	assert_int_equal(cf->cond.policy, POLICY_REFUSE);
 	assert_true(cf->cond.max_temp_c == 72.5);
