@@ -27,6 +27,14 @@ void	 conf_key_defaults(enum conf_table, void *base);
 int	 conf_key_set(enum conf_table, int key, void *base, const char *value,
 	     int cont, char **why);
 
+/* The letters of a name: a parameter, an environment variable. */
+#define NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789_"
+
+/* Split value into a list, or onto the end of it for a continuation. */
+int	 conf_set_list(char ***, size_t *, const char *name, const char *value,
+	     int cont, char **why);
+
 /* param.NAME = values: created when new, extended when cont. */
 int	 conf_param_set(struct suite *, const char *name, const char *value,
 	     int cont, char **why);

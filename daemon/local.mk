@@ -19,7 +19,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/conditions.h \
 	%reldir%/conf.c %reldir%/conf.h %reldir%/conf-int.h \
 	%reldir%/conf-check.c %reldir%/conf-cpus.c \
-	%reldir%/conf-keys.c %reldir%/conf-keys.h \
+	%reldir%/conf-keys.c %reldir%/conf-keys.h %reldir%/conf-named.c \
 	%reldir%/runner.c %reldir%/runner.h \
 	%reldir%/cgroup.c %reldir%/cgroup.h \
 	%reldir%/spawner.c %reldir%/spawner.h %reldir%/spawn-proto.h \
