@@ -50,6 +50,8 @@ struct child {
 };
 
 static struct child	children[MAX_CHILDREN];
+static cpu_set_t	all_cpus;	/* the affinity it started with */
+static int		have_all_cpus;
 
 /* A request's strings, split: file, cwd, cgroup, argv, envp. */
 struct job {
@@ -174,6 +176,7 @@ child(const struct spawn_request *rq, const struct job *j, int in_cgroup,
 		goto fail;
 	memset(&sp, 0, sizeof sp);
 	sched_setscheduler(0, SCHED_OTHER, &sp);
+	have_all_cpus = sched_getaffinity(0, sizeof all_cpus, &all_cpus) == 0;
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
@@ -283,6 +286,15 @@ spawn(const struct spawn_request *rq, char *strings, int out, int err)
 		r.cgroup_err = errno;
 		j.cgroup = NULL;	/* the run goes on, outside */
 	}
+	/*
+	 * Wait where the child runs: its end wakes us on the CPU it just
+	 * left, not on one benchd or a client keeps busy, where the reap
+	 * (and the end of the wall) would wait its turn.
+	 */
+	if (rq->has_cpus)
+		sched_setaffinity(0, sizeof rq->cpus, &rq->cpus);
+	else if (have_all_cpus)
+		sched_setaffinity(0, sizeof all_cpus, &all_cpus);
 	r.ns = now_ns();
 	pid = -1;
 	if (cgfd != -1) {
@@ -421,15 +433,24 @@ reap(void)
 int
 main(int argc, char **argv)
 {
-	struct pollfd	 pfd[2];
-	sigset_t	 chld;
-	int		 sfd;
+	struct pollfd		 pfd[2];
+	struct sched_param	 sp;
+	sigset_t		 chld;
+	int			 sfd;
 
 	if (fcntl(SOCK_FD, F_GETFD) == -1) {
 		fprintf(stderr, "usage: benchd-spawn (started by benchd)\n");
 		return (64);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * benchd runs SCHED_BATCH, whose wakeups wait for a free CPU or the
+	 * next tick: the reap of a child, and with it the end of its wall
+	 * time, must not.  (A child's end is the only wakeup during a run.)
+	 */
+	memset(&sp, 0, sizeof sp);
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	have_all_cpus = sched_getaffinity(0, sizeof all_cpus, &all_cpus) == 0;
 	/* Descendants that leave their parent come here, to be reaped. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -15,6 +15,9 @@
 #define PROTOCOL_VERSION	1
 #define RPC_MAX_LINE		(1024 * 1024)	/* bytes, newline excluded */
 #define CLIENT_MAX_PENDING	(4 * 1024 * 1024)
+#define CLIENT_BACKLOG		(1024 * 1024)	/* unread: answer no more */
+#define RPC_MAX_BATCH		64		/* requests in one batch */
+#define RPC_MAX_REPLY		(8 * 1024 * 1024)	/* a batch's reply */
 
 struct client;
 struct config;
@@ -33,6 +36,7 @@ int		 server_listen(const char *path, const char *group, char **cause);
 int		 server_adopt(int fd, char **cause);
 void		 server_close(void);
 void		 server_send(struct client *, cJSON *);
+void		 server_send_text(struct client *, const char *, size_t);
 void		 server_notify(int64_t session, const char *method, cJSON *);
 int		 client_is_admin(const struct client *);
 uid_t		 client_uid(const struct client *);

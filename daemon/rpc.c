@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>		/* malloc_trim */
+#endif
 
 #include <unistd.h>
 
@@ -19,6 +22,8 @@
 #include "log.h"
 #include "store.h"
 #include "xmalloc.h"
+
+#define RPC_TRIM_AFTER	(1024 * 1024)
 
 static const struct rpc_method *methods[] = {
 	&method_status,
@@ -395,14 +400,68 @@ rpc_call(struct client *c, const cJSON *req, int nul)
 }
 
 /*
+ * After a reply of several MiB the C library keeps the memory its tree
+ * took; hand it back to the system, so one big answer does not leave
+ * benchd holding hundreds of MiB.
+ */
+static void
+rpc_trim(size_t reply)
+{
+#ifdef __GLIBC__
+	if (reply >= RPC_TRIM_AFTER)
+		malloc_trim(0);
+#endif
+}
+
+/*
+ * The replies to a batch, each printed as soon as it is made, so that
+ * only one reply's tree is ever held; past RPC_MAX_REPLY bytes of
+ * replies, the requests left are answered "too-large" and not run.
+ */
+static void
+rpc_batch(struct client *c, const cJSON *req, int nul)
+{
+	const cJSON	*item;
+	cJSON		*resp;
+	char		*out = NULL, *s;
+	size_t		 len = 0, n;
+
+	cJSON_ArrayForEach(item, req) {
+		if (len > RPC_MAX_REPLY)
+			resp = rpc_error_response(cJSON_GetObjectItemCaseSensitive(
+			    item, "id"), RPC_APP_ERROR, "too-large", "the "
+			    "batch's replies went past 8 MiB: send it again "
+			    "alone");
+		else if ((resp = rpc_call(c, item, nul)) == NULL)
+			continue;
+		if ((s = cJSON_PrintUnformatted(resp)) == NULL)
+			fatalx("cJSON_PrintUnformatted: out of memory");
+		cJSON_Delete(resp);
+		n = strlen(s);
+		out = xreallocarray(out, len + n + 2, 1);
+		out[len] = len == 0 ? '[' : ',';
+		len++;
+		memcpy(out + len, s, n);
+		len += n;
+		free(s);
+	}
+	if (len == 0)
+		return;		/* notifications only */
+	out[len++] = ']';
+	server_send_text(c, out, len);
+	free(out);
+	rpc_trim(len);
+}
+
+/*
  * One request line from a client: a request object or a batch.  Returns 0
  * for a blank line, which is no request, else 1.
  */
 int
 rpc_line(struct client *c, const char *line, size_t len)
 {
-	cJSON	*req, *resp, *batch, *item;
-	char	*marked;
+	cJSON	*req, *resp;
+	char	*marked, *s;
 	int	 nul;
 
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
@@ -426,8 +485,14 @@ rpc_line(struct client *c, const char *line, size_t len)
 		return (1);
 	}
 	if (!cJSON_IsArray(req)) {
-		if ((resp = rpc_call(c, req, nul)) != NULL)
-			server_send(c, resp);
+		if ((resp = rpc_call(c, req, nul)) != NULL) {
+			if ((s = cJSON_PrintUnformatted(resp)) == NULL)
+				fatalx("cJSON_PrintUnformatted: out of memory");
+			cJSON_Delete(resp);
+			server_send_text(c, s, strlen(s));
+			rpc_trim(strlen(s));
+			free(s);
+		}
 		cJSON_Delete(req);
 		return (1);
 	}
@@ -437,15 +502,13 @@ rpc_line(struct client *c, const char *line, size_t len)
 		cJSON_Delete(req);
 		return (1);
 	}
-	batch = cJSON_CreateArray();
-	cJSON_ArrayForEach(item, req) {
-		if ((resp = rpc_call(c, item, nul)) != NULL)
-			cJSON_AddItemToArray(batch, resp);
+	if (cJSON_GetArraySize(req) > RPC_MAX_BATCH) {
+		server_send(c, rpc_error_response(NULL, RPC_INVALID_REQUEST,
+		    "batch-too-large", "a batch holds at most 64 requests"));
+		cJSON_Delete(req);
+		return (1);
 	}
-	if (cJSON_GetArraySize(batch) > 0)
-		server_send(c, batch);
-	else
-		cJSON_Delete(batch);
+	rpc_batch(c, req, nul);
 	cJSON_Delete(req);
 	return (1);
 }

@@ -21,6 +21,8 @@ struct client {
 	int			 closing;	/* close once output drains */
 	cJSON			*deferred;	/* sent after the reply */
 	struct event		*timer;		/* the nearest deadline */
+	struct event		*more;		/* the next line, next turn */
+	int			 eof;		/* no more input will come */
 	int64_t			 last_request;	/* ms, CLOCK_MONOTONIC */
 	int64_t			 partial_since;	/* ms; 0: no partial line */
 	TAILQ_ENTRY(client)	 entry;

@@ -46,6 +46,8 @@
 
 static TAILQ_HEAD(, client)	 clients = TAILQ_HEAD_INITIALIZER(clients);
 static int			 nclients;
+
+static void	client_more_cb(evutil_socket_t, short, void *);
 static struct evconnlistener	*listener;
 static char			*bound_path;
 static dev_t			 bound_dev;	/* of the socket file we made */
@@ -112,6 +114,13 @@ client_send_raw(struct client *c, const char *s, size_t len)
 	evbuffer_add(out, "\n", 1);
 }
 
+/* A line of text made already (a batch's reply). */
+void
+server_send_text(struct client *c, const char *s, size_t len)
+{
+	client_send_raw(c, s, len);
+}
+
 /* Send one JSON message (consumed) as a line. */
 void
 server_send(struct client *c, cJSON *msg)
@@ -158,6 +167,8 @@ server_client_free(struct client *c)
 	nclients--;
 	server_limits_leave(c);
 	event_free(c->timer);
+	if (c->more != NULL)
+		event_free(c->more);
 	bufferevent_free(c->bev);
 	cJSON_Delete(c->deferred);
 	free(c);
@@ -210,43 +221,65 @@ client_too_long(struct client *c)
  * Handle every complete line in the input; 1 when the client went away
  * (or is going: it must not be touched again).
  */
+/*
+ * One request line of the input, then back to the event loop: a client
+ * with many lines queued is answered one line per turn of the loop, and
+ * none while the replies it has not read pile up (its write callback
+ * picks up again as it reads), so no client holds the loop, or benchd's
+ * memory, for more than one request.  1 when the client went away.
+ */
 static int
 client_process(struct client *c, int eof)
 {
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
 	struct evbuffer_ptr	 p;
 	size_t			 len;
 	char			*line;
 	int			 requests = 0;
 
-	while (!c->closing) {
-		p = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
-		if (p.pos == -1) {
-			len = evbuffer_get_length(in);
-			if (len > RPC_MAX_LINE) {
-				client_too_long(c);
-				return (1);
-			}
-			if (!eof || len == 0)
-				break;
-			p.pos = len;	/* last line without newline */
-		}
-		len = p.pos;
-		if (len > RPC_MAX_LINE) {
-			client_too_long(c);
-			return (1);
-		}
+	c->eof |= eof;
+	if (c->closing)
+		return (0);
+	if (evbuffer_get_length(out) > CLIENT_BACKLOG)
+		return (0);	/* until it reads: client_write_cb */
+	p = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+	len = p.pos == -1 ? evbuffer_get_length(in) : (size_t)p.pos;
+	if (len > RPC_MAX_LINE) {
+		client_too_long(c);
+		return (1);
+	}
+	if (p.pos != -1 || (c->eof && len > 0)) {
 		line = xmalloc(len + 1);
 		evbuffer_remove(in, line, len);
-		evbuffer_drain(in, 1);
+		if (p.pos != -1)
+			evbuffer_drain(in, 1);
 		line[len] = '\0';
-		requests |= rpc_line(c, line, len);
+		requests = rpc_line(c, line, len);
 		free(line);
 		client_flush_deferred(c);
 		if (c->closing == 2) {
 			server_client_free(c);
 			return (1);
 		}
+		/* More to answer: on the next turn of the loop. */
+		if (!c->closing && evbuffer_get_length(in) > 0 &&
+		    (c->eof || evbuffer_search_eol(in, NULL, NULL,
+		    EVBUFFER_EOL_LF).pos != -1)) {
+			if (c->more == NULL)
+				c->more = event_new(ev_base, -1, 0,
+				    client_more_cb, c);
+			event_active(c->more, 0, 0);
+		}
+	}
+	if (c->eof && evbuffer_get_length(in) == 0 && !c->closing) {
+		/* Half-closed and all answered: close once it is written. */
+		if (evbuffer_get_length(out) == 0) {
+			server_client_free(c);
+			return (1);
+		}
+		c->closing = 1;
+		return (0);
 	}
 	if (!c->closing)
 		server_limits_read(c, requests, evbuffer_get_length(in) > 0);
@@ -259,6 +292,14 @@ client_read_cb(struct bufferevent *bev, void *arg)
 	client_process(arg, 0);
 }
 
+/* The next queued line of a client, a turn of the loop later. */
+static void
+client_more_cb(evutil_socket_t fd, short events, void *arg)
+{
+	client_process(arg, 0);
+}
+
+/* Its replies went out: close, or answer what it sent meanwhile. */
 static void
 client_write_cb(struct bufferevent *bev, void *arg)
 {
@@ -266,6 +307,8 @@ client_write_cb(struct bufferevent *bev, void *arg)
 
 	if (c->closing)
 		server_client_free(c);
+	else if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+		client_process(c, 0);
 }
 
 static void
@@ -275,13 +318,8 @@ client_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_EOF) {
 		/* Half-closed: answer what it sent, then close. */
-		if (client_process(c, 1))
-			return;
-		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0 &&
-		    c->closing != 2) {
-			c->closing = 1;
-			return;
-		}
+		client_process(c, 1);
+		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
 		log_info("client pid %ld uid %ld: no reply read for %d s; "

@@ -115,6 +115,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-profile.py \
 	%reldir%/integration/test-protocol.py \
+	%reldir%/integration/test-readers.py \
 	%reldir%/integration/test-restart.py \
 	%reldir%/integration/test-service.py \
 	%reldir%/integration/test-systemd.py \

@@ -38,7 +38,7 @@ COMMANDS = [
       "S_MEASURED", "S_SESSION_PHASES", "S_SESSION_MALFORMED",
       "S_BASELINE_HISTORY", "S_FIRST_CONDITIONS"]),
     ("compare", "session.compare",
-     ["S_SESSION_META", "S_MEASURED", "S_SESSION_PHASES"]),
+     ["S_SESSION_GET", "S_MEASURED", "S_SESSION_PHASES"]),
     ("regressions", "regressions.list", ["S_REGRESSIONS", "S_SUITE_SERIES"]),
     ("variance", "suite.variance",
      ["S_SESSION_LIST_SUITE", "S_SUITE_MEANS", "S_SESSION_GET",
@@ -56,8 +56,8 @@ OTHERS = [
 
 
 def statements(expand=True):
-    """store.c's stmt_sql[] as {name: SQL text}, and SESSION_COLS."""
-    src = open(os.path.join(SRCDIR, "daemon", "store.c")).read()
+    """store-sql.c's stmt_sql[] as {name: SQL text}, and SESSION_COLS."""
+    src = open(os.path.join(SRCDIR, "daemon", "store-sql.c")).read()
     lit = r'"(?:[^"\\]|\\.)*"'
     m = re.search(r"#define SESSION_COLS((?:\s*\\\s*%s)+)" % lit, src)
     cols = "".join(re.findall(lit, m.group(1)))
@@ -148,7 +148,7 @@ def plans(db):
         print("\n== %s (%s)" % (name, methods))
         for s in stmts:
             if s.startswith("S_"):
-                assert s in sql, "%s is not in daemon/store.c" % s
+                assert s in sql, "%s is not in daemon/store-sql.c" % s
             if s in seen:
                 print("  %s: as above" % s)
                 continue

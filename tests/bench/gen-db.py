@@ -94,7 +94,8 @@ def write_config(path, workdir):
              "database = /nonexistent/benchd.db", "path = /usr/bin:/bin",
              "max_clients = 2048", "kill_grace = 1", "",
              "[conditions]", "policy = warn", "forbid_processes = cargo rustc",
-             ""]
+             "max_stall = 100%", "max_runnable = -1",
+             "max_cpu_pressure = 100%", ""]
     for name, (_, params, words, _) in SUITES.items():
         prefix = "ORI_TEST_TIMING" if name == "aot" else "ORI_BUILD_TIMING"
         lines += ["[suite %s]" % name, "workdir = " + workdir,

@@ -76,7 +76,7 @@ static const char fuzz_conf[] =
 static const char *const error_codes[] = {
 	"no-such-suite", "no-such-session", "bad-param", "permission-denied",
 	"busy", "not-cancellable", "storage", "not-a-baseline", "incomparable",
-	"no-profile", "idle-timeout", "request-timeout"
+	"no-profile", "idle-timeout", "request-timeout", "too-large"
 };
 
 /* One reply object: JSON-RPC 2.0 with a code PROTOCOL.md lists. */
@@ -190,6 +190,20 @@ server_send(struct client *c, cJSON *msg)
 	else
 		check_response(back);
 	cJSON_Delete(back);
+}
+
+/* A reply printed already (every reply now): checked the same way. */
+void
+server_send_text(struct client *c, const char *s, size_t len)
+{
+	size_t	 bad = fuzz_utf8_bad(s, len, 0);
+	cJSON	*back;
+
+	FUZZ_CHECK(bad == len, "reply is not UTF-8 at byte %zu", bad);
+	FUZZ_CHECK(memchr(s, '\n', len) == NULL, "newline in a reply");
+	back = cJSON_ParseWithLength(s, len);
+	FUZZ_CHECK(back != NULL, "reply does not parse: %.*s", (int)len, s);
+	server_send(c, back);
 }
 
 void

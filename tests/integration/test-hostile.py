@@ -111,34 +111,49 @@ def ten_thousand_requests_in_one_write():
 
 
 @test
-def a_client_that_never_reads_is_dropped():
-    d, base, p = hostile_daemon()
+def a_client_that_never_reads_holds_nothing_and_goes():
+    # 100,000 requests and never a reply read: benchd answers while the
+    # unread replies stay under 1 MiB, then reads nothing more from it
+    # (its sends block), keeps answering everyone else, and closes it
+    # once its replies have gone unread for idle_timeout.
+    d = Daemon({"demo": {"command": DEMO, "warmup": "0", "runs": "1"}},
+               daemon_extra="max_clients = 2000\nidle_timeout = 3").start()
+    base, p = rss_kib(d.proc.pid), Prober(d.socket)
     p.start()
     s = socket.socket(socket.AF_UNIX)
     s.connect(d.socket)
-    s.settimeout(20)
+    s.settimeout(1)
     req = b'{"jsonrpc":"2.0","id":1,"method":"status"}\n' * 1000
-    dropped = False
+    blocked = False
     try:
-        for _ in range(30):     # 30,000 requests, ~15 MB of replies
+        for _ in range(100):    # 4.5 MB of requests, 50 MB of replies
             s.sendall(req)
     except OSError:
-        dropped = True
-    if not dropped:
-        # Its replies piled up past 4 MiB: benchd closed the connection.
-        time.sleep(0.5)
-        s.setblocking(False)
+        blocked = True          # benchd stopped reading: it is not read
+    assert blocked
+    # Answered no more than the backlog allows, then closed.
+    s.setblocking(True)
+    s.settimeout(15)
+    got = 0
+    try:
+        while True:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            got += len(chunk)
+            if got > 2 * 1024 * 1024:
+                break
+    except OSError:
+        pass
+    assert got < 8 * 1024 * 1024, got
+    wait_closed = time.monotonic() + 15
+    closed = False
+    while time.monotonic() < wait_closed and not closed:
         try:
-            while s.recv(1 << 20):
-                pass
-        except BlockingIOError:
-            pass
+            closed = s.recv(1 << 20) == b""
         except OSError:
-            dropped = True
-        else:
-            dropped = True
-    assert dropped
-    assert "not reading; disconnecting" in d.read_log()
+            closed = True
+    assert closed
     finish(d, base, p, "a client that never reads")
 
 

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -15,7 +14,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import DEMO, Daemon, Skip, main, test, wait_for  # noqa
+from harness import (DEMO, Daemon, Skip, fill_sessions, main, test,  # noqa
+                     wait_for)
 
 
 def time_maxrss(argv):
@@ -87,27 +87,6 @@ def a_a_maxrss_is_the_same():
     assert d.stop() == 0
 
 
-def fill_sessions(path, n):
-    """n finished sessions of suite "x" with three runs each, written
-    directly, so that listing them costs benchd real work."""
-    db = sqlite3.connect(path)
-    with db:
-        for i in range(n):
-            cur = db.execute(
-                "INSERT INTO sessions (suite, params, state, warmup, runs, "
-                "max_runs, cv_target, queued_at, started_at, finished_at) "
-                "VALUES ('x', '{}', 'completed', 0, 3, 3, 0.05, 1, 1, 2)")
-            for k in range(3):
-                db.execute(
-                    "INSERT INTO runs (session_id, seq, kind, iteration, "
-                    "started_at, wall_ns, utime_us, stime_us, maxrss_kb, "
-                    "minflt, majflt, nvcsw, nivcsw, inblock, oublock, "
-                    "exit_code) VALUES (?, ?, 'measured', ?, 1, ?, 1, 1, "
-                    "1, 0, 0, 0, 0, 0, 0, 0)",
-                    (cur.lastrowid, k + 1, k + 1, 10**9 + k))
-    db.close()
-
-
 @test
 def a_busy_event_loop_does_not_stretch_a_run():
     # A run's end is stamped at the reap, not when benchd's event loop
@@ -125,7 +104,7 @@ def a_busy_event_loop_does_not_stretch_a_run():
         c = d.conn()
         batch = json.dumps([{"jsonrpc": "2.0", "id": i,
                              "method": "session.list",
-                             "params": {"last": 3000}}
+                             "params": {"last": 6000}}
                             for i in range(4)]) + "\n"
         while not stop.is_set():
             t = time.monotonic()
