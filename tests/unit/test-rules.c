@@ -73,6 +73,86 @@ test_verdict_names(void **state)
 	assert_string_equal(verdict_name(VERDICT_REGRESSED), "regressed");
 }
 
+static void
+test_verdict_rule_names(void **state)
+{
+	enum verdict_rule	r;
+
+	for (r = RULE_NOISE; r <= RULE_DISTURBED; r++)
+		assert_int_equal(verdict_rule_parse(verdict_rule_name(r)), r);
+	assert_null(verdict_rule_name(RULE_NONE));
+	assert_int_equal(verdict_rule_parse(NULL), RULE_NONE);
+	assert_int_equal(verdict_rule_parse("loud"), RULE_NONE);
+	assert_string_equal(verdict_rule_name(RULE_CALIBRATION),
+	    "calibration");
+}
+
+/* The largest of the three; what is not known is left out; ties go first. */
+static void
+test_threshold(void **state)
+{
+	enum verdict_rule	r;
+
+	assert_true(rule_threshold(0.01, NAN, NAN, &r) == 0.01);
+	assert_int_equal(r, RULE_NOISE);
+	assert_true(rule_threshold(0.01, 0.024, NAN, &r) == 0.024);
+	assert_int_equal(r, RULE_HISTORY);
+	assert_true(rule_threshold(0.01, 0.024, 0.03, &r) == 0.03);
+	assert_int_equal(r, RULE_CALIBRATION);
+	assert_true(rule_threshold(0.01, 0.04, 0.03, &r) == 0.04);
+	assert_int_equal(r, RULE_HISTORY);
+	assert_true(rule_threshold(0.01, NAN, 0.002, &r) == 0.01);
+	assert_int_equal(r, RULE_NOISE);
+	/* A learned noise below the setting never lowers the threshold. */
+	assert_true(rule_threshold(0.05, 0.02, 0.01, &r) == 0.05);
+	assert_int_equal(r, RULE_NOISE);
+	/* Ties: the setting, then history, then the calibration. */
+	assert_true(rule_threshold(0.02, 0.02, 0.02, &r) == 0.02);
+	assert_int_equal(r, RULE_NOISE);
+	assert_true(rule_threshold(0.01, 0.02, 0.02, &r) == 0.02);
+	assert_int_equal(r, RULE_HISTORY);
+	assert_true(rule_threshold(0.01, INFINITY, NAN, &r) == 0.01);
+	assert_int_equal(r, RULE_NOISE);
+}
+
+/* Wall moved, CPU did not, runs disturbed: inconclusive, and only then. */
+static void
+test_disturbed(void **state)
+{
+	enum verdict_why	why = WHY_ABOVE_NOISE;
+
+	assert_int_equal(rule_disturbed(VERDICT_REGRESSED, VERDICT_SAME, 1,
+	    &why), VERDICT_INCONCLUSIVE);
+	assert_int_equal(why, WHY_DISTURBED);
+	why = WHY_BELOW_NOISE;
+	assert_int_equal(rule_disturbed(VERDICT_IMPROVED,
+	    VERDICT_INCONCLUSIVE, 3, &why), VERDICT_INCONCLUSIVE);
+	assert_int_equal(why, WHY_DISTURBED);
+	/* CPU time moved the other way: not borne out either. */
+	assert_int_equal(rule_disturbed(VERDICT_REGRESSED, VERDICT_IMPROVED,
+	    1, NULL), VERDICT_INCONCLUSIVE);
+	/* CPU time moved with it: the verdict stands. */
+	why = WHY_ABOVE_NOISE;
+	assert_int_equal(rule_disturbed(VERDICT_REGRESSED, VERDICT_REGRESSED,
+	    2, &why), VERDICT_REGRESSED);
+	assert_int_equal(why, WHY_ABOVE_NOISE);
+	assert_int_equal(rule_disturbed(VERDICT_IMPROVED, VERDICT_IMPROVED, 2,
+	    NULL), VERDICT_IMPROVED);
+	/* No run disturbed: a wall-only change stands (a sleep got longer). */
+	assert_int_equal(rule_disturbed(VERDICT_REGRESSED, VERDICT_SAME, 0,
+	    &why), VERDICT_REGRESSED);
+	assert_int_equal(why, WHY_ABOVE_NOISE);
+	/* Other verdicts are left alone. */
+	why = WHY_WITHIN_NOISE;
+	assert_int_equal(rule_disturbed(VERDICT_SAME, VERDICT_REGRESSED, 5,
+	    &why), VERDICT_SAME);
+	assert_int_equal(why, WHY_WITHIN_NOISE);
+	assert_int_equal(rule_disturbed(VERDICT_INCONCLUSIVE, VERDICT_SAME, 5,
+	    NULL), VERDICT_INCONCLUSIVE);
+	assert_string_equal(RULE_DISTURBED_REASON, "wall time moved, CPU "
+	    "time did not, and runs were disturbed");
+}
+
 /* runs runs, then more while the CV is above target, up to max_runs. */
 static void
 test_stop(void **state)
@@ -141,6 +221,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_verdict_rule_names),
+		cmocka_unit_test(test_threshold),
+		cmocka_unit_test(test_disturbed),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_gate),
 	};
