@@ -79,6 +79,10 @@ char		*output_progress(int64_t, const char *, const cJSON *, int);
 const char	*output_pvalue(char *, size_t, double);
 const char	*output_change_ci(char *, size_t, double, double, double);
 const char	*output_verdict(const char *);
+const char	*output_threshold(char *, size_t, double, const char *,
+		     const cJSON *);
+char		*output_wall_verdict(const char *, const char *, double, double,
+		     double, const char *);
 char		*output_against(const cJSON *);
 void		 output_append(char **, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));

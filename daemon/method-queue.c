@@ -108,6 +108,7 @@ queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 	sn.max_runs = sn.runs > q->suite->max_runs ? sn.runs :
 	    q->suite->max_runs;
 	sn.cv_target = q->suite->cv_target;
+	sn.noise = q->suite->noise;
 	sn.queued_by = q->uid;
 	id = store_session_insert(db, &sn);
 	free(ptext);

@@ -152,11 +152,15 @@ srun_free(struct srun *s)
 	free(s);
 }
 
-/* Compare a finished session with its suite's baseline; store the verdict. */
+/*
+ * Compare a finished session with its suite's baseline against the
+ * learned threshold; store the verdict, the threshold and the rule.
+ */
 static void
 sched_verdict(struct srun *s)
 {
 	const struct cmp_metric	*w;
+	struct session_verdict	 v;
 	struct comparison	 c;
 	struct session_row	 r;
 	int64_t			 base;
@@ -167,18 +171,28 @@ sched_verdict(struct srun *s)
 	session_row_free(&r);
 	if (base == 0 || base == s->id)
 		return;
-	switch (compare_sessions(db, base, s->id, 0, s->suite->noise, &c)) {
+	memset(&v, 0, sizeof v);
+	v.baseline = base;
+	v.change = v.ci_low = v.ci_high = v.threshold = NAN;
+	switch (compare_sessions(db, base, s->id, CMP_LEARN, s->suite->noise,
+	    &c)) {
 	case COMPARE_INCOMPARABLE:
-		store_session_verdict(db, s->id, base, VERDICT_INCOMPARABLE,
-		    NAN, NAN, NAN);
+		v.verdict = VERDICT_INCOMPARABLE;
+		store_session_verdict(db, s->id, &v);
 		break;
 	case COMPARE_OK:
 		w = &c.metrics[CMP_WALL];
-		store_session_verdict(db, s->id, base, w->verdict, w->change,
-		    w->ci_low, w->ci_high);
-		log_info("session %lld against baseline %lld: %s",
-		    (long long)s->id, (long long)base,
-		    verdict_name(w->verdict));
+		v.verdict = w->verdict;
+		v.change = w->change;
+		v.ci_low = w->ci_low;
+		v.ci_high = w->ci_high;
+		v.threshold = c.threshold.value;
+		v.rule = w->rule;
+		store_session_verdict(db, s->id, &v);
+		log_info("session %lld against baseline %lld: %s (threshold "
+		    "%.2f%%, %s)", (long long)s->id, (long long)base,
+		    verdict_name(w->verdict), c.threshold.value * 100,
+		    verdict_rule_name(w->rule));
 		break;
 	default:
 		break;

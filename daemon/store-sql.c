@@ -24,13 +24,15 @@
 	"AND r.kind = 'warmup'), " \
 	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
 	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice, " \
-	"s.suite_hash, s.cgroup, s.max_stall"
+	"s.suite_hash, s.cgroup, s.max_stall, s.noise, s.verdict_threshold, " \
+	"s.verdict_rule"
 
 const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
 	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
-	    "max_runs, cv_target, queued_at, queued_by) VALUES (:suite, "
-	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :now, :by)",
+	    "max_runs, cv_target, noise, queued_at, queued_by) VALUES (:suite, "
+	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :noise, "
+	    ":now, :by)",
 	[S_SESSION_START] =
 	    "UPDATE sessions SET state = 'running', started_at = :now, "
 	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
@@ -83,6 +85,13 @@ const char *const stmt_sql[S_COUNT] = {
 	    "SELECT wall_ns, utime_us, stime_us, maxrss_kb FROM runs "
 	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
 	    "AND timed_out = 0 AND disturbed = 0 ORDER BY seq",
+	[S_TREE_CPU] =
+	    "SELECT cg_user_us + cg_system_us FROM runs "
+	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
+	    "AND timed_out = 0 AND disturbed = 0 ORDER BY seq",
+	[S_DISTURBED] =
+	    "SELECT count(*) FROM runs WHERE session_id = :id "
+	    "AND kind = 'measured' AND disturbed = 1",
 	[S_RUN_PHASES] =
 	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
 	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
@@ -95,7 +104,8 @@ const char *const stmt_sql[S_COUNT] = {
 	    "ORDER BY r.seq, p.ord",
 	[S_SESSION_VERDICT] =
 	    "UPDATE sessions SET baseline_id = :base, verdict = :verdict, "
-	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
+	    "change = :change, change_ci_low = :lo, change_ci_high = :hi, "
+	    "verdict_threshold = :threshold, verdict_rule = :rule "
 	    "WHERE id = :id",
 	[S_BASELINE_INSERT] =
 	    "INSERT INTO baselines (suite, params, session_id, set_by, set_at) "

@@ -253,6 +253,7 @@ store_session_insert(struct store *st, const struct session_new *sn)
 	bind_int(s, ":runs", sn->runs);
 	bind_int(s, ":max_runs", sn->max_runs);
 	bind_real(s, ":cv", sn->cv_target);
+	bind_real(s, ":noise", sn->noise);
 	bind_int(s, ":now", store_now_ms());
 	bind_int(s, ":by", sn->queued_by);
 	if (store_step_done(st, s) != 0)

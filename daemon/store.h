@@ -46,6 +46,7 @@ struct session_new {
 	int		 runs;
 	int		 max_runs;
 	double		 cv_target;
+	double		 noise;		/* the suite's; NAN: unknown */
 	int64_t		 queued_by;
 };
 
@@ -76,12 +77,26 @@ struct session_row {
 	int64_t		 nice;		/* STORE_NONE before the start */
 	char		*cgroup;	/* where its runs ran, or why not */
 	double		 max_stall;	/* NAN before the start */
+	double		 noise;		/* the suite's when queued; NAN */
 	/* The comparison with the baseline in force when it ended. */
 	enum verdict	 verdict;	/* VERDICT_NONE: none made */
 	int64_t		 baseline_id;	/* STORE_NONE */
 	double		 change;	/* NAN when not known */
 	double		 ci_low;
 	double		 ci_high;
+	double		 threshold;	/* the verdict's; NAN */
+	enum verdict_rule rule;		/* what decided it; RULE_NONE */
+};
+
+/* The comparison of a finished session with its baseline, as stored. */
+struct session_verdict {
+	int64_t		 baseline;
+	enum verdict	 verdict;
+	double		 change;	/* NAN when not known */
+	double		 ci_low;
+	double		 ci_high;
+	double		 threshold;	/* NAN when nothing was compared */
+	enum verdict_rule rule;		/* RULE_NONE, likewise */
 };
 
 struct session_list {
@@ -239,6 +254,8 @@ int		 store_session_list(struct store *, const char *suite, int last,
 int		 store_queue_list(struct store *, struct session_list *);
 int		 store_runs(struct store *, int64_t id, struct run_list *);
 int		 store_measured(struct store *, int64_t id, struct measured *);
+size_t		 store_tree_cpu(struct store *, int64_t id, double **);
+size_t		 store_disturbed(struct store *, int64_t id);
 int		 store_session_phases(struct store *, int64_t id,
 		     store_phase_cb, void *);
 void		 store_session_malformed(struct store *, int64_t id,
@@ -246,8 +263,8 @@ void		 store_session_malformed(struct store *, int64_t id,
 char		*store_first_conditions(struct store *, int64_t id);
 
 /* store-baseline.c */
-int		 store_session_verdict(struct store *, int64_t, int64_t base,
-		     enum verdict, double change, double lo, double hi);
+int		 store_session_verdict(struct store *, int64_t,
+		     const struct session_verdict *);
 int		 store_baseline_set(struct store *, const char *suite,
 		     const char *params, int64_t session, int64_t uid);
 int64_t		 store_baseline_current(struct store *, const char *suite,

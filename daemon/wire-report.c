@@ -38,6 +38,9 @@ metric_json(const struct cmp_metric *m)
 	wire_num(o, "p_welch", m->p_welch);
 	wire_num(o, "p_mwu", m->p_mwu);
 	cJSON_AddStringToObject(o, "verdict", verdict_name(m->verdict));
+	wire_text(o, "rule", verdict_rule_name(m->rule));
+	wire_text(o, "reason", m->why == WHY_DISTURBED ?
+	    RULE_DISTURBED_REASON : NULL);
 	if (m->prefix != NULL)
 		cJSON_AddStringToObject(o, "prefix", m->prefix);
 	return (o);
@@ -57,6 +60,21 @@ wire_compare_flags(unsigned int flags)
 	return (a);
 }
 
+/* What a threshold was chosen from: {"noise", "history", ...}. */
+static cJSON *
+learned_json(const struct cmp_threshold *t)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	wire_num(o, "noise", t->noise);
+	wire_num(o, "history", t->history);
+	cJSON_AddNumberToObject(o, "history_sessions", (double)t->history_n);
+	wire_num(o, "calibration", t->calibration);
+	wire_int(o, "calibration_id", t->calibration_id > 0 ?
+	    t->calibration_id : STORE_NONE);
+	return (o);
+}
+
 /* The session.compare result. */
 cJSON *
 wire_comparison(const struct comparison *c)
@@ -66,7 +84,17 @@ wire_comparison(const struct comparison *c)
 
 	cJSON_AddNumberToObject(out, "a", (double)c->a);
 	cJSON_AddNumberToObject(out, "b", (double)c->b);
-	cJSON_AddNumberToObject(out, "noise", c->noise);
+	/* "noise" is the threshold, as before thresholds were learned. */
+	cJSON_AddNumberToObject(out, "noise", c->threshold.value);
+	cJSON_AddNumberToObject(out, "threshold", c->threshold.value);
+	cJSON_AddStringToObject(out, "rule",
+	    verdict_rule_name(c->threshold.rule));
+	cJSON_AddItemToObject(out, "learned", learned_json(&c->threshold));
+	e = cJSON_AddObjectToObject(out, "disturbed");
+	cJSON_AddNumberToObject(e, "a", (double)c->disturbed_a);
+	cJSON_AddNumberToObject(e, "b", (double)c->disturbed_b);
+	cJSON_AddStringToObject(out, "cpu", c->cpu_tree ? "cgroup" :
+	    "rusage");
 	cJSON_AddItemToObject(out, "flags", wire_compare_flags(c->flags));
 	a = cJSON_AddArrayToObject(out, "metrics");
 	for (i = 0; i < CMP_NMETRICS; i++)

@@ -144,6 +144,7 @@ wire_session(const struct session_row *r)
 	wire_int(o, "nice", r->nice);
 	wire_text(o, "cgroup", r->cgroup);
 	wire_num(o, "max_stall", r->max_stall);
+	wire_num(o, "noise", r->noise);
 	if (r->verdict == VERDICT_NONE)
 		cJSON_AddNullToObject(o, "verdict");
 	else {
@@ -153,6 +154,10 @@ wire_session(const struct session_row *r)
 		wire_num(v, "change", r->change);
 		wire_num(v, "ci_low", r->ci_low);
 		wire_num(v, "ci_high", r->ci_high);
+		wire_num(v, "threshold", r->threshold);
+		wire_text(v, "rule", verdict_rule_name(r->rule));
+		wire_text(v, "reason", r->rule == RULE_DISTURBED ?
+		    RULE_DISTURBED_REASON : NULL);
 	}
 	return (o);
 }

@@ -31,6 +31,7 @@ UNIT_TESTS = \
 	%reldir%/unit/test-rules \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
+	%reldir%/unit/test-threshold \
 	%reldir%/unit/test-timing
 check_PROGRAMS += $(UNIT_TESTS)
 
@@ -40,9 +41,6 @@ tests_unit_test_argv_LDADD = $(UNIT_LDADD)
 tests_unit_test_chart_SOURCES = %reldir%/unit/test-chart.c
 tests_unit_test_chart_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_chart_LDADD = $(UNIT_LDADD)
-tests_unit_test_compare_SOURCES = %reldir%/unit/test-compare.c
-tests_unit_test_compare_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_compare_LDADD = $(UNIT_LDADD)
 tests_unit_test_fsm_SOURCES = %reldir%/unit/test-fsm.c
 tests_unit_test_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
@@ -50,10 +48,19 @@ tests_unit_test_rules_SOURCES = %reldir%/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rules_LDADD = $(UNIT_LDADD)
 # Fixtures shared by two tests each: fake /proc and /sys trees, benchd.conf
-# files, SVG checks.
+# files, SVG checks, sessions written into a database.
 UNIT_FAKE_TREE = %reldir%/unit/fake-tree.c %reldir%/unit/fake-tree.h
 UNIT_LOADCONF = %reldir%/unit/loadconf.c %reldir%/unit/loadconf.h
 UNIT_SVG = %reldir%/unit/svg.c %reldir%/unit/svg.h
+UNIT_FIXTURE_DB = %reldir%/unit/fixture-db.c %reldir%/unit/fixture-db.h
+tests_unit_test_compare_SOURCES = %reldir%/unit/test-compare.c \
+	$(UNIT_FIXTURE_DB)
+tests_unit_test_compare_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_compare_LDADD = $(UNIT_LDADD)
+tests_unit_test_threshold_SOURCES = %reldir%/unit/test-threshold.c \
+	$(UNIT_FIXTURE_DB)
+tests_unit_test_threshold_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_threshold_LDADD = $(UNIT_LDADD)
 tests_unit_test_cond_report_SOURCES = %reldir%/unit/test-cond-report.c \
 	$(UNIT_FAKE_TREE)
 tests_unit_test_cond_report_CFLAGS = $(UNIT_CFLAGS)
