@@ -196,6 +196,9 @@ int		 cmd_phases_multi(const cJSON *);
 /* cmd-variance.c */
 extern const struct cmd_entry	 cmd_variance_entry;
 
+/* cmd-calibrate.c */
+extern const struct cmd_entry	 cmd_calibrate_entry;
+
 /* cmd-history.c */
 extern const struct cmd_entry	 cmd_history_entry;
 

@@ -278,6 +278,8 @@ compare_threshold(struct store *st, const char *suite, const char *params,
 	t->history = compare_history_noise(means, k);
 	free(ids);
 	free(means);
+	t->calibration = store_calibration_learned(st, suite, params, upto,
+	    &t->calibration_id);
 	t->value = rule_threshold(noise, t->history, t->calibration, &t->rule);
 }
 
@@ -346,6 +348,30 @@ compare_sessions(struct store *st, int64_t ia, int64_t ib, unsigned int how,
 	compare_disturbed(st, c);
 	compare_phases(c, sm);
 	return (COMPARE_OK);
+}
+
+int
+compare_verdict(enum compare_result rc, const struct comparison *c,
+    struct session_verdict *v)
+{
+	const struct cmp_metric	*w = &c->metrics[CMP_WALL];
+
+	memset(v, 0, sizeof *v);
+	v->baseline = c->a;
+	v->change = v->ci_low = v->ci_high = v->threshold = NAN;
+	if (rc == COMPARE_INCOMPARABLE) {
+		v->verdict = VERDICT_INCOMPARABLE;
+		return (0);
+	}
+	if (rc != COMPARE_OK)
+		return (-1);
+	v->verdict = w->verdict;
+	v->change = w->change;
+	v->ci_low = w->ci_low;
+	v->ci_high = w->ci_high;
+	v->threshold = c->threshold.value;
+	v->rule = w->rule;
+	return (0);
 }
 
 void

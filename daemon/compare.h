@@ -11,6 +11,7 @@
 
 #include "rules.h"
 
+struct session_verdict;
 struct store;
 
 /* Why two sessions should not be compared (a bit each). */
@@ -114,6 +115,15 @@ enum compare_result compare_sessions(struct store *, int64_t a, int64_t b,
 void		 comparison_free(struct comparison *);
 /* "different suites", ... for one CMP_DIFF_* bit. */
 const char	*compare_flag_text(unsigned int);
+
+/*
+ * What a session stores of its comparison with its baseline (the result
+ * and comparison compare_sessions gave): the wall verdict, change, CI,
+ * threshold and rule, or incomparable.  0, or -1 when there was nothing
+ * to compare.
+ */
+int		 compare_verdict(enum compare_result,
+		     const struct comparison *, struct session_verdict *);
 
 /*
  * The learned threshold of a suite and set of parameter values at

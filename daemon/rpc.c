@@ -38,6 +38,9 @@ static const struct rpc_method *methods[] = {
 	&method_profile_flamegraph,
 	&method_profile_hot,
 	&method_suite_chart,
+	&method_suite_calibrate,
+	&method_calibration_get,
+	&method_calibration_list,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 

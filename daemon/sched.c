@@ -24,6 +24,7 @@
 
 #include "argv.h"
 #include "benchd.h"
+#include "calibrate.h"
 #include "compare.h"
 #include "conditions.h"
 #include "conf.h"
@@ -159,7 +160,6 @@ srun_free(struct srun *s)
 static void
 sched_verdict(struct srun *s)
 {
-	const struct cmp_metric	*w;
 	struct session_verdict	 v;
 	struct comparison	 c;
 	struct session_row	 r;
@@ -171,32 +171,14 @@ sched_verdict(struct srun *s)
 	session_row_free(&r);
 	if (base == 0 || base == s->id)
 		return;
-	memset(&v, 0, sizeof v);
-	v.baseline = base;
-	v.change = v.ci_low = v.ci_high = v.threshold = NAN;
-	switch (compare_sessions(db, base, s->id, CMP_LEARN, s->suite->noise,
-	    &c)) {
-	case COMPARE_INCOMPARABLE:
-		v.verdict = VERDICT_INCOMPARABLE;
+	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
+	    s->suite->noise, &c), &c, &v) == 0)
 		store_session_verdict(db, s->id, &v);
-		break;
-	case COMPARE_OK:
-		w = &c.metrics[CMP_WALL];
-		v.verdict = w->verdict;
-		v.change = w->change;
-		v.ci_low = w->ci_low;
-		v.ci_high = w->ci_high;
-		v.threshold = c.threshold.value;
-		v.rule = w->rule;
-		store_session_verdict(db, s->id, &v);
+	if (v.rule != RULE_NONE)
 		log_info("session %lld against baseline %lld: %s (threshold "
 		    "%.2f%%, %s)", (long long)s->id, (long long)base,
-		    verdict_name(w->verdict), c.threshold.value * 100,
-		    verdict_rule_name(w->rule));
-		break;
-	default:
-		break;
-	}
+		    verdict_name(v.verdict), v.threshold * 100,
+		    verdict_rule_name(v.rule));
 	comparison_free(&c);
 }
 
@@ -213,6 +195,8 @@ sched_end(struct srun *s)
 	log_info("session %lld %s%s%s", (long long)s->id,
 	    session_state_name(f->end_state), reason != NULL ? ": " : "",
 	    reason != NULL ? reason : "");
+	/* A calibration this ends is settled first: the verdict uses it. */
+	calibration_settle(db);
 	if (session_state_done(f->end_state))
 		sched_verdict(s);
 	wire_notify_finished(s->id, f->end_state, reason);

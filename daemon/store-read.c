@@ -15,14 +15,6 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
-static double
-column_real(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return (NAN);
-	return (sqlite3_column_double(s, col));
-}
-
 /* A session row (SESSION_COLS in store-sql.c) into r. */
 static void
 session_row_read(sqlite3_stmt *s, struct session_row *r)

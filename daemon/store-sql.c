@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -158,6 +159,43 @@ const char *const stmt_sql[S_COUNT] = {
 	[S_PROFILE_GET] =
 	    "SELECT state, reason, event, frequency, samples, stacks, skipped, "
 	    "wall_ns, folded_size, folded FROM profiles WHERE session_id = :id",
+	[S_CALIBRATION_INSERT] =
+	    "INSERT INTO calibrations (suite, params, pairs, noise, "
+	    "created_at, queued_by) VALUES (:suite, :params, :pairs, :noise, "
+	    ":now, :by)",
+	[S_CALIBRATION_PAIR_INSERT] =
+	    "INSERT INTO calibration_pairs (calibration_id, pair, a, b) "
+	    "VALUES (:id, :pair, :a, :b)",
+	[S_CALIBRATION_GET] =
+	    "SELECT id, suite, params, pairs, state, reason, noise, counted, "
+	    "regressed, improved, false_rate, learned_noise, created_at, "
+	    "finished_at, queued_by FROM calibrations WHERE id = :id",
+	[S_CALIBRATION_PAIRS] =
+	    "SELECT pair, a, b, verdict, change, change_ci_low, change_ci_high "
+	    "FROM calibration_pairs WHERE calibration_id = :id ORDER BY pair",
+	[S_CALIBRATION_LIST] =
+	    "SELECT id FROM (SELECT id FROM calibrations WHERE "
+	    "(:suite IS NULL OR suite = :suite) AND "
+	    "(:params IS NULL OR params = :params) ORDER BY id DESC "
+	    "LIMIT :last) ORDER BY id",
+	[S_CALIBRATION_RUNNING] =
+	    "SELECT id FROM calibrations WHERE state = 'running' ORDER BY id",
+	[S_CALIBRATION_SAVE] =
+	    "UPDATE calibrations SET state = :state, reason = :reason, "
+	    "counted = :counted, regressed = :regressed, improved = :improved, "
+	    "false_rate = :rate, learned_noise = :learned, finished_at = :now "
+	    "WHERE id = :id",
+	[S_CALIBRATION_PAIR_SAVE] =
+	    "UPDATE calibration_pairs SET verdict = :verdict, "
+	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
+	    "WHERE calibration_id = :id AND pair = :pair",
+	[S_CALIBRATION_LEARNED] =
+	    "SELECT c.id, c.learned_noise FROM calibrations c "
+	    "WHERE c.suite = :suite AND c.params = :params "
+	    "AND c.state = 'completed' AND c.learned_noise IS NOT NULL "
+	    "AND (SELECT max(p.b) FROM calibration_pairs p "
+	    "WHERE p.calibration_id = c.id) <= :upto "
+	    "ORDER BY c.id DESC LIMIT 1",
 };
 
 /* The cached statement, reset and with its bindings cleared. */
@@ -190,6 +228,15 @@ store_step_done(struct store *st, sqlite3_stmt *s)
 		return (-1);
 	}
 	return (0);
+}
+
+/* Run an insert: the new row's id, or -1 when SQLite refuses it. */
+int64_t
+store_insert(struct store *st, sqlite3_stmt *s)
+{
+	if (store_step_done(st, s) != 0)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
 }
 
 void
@@ -228,6 +275,15 @@ column_dup(sqlite3_stmt *s, int col)
 	const char	*v = (const char *)sqlite3_column_text(s, col);
 
 	return (v != NULL ? xstrdup(v) : NULL);
+}
+
+/* A real column, NAN for NULL (not known). */
+double
+column_real(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return (NAN);
+	return (sqlite3_column_double(s, col));
 }
 
 /* An integer column, or dflt when it is NULL. */

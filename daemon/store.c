@@ -256,9 +256,7 @@ store_session_insert(struct store *st, const struct session_new *sn)
 	bind_real(s, ":noise", sn->noise);
 	bind_int(s, ":now", store_now_ms());
 	bind_int(s, ":by", sn->queued_by);
-	if (store_step_done(st, s) != 0)
-		return (-1);
-	return (sqlite3_last_insert_rowid(st->db));
+	return (store_insert(st, s));
 }
 
 /* The session starts: what it runs, where and on what machine. */

@@ -216,6 +216,47 @@ struct suite_params {
 	char		*params;
 };
 
+/* One A/A pair of a calibration: session b against session a. */
+struct calibration_pair {
+	int		 pair;		/* 1 .. pairs */
+	int64_t		 a;
+	int64_t		 b;
+	enum verdict	 verdict;	/* VERDICT_NONE: not compared */
+	double		 change;	/* NAN: not compared, or undefined */
+	double		 ci_low;
+	double		 ci_high;
+};
+
+enum calibration_state {
+	CALIBRATION_RUNNING,	/* a session is queued or running */
+	CALIBRATION_COMPLETED,	/* some pair was compared */
+	CALIBRATION_FAILED	/* no pair could be */
+};
+
+/* A calibration: N A/A pairs of one suite and set of parameter values. */
+struct calibration_row {
+	int64_t		 id;
+	char		*suite;
+	char		*params;	/* JSON object text, as sessions */
+	int		 pairs;
+	enum calibration_state state;
+	char		*reason;	/* NULL: none */
+	double		 noise;		/* the suite's, when queued */
+	int		 counted;	/* pairs compared */
+	int		 regressed;	/* of them, by the noise alone */
+	int		 improved;
+	double		 false_rate;	/* NAN until a pair is compared */
+	double		 learned;	/* NAN: too few pairs */
+	int64_t		 created_at;	/* ms since the epoch */
+	int64_t		 finished_at;	/* 0: not yet */
+	int64_t		 queued_by;	/* uid, STORE_NONE */
+	struct calibration_pair *v;	/* its pairs, in order */
+	size_t		 nv;
+};
+
+void		 calibration_row_free(struct calibration_row *);
+const char	*calibration_state_name(enum calibration_state);
+
 /* Called per phase row: measured run seq, prefix, phase, count, ns. */
 typedef void	(*store_phase_cb)(void *, int seq, const char *prefix,
 		    const char *phase, uint64_t count, uint64_t total_ns,
@@ -282,6 +323,21 @@ size_t		 store_suite_means(struct store *, const char *suite,
 		     const char *params, int64_t **ids, double **means);
 void		 store_suite_series(struct store *, const char *suite,
 		     store_series_cb, void *);
+
+/* store-calibrate.c */
+int64_t		 store_calibration_insert(struct store *,
+		     const struct calibration_row *);
+int		 store_calibration_pair_insert(struct store *, int64_t,
+		     const struct calibration_pair *);
+int		 store_calibration_get(struct store *, int64_t,
+		     struct calibration_row *);
+int		 store_calibration_list(struct store *, const char *suite,
+		     const char *params, int last, int64_t **, size_t *);
+size_t		 store_calibrations_running(struct store *, int64_t **);
+int		 store_calibration_save(struct store *,
+		     const struct calibration_row *);
+double		 store_calibration_learned(struct store *, const char *suite,
+		     const char *params, int64_t upto, int64_t *id);
 
 /* store-profile.c */
 int		 store_profile_request(struct store *, int64_t);

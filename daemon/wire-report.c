@@ -1,7 +1,8 @@
 /*
  * wire-report.c -- the protocol's JSON for what benchd works out rather
- * than stores: a comparison, a phase table, the progress of the session
- * in flight and the state of a held write; and the notifications.
+ * than stores: a comparison, a calibration, a phase table, the progress of
+ * the session in flight and the state of a held write; and the
+ * notifications.
  */
 #include "config.h"
 
@@ -114,6 +115,49 @@ wire_comparison(const struct comparison *c)
 		cJSON_AddItemToArray(a, e);
 	}
 	return (out);
+}
+
+/* The Calibration object: the calibration, its sessions and its pairs. */
+cJSON *
+wire_calibration(const struct calibration_row *c)
+{
+	const struct calibration_pair	*p;
+	cJSON				*o = cJSON_CreateObject(), *a, *s, *r;
+	size_t				 i;
+
+	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	cJSON_AddStringToObject(o, "suite", c->suite);
+	cJSON_AddItemToObject(o, "params", wire_params(c->params));
+	cJSON_AddNumberToObject(o, "pairs", c->pairs);
+	cJSON_AddStringToObject(o, "state", calibration_state_name(c->state));
+	wire_text(o, "reason", c->reason);
+	wire_num(o, "noise", c->noise);
+	cJSON_AddNumberToObject(o, "counted", c->counted);
+	cJSON_AddNumberToObject(o, "regressed", c->regressed);
+	cJSON_AddNumberToObject(o, "improved", c->improved);
+	wire_num(o, "false_rate", c->false_rate);
+	wire_num(o, "learned_noise", c->learned);
+	wire_time(o, "created_at", c->created_at);
+	wire_time(o, "finished_at", c->finished_at);
+	wire_int(o, "queued_by", c->queued_by);
+	s = cJSON_AddArrayToObject(o, "sessions");
+	a = cJSON_AddArrayToObject(o, "comparisons");
+	for (i = 0; i < c->nv; i++) {
+		p = &c->v[i];
+		cJSON_AddItemToArray(s, cJSON_CreateNumber((double)p->a));
+		cJSON_AddItemToArray(s, cJSON_CreateNumber((double)p->b));
+		r = cJSON_CreateObject();
+		cJSON_AddNumberToObject(r, "pair", p->pair);
+		cJSON_AddNumberToObject(r, "a", (double)p->a);
+		cJSON_AddNumberToObject(r, "b", (double)p->b);
+		wire_text(r, "verdict", p->verdict != VERDICT_NONE ?
+		    verdict_name(p->verdict) : NULL);
+		wire_num(r, "change", p->change);
+		wire_num(r, "ci_low", p->ci_low);
+		wire_num(r, "ci_high", p->ci_high);
+		cJSON_AddItemToArray(a, r);
+	}
+	return (o);
 }
 
 /* The session.phases result. */

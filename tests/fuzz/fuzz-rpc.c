@@ -76,7 +76,7 @@ static const char fuzz_conf[] =
 static const char *const error_codes[] = {
 	"no-such-suite", "no-such-session", "bad-param", "permission-denied",
 	"busy", "not-cancellable", "storage", "not-a-baseline", "incomparable",
-	"no-profile"
+	"no-profile", "no-such-calibration"
 };
 
 /* One reply object: JSON-RPC 2.0 with a code PROTOCOL.md lists. */
