@@ -22,7 +22,9 @@
  *   0  ok
  *   1  a finding: a failed, unstable, cancelled or interrupted session;
  *      (variance) the last two sessions disagree; (compare) wall time
- *      regressed; (regressions) some session regressed
+ *      regressed; (regressions) some session regressed; (calibrate) the
+ *      noise setting called more than 1% of the A/A pairs, or none could
+ *      be compared
  *   2  not canonical (conditions)
  *   3  benchd answered with an error, or with a reply benchctl cannot read
  *  64  usage error: unknown command or option, bad number (EX_USAGE)

@@ -74,29 +74,48 @@ calibration_reason(const struct calibration_row *c)
 	return (r);
 }
 
-void
+/*
+ * Compare pair p if it has not been and both its sessions are done; 1
+ * when it was compared now, 0 when it was before or cannot be, -1 while
+ * a session of it is queued or running.
+ */
+static int
+calibration_pair(struct store *st, double noise, struct calibration_pair *p)
+{
+	enum session_state	sa, sb;
+
+	if (p->verdict != VERDICT_NONE)
+		return (0);	/* ended sessions do not change */
+	sa = calibration_session(st, p->a);
+	sb = calibration_session(st, p->b);
+	if (sa == SESSION_QUEUED || sa == SESSION_RUNNING ||
+	    sb == SESSION_QUEUED || sb == SESSION_RUNNING)
+		return (-1);
+	if (!session_state_done(sa) || !session_state_done(sb) ||
+	    calibration_compare(st, noise, p) != 0) {
+		p->change = p->ci_low = p->ci_high = NAN;
+		return (0);
+	}
+	return (1);
+}
+
+size_t
 calibration_tally(struct store *st, struct calibration_row *c)
 {
 	struct calibration_pair	*p;
-	enum session_state	 sa, sb;
 	double			*changes;
-	size_t			 i, nchanges = 0, open = 0;
+	size_t			 i, nchanges = 0, open = 0, fresh = 0;
+	int			 rc;
 
 	changes = xcalloc(c->nv + 1, sizeof *changes);
 	c->counted = c->regressed = c->improved = 0;
 	for (i = 0; i < c->nv; i++) {
 		p = &c->v[i];
-		p->verdict = VERDICT_NONE;
-		p->change = p->ci_low = p->ci_high = NAN;
-		sa = calibration_session(st, p->a);
-		sb = calibration_session(st, p->b);
-		if (sa == SESSION_QUEUED || sa == SESSION_RUNNING ||
-		    sb == SESSION_QUEUED || sb == SESSION_RUNNING) {
+		if ((rc = calibration_pair(st, c->noise, p)) < 0)
 			open++;
-			continue;
-		}
-		if (!session_state_done(sa) || !session_state_done(sb) ||
-		    calibration_compare(st, c->noise, p) != 0)
+		else if (rc > 0)
+			fresh++;
+		if (p->verdict == VERDICT_NONE)
 			continue;
 		c->counted++;
 		if (p->verdict == VERDICT_REGRESSED)
@@ -116,11 +135,12 @@ calibration_tally(struct store *st, struct calibration_row *c)
 	if (open > 0) {
 		c->state = CALIBRATION_RUNNING;
 		c->finished_at = 0;
-		return;
+		return (fresh);
 	}
 	c->state = c->counted > 0 ? CALIBRATION_COMPLETED : CALIBRATION_FAILED;
 	c->reason = calibration_reason(c);
 	c->finished_at = store_now_ms();
+	return (fresh);
 }
 
 size_t
@@ -128,16 +148,19 @@ calibration_settle(struct store *st)
 {
 	struct calibration_row	 c;
 	int64_t			*ids;
-	size_t			 i, n, settled = 0;
+	size_t			 i, n, fresh, settled = 0;
 	char			 learned[32];
 
 	n = store_calibrations_running(st, &ids);
 	for (i = 0; i < n; i++) {
 		if (store_calibration_get(st, ids[i], &c) != 0)
 			continue;
-		calibration_tally(st, &c);
-		if (c.state != CALIBRATION_RUNNING &&
-		    store_calibration_save(st, &c) == 0) {
+		fresh = calibration_tally(st, &c);
+		/* The pairs compared so far are kept as they go. */
+		if (c.state == CALIBRATION_RUNNING) {
+			if (fresh > 0)
+				store_calibration_save(st, &c);
+		} else if (store_calibration_save(st, &c) == 0) {
 			snprintf(learned, sizeof learned, isfinite(c.learned) ?
 			    "%.2f%%" : "none", c.learned * 100);
 			log_info("calibration %lld of %s %s: %d of %d pairs "

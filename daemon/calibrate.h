@@ -16,21 +16,23 @@
 
 /*
  * Work out calibration c from its sessions as they are now.  Each pair
- * whose two sessions ended completed or unstable is compared, b against
- * a, with the calibration's noise alone (compare_sessions without
- * CMP_LEARN): its verdict, change and CI.  counted is how many pairs were
+ * not compared yet whose two sessions ended completed or unstable is
+ * compared, b against a, with the calibration's noise alone
+ * (compare_sessions without CMP_LEARN): its verdict, change and CI; a
+ * pair compared before keeps what it had.  counted is how many pairs were
  * compared, regressed and improved how many of them the noise called so,
  * false_rate (regressed + improved) / counted; learned is Q3 + 3 IQR of
  * the pairs' |changes| (stats_noise_threshold), NAN with fewer than
  * CALIBRATION_MIN_PAIRS.  The state is running while a session of it is
  * queued or running, then completed, or failed when no pair could be
  * compared; reason says why pairs are missing or nothing was learned.
+ * Returns how many pairs were compared now.
  */
-void	calibration_tally(struct store *, struct calibration_row *);
+size_t	calibration_tally(struct store *, struct calibration_row *);
 
 /*
- * Settle every running calibration whose sessions have all ended: tally
- * it and store what it found.  Returns how many were settled.
+ * Tally every running calibration and store the pairs it compared; those
+ * whose sessions have all ended are settled.  Returns how many were.
  */
 size_t	calibration_settle(struct store *);
 

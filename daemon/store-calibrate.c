@@ -196,7 +196,8 @@ store_calibration_save(struct store *st, const struct calibration_row *c)
 	bind_int(s, ":improved", c->improved);
 	bind_real(s, ":rate", c->false_rate);
 	bind_real(s, ":learned", c->learned);
-	bind_int(s, ":now", c->finished_at);
+	if (c->finished_at != 0)
+		bind_int(s, ":now", c->finished_at);
 	if (store_step_done(st, s) != 0)
 		goto fail;
 	for (i = 0; i < c->nv; i++) {

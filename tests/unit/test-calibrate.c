@@ -173,7 +173,10 @@ test_missing_pairs(void **state)
 	calibration_row_free(&c);
 }
 
-/* Settling stores what the tally found, once every session has ended. */
+/*
+ * Settling stores the pairs compared as they go, and what the tally found
+ * once every session has ended.
+ */
 static void
 test_settle(void **state)
 {
@@ -195,10 +198,17 @@ test_settle(void **state)
 	assert_int_equal(c.v[3].verdict, VERDICT_REGRESSED);
 	assert_true(fabs(c.v[3].change - 0.05) < 1e-6);
 	assert_true(isfinite(c.learned));
+	assert_true(c.finished_at > 0);
 	calibration_row_free(&c);
 	assert_int_equal(store_calibration_get(fixture_st, running, &c), 0);
 	assert_int_equal(c.state, CALIBRATION_RUNNING);
-	assert_int_equal(c.v[0].verdict, VERDICT_NONE);
+	assert_int_equal(c.counted, 1);
+	assert_int_equal(c.v[0].verdict, VERDICT_SAME);
+	assert_int_equal(c.v[1].verdict, VERDICT_NONE);
+	assert_int_equal(c.finished_at, 0);
+	/* A pair compared before is not compared again. */
+	assert_int_equal(calibration_tally(fixture_st, &c), 0);
+	assert_int_equal(c.counted, 1);
 	calibration_row_free(&c);
 	/* Settled once: nothing more to do. */
 	assert_int_equal(calibration_settle(fixture_st), 0);
