@@ -122,8 +122,9 @@ def a_calibration_of_one_set_of_parameter_values():
     rc, out = d.ctl("calibrate", "nope", "--pairs", "2", json_out=False)
     assert rc == 3 and "no-such-suite" in out, (rc, out)
     rc, c = d.ctl("calibrate", "p", "crate=a", "--pairs", "2", timeout=60)
-    assert rc == 0, (rc, c)
     assert c["params"] == {"crate": "a"} and c["counted"] == 2, c
+    # On a busy machine the 1% setting may call a pair: that is a finding.
+    assert rc == (1 if c["false_rate"] > 0.01 else 0), (rc, c)
     # Too few pairs to learn from: said, and nothing for verdicts.
     assert c["learned_noise"] is None, c
     assert c["reason"] == "fewer than 5 pairs compared: no noise learned", c
