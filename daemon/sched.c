@@ -15,7 +15,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
