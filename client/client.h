@@ -22,7 +22,9 @@
  *   0  ok
  *   1  a finding: a failed, unstable, cancelled or interrupted session;
  *      (variance) the last two sessions disagree; (compare) wall time
- *      regressed; (regressions) some session regressed
+ *      regressed; (regressions) some session regressed; (calibrate) the
+ *      noise setting called more than 1% of the A/A pairs, or none could
+ *      be compared
  *   2  not canonical (conditions)
  *   3  benchd answered with an error, or with a reply benchctl cannot read
  *  64  usage error: unknown command or option, bad number (EX_USAGE)
@@ -82,6 +84,10 @@ char		*output_progress(int64_t, const char *, const cJSON *, int);
 const char	*output_pvalue(char *, size_t, double);
 const char	*output_change_ci(char *, size_t, double, double, double);
 const char	*output_verdict(const char *);
+const char	*output_threshold(char *, size_t, double, const char *,
+		     const cJSON *);
+char		*output_wall_verdict(const char *, const char *, double, double,
+		     double, const char *);
 char		*output_against(const cJSON *);
 void		 output_append(char **, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
@@ -194,6 +200,9 @@ int		 cmd_phases_multi(const cJSON *);
 
 /* cmd-variance.c */
 extern const struct cmd_entry	 cmd_variance_entry;
+
+/* cmd-calibrate.c */
+extern const struct cmd_entry	 cmd_calibrate_entry;
 
 /* cmd-history.c */
 extern const struct cmd_entry	 cmd_history_entry;

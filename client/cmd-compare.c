@@ -1,11 +1,13 @@
 /*
  * cmd-compare.c -- compare A B [--force]: session B against session A.
  *
- * One aligned table, the metrics (wall, user, sys, maxrss) first, then
- * the phases under a "Phases:" line with the same columns, so their
- * numbers line up. The daemon decides every verdict; benchctl only words
- * it. A regressed wall time is a finding (exit 1), so a script can gate
- * on "benchctl compare $base $new".
+ * One aligned table, the metrics (wall, user, sys, maxrss, cpu) first,
+ * then the phases under a "Phases:" line with the same columns, so their
+ * numbers line up; then the wall-time verdict in words, with the
+ * threshold it was held against and where that came from. The daemon
+ * decides every verdict; benchctl only words it. A regressed wall time is
+ * a finding (exit 1), so a script can gate on "benchctl compare $base
+ * $new".
  */
 #include "config.h"
 
@@ -106,7 +108,11 @@ cmd_compare_row(struct table *t, const cJSON *row, int multi)
 	    cmd_compare_num(row, "p_welch")));
 	table_cell(t, "%s", output_pvalue(buf, sizeof buf,
 	    cmd_compare_num(row, "p_mwu")));
-	table_cell(t, "%s", output_verdict(json_string(row, "verdict")));
+	if (json_string(row, "reason") != NULL)
+		table_cell(t, "%s — runs disturbed", json_text(row, "verdict"));
+	else
+		table_cell(t, "%s", output_verdict(json_string(row,
+		    "verdict")));
 }
 
 static void
@@ -189,11 +195,43 @@ cmd_compare_explain(const cJSON *r)
 	free(line);
 }
 
+/*
+ * "Wall time: regressed, wall +3.1% [+1.8%, +4.4%] beyond the 2.40%
+ * threshold learned from 23 sessions", after a line on the disturbed runs
+ * left out when there were any.
+ */
+static void
+cmd_compare_verdict(const cJSON *r, const char *threshold)
+{
+	const cJSON	*wall = cmd_compare_metric(r, "wall");
+	const cJSON	*dist = json_object(r, "disturbed");
+	const char	*v;
+	char		*words;
+	int64_t		 da = 0, db = 0;
+
+	(void)json_int(dist, "a", &da);
+	(void)json_int(dist, "b", &db);
+	if (da > 0 || db > 0)
+		output_printf("\nDisturbed runs, left out: %lld of A, %lld of "
+		    "B\n", (long long)da, (long long)db);
+	if ((v = json_string(wall, "verdict")) == NULL)
+		return;
+	words = output_wall_verdict(v, json_string(wall, "reason"),
+	    cmd_compare_num(wall, "change"), cmd_compare_num(wall, "ci_low"),
+	    cmd_compare_num(wall, "ci_high"), threshold);
+	output_clean(&words, 0);
+	output_printf("%sWall time: %s\n", da > 0 || db > 0 ? "" : "\n",
+	    words);
+	free(words);
+}
+
 static void
 cmd_compare_print(const cJSON *r)
 {
 	const cJSON	*wall = cmd_compare_metric(r, "wall");
-	char		*flags, noise[OUTPUT_LEN];
+	const char	*th;
+	char		*flags, buf[OUTPUT_LEN * 2];
+	double		 t;
 	int64_t		 a = 0, b = 0, na = 0, nb = 0;
 
 	if (cJSON_GetArraySize(json_array(r, "flags")) > 0) {
@@ -206,11 +244,18 @@ cmd_compare_print(const cJSON *r)
 	(void)json_int(r, "b", &b);
 	(void)json_int(json_object(wall, "a"), "n", &na);
 	(void)json_int(json_object(wall, "b"), "n", &nb);
-	output_printf("B #%lld (%lld runs) against A #%lld (%lld runs), noise "
-	    "threshold %s\n\n", (long long)b, (long long)nb, (long long)a,
-	    (long long)na, output_percent(noise, sizeof noise,
-	    cmd_compare_num(r, "noise")));
+	/* A benchd from before "threshold" sent only "noise". */
+	if (json_number(r, "threshold", &t) == -1 &&
+	    json_number(r, "noise", &t) == -1)
+		t = NAN;
+	th = output_threshold(buf, sizeof buf, t, json_string(r, "rule"),
+	    json_object(r, "learned"));
+	output_printf("B #%lld (%lld runs) against A #%lld (%lld runs), "
+	    "verdicts against %s\n\n", (long long)b, (long long)nb,
+	    (long long)a, (long long)na, th != NULL ? th : "a threshold not "
+	    "known");
 	cmd_compare_table(r);
+	cmd_compare_verdict(r, th);
 	cmd_compare_explain(r);
 }
 

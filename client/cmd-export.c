@@ -379,7 +379,8 @@ export_csv(cJSON **got, int count)
 	int		 i;
 
 	printf("session,suite,params,seq,kind,iteration,wall,user,sys,"
-	    "maxrss_kb,exit_code,signal,canonical,stall_share,disturbed\n");
+	    "maxrss_kb,exit_code,signal,canonical,stall_share,"
+	    "interference_share,disturbed\n");
 	for (i = 0; i < count; i++) {
 		s = json_object(got[i], "session");
 		if (json_number(s, "id", &v) == 0)
@@ -410,6 +411,7 @@ export_csv(cJSON **got, int count)
 			export_csv_field(!cJSON_IsBool(canon) ? "" :
 			    cJSON_IsTrue(canon) ? "true" : "false", 0);
 			export_csv_number(r, "stall_share");
+			export_csv_number(r, "interference_share");
 			export_csv_field(json_bool(r, "disturbed") ? "true" :
 			    "false", 1);
 		}

@@ -89,13 +89,18 @@ cmd_runs_outlier(const cJSON *r)
 	return ("");
 }
 
-/* The stall share as a percentage; "disturbed" after it when flagged. */
+/*
+ * The share of its wall time other processes kept the run from a CPU, as
+ * a percentage (the stall share from a daemon that does not say); then
+ * "disturbed" when flagged.
+ */
 static void
 cmd_runs_stall(struct table *t, const cJSON *r)
 {
 	double	v;
 
-	if (json_number(r, "stall_share", &v) != 0)
+	if (json_number(r, "interference_share", &v) != 0 &&
+	    json_number(r, "stall_share", &v) != 0)
 		table_cell(t, "-");
 	else if (json_bool(r, "disturbed"))
 		table_cell(t, "%.1f%% disturbed", v * 100);
@@ -147,9 +152,9 @@ cmd_runs_legend(const cJSON *runs)
 		    "while a condition check failed.\n");
 	if (disturbed > 0)
 		output_printf("STALL: the share of its wall time the run waited "
-		    "for a CPU; %d disturbed\nrun%s (above max_stall) left out "
-		    "of every statistic and replaced.\n", disturbed,
-		    disturbed == 1 ? " is" : "s are");
+		    "for a CPU other processes\nused; %d disturbed run%s "
+		    "(above max_stall) left out of every statistic\nand "
+		    "replaced.\n", disturbed, disturbed == 1 ? " is" : "s are");
 }
 
 static int

@@ -237,9 +237,9 @@ cmd_show_canonical(const cJSON *runs)
 }
 
 /*
- * How long the measured runs waited for a CPU, from their cgroups, and
- * how many another process disturbed.  Silent for a daemon that sends no
- * stall at all.
+ * How long the measured runs waited for a CPU other processes used (from
+ * their cgroups and the CPUs' busy time), and how many were disturbed.
+ * Silent for a daemon that sends no stall at all.
  */
 static void
 cmd_show_stall(const cJSON *runs)
@@ -254,7 +254,8 @@ cmd_show_stall(const cJSON *runs)
 		n++;
 		if (cJSON_GetObjectItemCaseSensitive(r, "stall_share") == NULL)
 			return;
-		if (json_number(r, "stall_share", &v) == 0) {
+		if (json_number(r, "interference_share", &v) == 0 ||
+		    json_number(r, "stall_share", &v) == 0) {
 			known++;
 			if (v > max)
 				max = v;
@@ -268,8 +269,8 @@ cmd_show_stall(const cJSON *runs)
 		    "Stall:");
 		return;
 	}
-	output_printf("  " SHOW_LABEL "at most %.1f%% of a run's wall time",
-	    "Stall:", max * 100);
+	output_printf("  " SHOW_LABEL "at most %.1f%% of a run's wall time "
+	    "waiting on other processes", "Stall:", max * 100);
 	if (disturbed > 0)
 		output_printf("; %d of %d measured runs disturbed, left out\n",
 		    disturbed, n);

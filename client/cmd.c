@@ -57,6 +57,7 @@ const struct cmd_entry	*cmd_table[] = {
 	&cmd_compare_entry,
 	&cmd_regressions_entry,
 	&cmd_variance_entry,
+	&cmd_calibrate_entry,
 	&cmd_history_entry,
 	&cmd_flamegraph_entry,
 	&cmd_hot_entry,
@@ -349,9 +350,9 @@ cmd_print_help(FILE *fp)
 		    *(*e)->usage == '\0' ? "" : " ", (*e)->usage, (*e)->about);
 	}
 	fprintf(fp, "\nexit status: 0 ok, 1 a finding (failed or unstable "
-	    "session, sessions that\ndisagree, a regression), 2 not canonical, "
-	    "3 error from benchd, 64 usage\nerror, 69 benchd unreachable; see "
-	    "benchctl(1).\n");
+	    "session, sessions that\ndisagree, a regression, false verdicts in "
+	    "a calibration), 2 not canonical,\n3 error from benchd, 64 usage "
+	    "error, 69 benchd unreachable; see benchctl(1).\n");
 }
 
 static int

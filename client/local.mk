@@ -4,6 +4,7 @@ client_benchctl_SOURCES = \
 	%reldir%/benchctl.c %reldir%/client.h \
 	%reldir%/cmd.c \
 	%reldir%/cmd-baseline.c \
+	%reldir%/cmd-calibrate.c \
 	%reldir%/cmd-cancel.c \
 	%reldir%/cmd-compare.c \
 	%reldir%/cmd-complete.c \

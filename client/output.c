@@ -405,16 +405,90 @@ output_verdict(const char *verdict)
 }
 
 /*
+ * "the 2.40% threshold learned from 23 sessions": a verdict's threshold
+ * and the rule that set it, with what learned (a session.compare result's
+ * "learned", or NULL) says of it; NULL when the threshold is not known.
+ */
+const char *
+output_threshold(char *buf, size_t len, double t, const char *rule,
+    const cJSON *learned)
+{
+	char	pct[OUTPUT_LEN];
+	int64_t	n;
+
+	if (!isfinite(t))
+		return (NULL);
+	output_percent(pct, sizeof pct, t);
+	if (rule == NULL)
+		snprintf(buf, len, "the %s threshold", pct);
+	else if (strcmp(rule, "history") == 0 &&
+	    json_int(learned, "history_sessions", &n) == 0)
+		snprintf(buf, len, "the %s threshold learned from %lld "
+		    "sessions", pct, (long long)n);
+	else if (strcmp(rule, "history") == 0)
+		snprintf(buf, len, "the %s threshold learned from the suite's "
+		    "history", pct);
+	else if (strcmp(rule, "calibration") == 0 &&
+	    json_int(learned, "calibration_id", &n) == 0)
+		snprintf(buf, len, "the %s threshold learned by calibration "
+		    "#%lld", pct, (long long)n);
+	else if (strcmp(rule, "calibration") == 0)
+		snprintf(buf, len, "the %s threshold learned by a calibration",
+		    pct);
+	else if (strcmp(rule, "noise") == 0)
+		snprintf(buf, len, "the %s threshold set by the suite's noise",
+		    pct);
+	else
+		snprintf(buf, len, "the %s threshold", pct);
+	return (buf);
+}
+
+/*
+ * A wall-time verdict in words: "regressed, wall +3.1% [+1.8%, +4.4%]
+ * beyond THRESHOLD", "same, ... within THRESHOLD", "inconclusive, ...
+ * against THRESHOLD — queue more runs", or "inconclusive, ...: REASON"
+ * when benchd gave one (the disturbed rule). threshold is
+ * output_threshold's phrase, or NULL. Caller frees.
+ */
+char *
+output_wall_verdict(const char *verdict, const char *reason, double c,
+    double lo, double hi, const char *threshold)
+{
+	char	 change[OUTPUT_LEN * 3], *line;
+	int	 moved;
+
+	xasprintf(&line, "%s", verdict);
+	if (!isfinite(c))
+		return (line);
+	output_change_ci(change, sizeof change, c, lo, hi);
+	output_append(&line, ", wall %s", change);
+	moved = strcmp(verdict, "regressed") == 0 ||
+	    strcmp(verdict, "improved") == 0;
+	if (reason != NULL)
+		output_append(&line, ": %s", reason);
+	else if (threshold != NULL && (moved ||
+	    strcmp(verdict, "same") == 0))
+		output_append(&line, " %s %s", moved ? "beyond" : "within",
+		    threshold);
+	else if (threshold != NULL && strcmp(verdict, "inconclusive") == 0)
+		output_append(&line, " against %s", threshold);
+	if (strcmp(verdict, "inconclusive") == 0 && reason == NULL)
+		output_append(&line, " — queue more runs");
+	return (line);
+}
+
+/*
  * A Session's verdict object (the comparison with its baseline when it
  * finished) as "Against baseline #9: regressed, wall +3.1% [+1.8%,
- * +4.4%]"; NULL when there is none. Caller frees.
+ * +4.4%] beyond the 2.40% threshold learned from the suite's history";
+ * NULL when there is none. Caller frees.
  */
 char *
 output_against(const cJSON *v)
 {
-	const char	*verdict;
-	char		 change[OUTPUT_LEN * 3], *line;
-	double		 c, lo, hi;
+	const char	*verdict, *rule, *th;
+	char		 tbuf[OUTPUT_LEN * 2], *words, *line;
+	double		 c, lo, hi, t;
 	int64_t		 base;
 
 	if ((verdict = json_string(v, "verdict")) == NULL)
@@ -425,17 +499,18 @@ output_against(const cJSON *v)
 		lo = NAN;
 	if (json_number(v, "ci_high", &hi) == -1)
 		hi = NAN;
-	output_change_ci(change, sizeof change, c, lo, hi);
+	if (json_number(v, "threshold", &t) == -1)
+		t = NAN;
+	rule = json_string(v, "rule");
+	th = output_threshold(tbuf, sizeof tbuf, t, rule, NULL);
+	words = output_wall_verdict(verdict, json_string(v, "reason"), c, lo,
+	    hi, th);
 	if (json_int(v, "baseline", &base) == 0)
 		xasprintf(&line, "Against baseline #%lld: %s", (long long)base,
-		    verdict);
+		    words);
 	else
-		xasprintf(&line, "Against the baseline: %s", verdict);
-	if (isfinite(c)) {
-		output_append(&line, ", wall %s", change);
-		if (strcmp(verdict, "inconclusive") == 0)
-			output_append(&line, " — queue more runs");
-	}
+		xasprintf(&line, "Against the baseline: %s", words);
+	free(words);
 	output_clean(&line, 0);
 	return (line);
 }

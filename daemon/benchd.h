@@ -73,6 +73,7 @@ int		 rpc_fail(struct rpc_error *, int code, const char *data_code,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int		 rpc_param_int(const cJSON *, const char *, int64_t min,
 		     int64_t max, int64_t *, struct rpc_error *);
+int		 rpc_param_id(const cJSON *, int64_t *, struct rpc_error *);
 int		 rpc_param_string(const cJSON *, const char *, size_t maxlen,
 		     const char **, struct rpc_error *);
 int		 rpc_param_bool(const cJSON *, const char *, int *,
@@ -98,6 +99,9 @@ extern const struct rpc_method	method_regressions_list;
 extern const struct rpc_method	method_profile_flamegraph;
 extern const struct rpc_method	method_profile_hot;
 extern const struct rpc_method	method_suite_chart;
+extern const struct rpc_method	method_suite_calibrate;
+extern const struct rpc_method	method_calibration_get;
+extern const struct rpc_method	method_calibration_list;
 
 /* method-session.c: a Session object with its brief statistics. */
 void		 method_add_brief(cJSON *, int64_t, int cpu);
@@ -106,6 +110,12 @@ cJSON		*method_session_json(const struct session_row *, int cpu);
 struct suite;
 char		*method_params_pick(const struct suite *, const cJSON *params,
 		     struct rpc_error *);
+
+/* method-queue.c: what session.queue and suite.calibrate share. */
+int		 method_params_check(const struct suite *, const cJSON *,
+		     int all, struct rpc_error *);
+void		 method_session_plan(const struct suite *, int64_t runs,
+		     int64_t warmup, struct session_new *);
 
 /* method-history.c: the suite and last params of a history's reader. */
 int		 method_suite_params(const cJSON *, int64_t, const char **,
@@ -181,6 +191,7 @@ cJSON		*wire_phases(int64_t, const struct phase_report *);
 cJSON		*wire_progress(const struct sched_progress *);
 cJSON		*wire_hold(const struct hold_status *);
 cJSON		*wire_finished(int64_t, enum session_state, const char *);
+cJSON		*wire_calibration(const struct calibration_row *);
 void		 wire_notify_progress(int64_t, const struct sched_progress *);
 void		 wire_notify_finished(int64_t, enum session_state,
 		     const char *);

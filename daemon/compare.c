@@ -1,10 +1,13 @@
 /*
- * compare.c -- two sessions side by side: for wall, user, sys, maxrss and
- * every phase, the relative change of the mean with its 95% CI (Welch),
- * Welch's t-test p, the Mann-Whitney U p, and a verdict against the
- * suite's noise threshold (rule_verdict in rules.c).  Higher is worse for
- * every metric.  Sessions from different machines (fingerprint) or suite
- * definitions (hash) are refused unless forced.
+ * compare.c -- two sessions side by side: for wall, user, sys, maxrss, CPU
+ * time and every phase, the relative change of the mean with its 95% CI
+ * (Welch), Welch's t-test p, the Mann-Whitney U p, and a verdict against
+ * a threshold (rule_verdict in rules.c): the suite's noise, or the largest
+ * of it and the noise learned from the suite's history and calibrations
+ * (rule_threshold).  A wall verdict the CPU time does not bear out, when
+ * runs were disturbed, is inconclusive (rule_disturbed_verdict).  Higher
+ * is worse for every metric.  Sessions from different machines (fingerprint) or
+ * suite definitions (hash) are refused unless forced.
  */
 #include "config.h"
 
@@ -24,6 +27,9 @@ struct sample {
 	struct measured		 m;
 	struct phase_series	*ph;
 	size_t			 nph;
+	double			*tree;	/* the runs' cgroup CPU, NAN unknown */
+	size_t			 ntree;
+	double			*cpu;	/* the CMP_CPU figure, per run */
 };
 
 struct samples {
@@ -65,7 +71,8 @@ side_fill(const double *x, size_t n, struct cmp_side *s)
 /* One metric's figures and verdict. */
 static void
 metric_fill(const char *name, const char *unit, const double *a, size_t na,
-    const double *b, size_t nb, double noise, struct cmp_metric *m)
+    const double *b, size_t nb, const struct cmp_threshold *t,
+    struct cmp_metric *m)
 {
 	struct stats_welch	w;
 
@@ -84,8 +91,9 @@ metric_fill(const char *name, const char *unit, const double *a, size_t na,
 		m->p_welch = w.p;
 		m->p_mwu = stats_mann_whitney_p(a, na, b, nb);
 	}
-	m->verdict = rule_verdict(m->p_welch, m->ci_low, m->ci_high, noise,
-	    &m->why);
+	m->verdict = rule_verdict(m->p_welch, m->ci_low, m->ci_high,
+	    t->value, &m->why);
+	m->rule = t->rule;
 }
 
 static void
@@ -93,6 +101,8 @@ sample_load(struct store *st, int64_t id, struct sample *s)
 {
 	store_measured(st, id, &s->m);
 	s->nph = session_phase_series(st, id, s->m.n, &s->ph);
+	s->ntree = store_tree_cpu(st, id, &s->tree);
+	s->cpu = xcalloc(s->m.n + 1, sizeof *s->cpu);
 }
 
 static void
@@ -100,6 +110,43 @@ sample_free(struct sample *s)
 {
 	measured_free(&s->m);
 	session_phase_series_free(s->ph, s->nph);
+	free(s->tree);
+	free(s->cpu);
+}
+
+/* Every counted run of the sample has its tree's CPU time. */
+static int
+sample_has_tree(const struct sample *s)
+{
+	size_t	i;
+
+	if (s->ntree != s->m.n)
+		return (0);
+	for (i = 0; i < s->ntree; i++)
+		if (!isfinite(s->tree[i]))
+			return (0);
+	return (1);
+}
+
+/*
+ * The CPU time of each run: its whole tree's from its cgroup when every
+ * run of both sessions has that figure (the same measure on both sides),
+ * else user + sys from wait4.  1 when the cgroup's.
+ */
+static int
+samples_cpu(struct samples *sm)
+{
+	struct sample	*s[2] = { &sm->a, &sm->b };
+	size_t		 i, k;
+	int		 tree;
+
+	tree = sm->a.m.n > 0 && sm->b.m.n > 0 && sample_has_tree(&sm->a) &&
+	    sample_has_tree(&sm->b);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < s[k]->m.n; i++)
+			s[k]->cpu[i] = tree ? s[k]->tree[i] :
+			    s[k]->m.user[i] + s[k]->m.sys[i];
+	return (tree);
 }
 
 static const struct phase_series *
@@ -154,7 +201,7 @@ compare_phases(struct comparison *c, struct samples *sm)
 		row = &c->phases[c->nphases++];
 		metric_fill(pa != NULL ? pa->phase : pb->phase, "s",
 		    pa != NULL ? pa->x : sm->za, a->m.n,
-		    pb != NULL ? pb->x : sm->zb, b->m.n, c->noise, row);
+		    pb != NULL ? pb->x : sm->zb, b->m.n, &c->threshold, row);
 		row->prefix = pa != NULL ? pa->prefix : pb->prefix;
 		d = mean_of(pb != NULL ? pb->x : sm->zb, b->m.n) -
 		    mean_of(pa != NULL ? pa->x : sm->za, a->m.n);
@@ -189,18 +236,81 @@ compare_flags(const struct session_row *ra, const struct session_row *rb)
 	return (f);
 }
 
+double
+compare_history_noise(const double *means, size_t n)
+{
+	double	*rel, noise;
+	size_t	 nrel;
+
+	if (n < 2)
+		return (NAN);
+	rel = xcalloc(n, sizeof *rel);
+	nrel = stats_rel_changes(means, n, rel);
+	noise = stats_noise_threshold(rel, nrel, STATS_NOISE_MIN_N, NAN);
+	free(rel);
+	return (noise);
+}
+
+/* The threshold of the suite's noise alone. */
+static void
+threshold_plain(double noise, struct cmp_threshold *t)
+{
+	memset(t, 0, sizeof *t);
+	t->noise = noise;
+	t->history = t->calibration = NAN;
+	t->value = rule_threshold(noise, NAN, NAN, &t->rule);
+}
+
+void
+compare_threshold(struct store *st, const char *suite, const char *params,
+    int64_t upto, double noise, struct cmp_threshold *t)
+{
+	int64_t	*ids;
+	double	*means;
+	size_t	 n, k;
+
+	threshold_plain(noise, t);
+	/* Ordered by id: the sessions that had ended when upto did. */
+	n = store_suite_means(st, suite, params, &ids, &means);
+	for (k = 0; k < n && ids[k] <= upto; k++)
+		;
+	t->history_n = k;
+	t->history = compare_history_noise(means, k);
+	free(ids);
+	free(means);
+	t->calibration = store_calibration_learned(st, suite, params, upto,
+	    &t->calibration_id);
+	t->value = rule_threshold(noise, t->history, t->calibration, &t->rule);
+}
+
+/* The disturbed rule on the wall verdict (rules.c). */
+static void
+compare_disturbed(struct store *st, struct comparison *c)
+{
+	struct cmp_metric	*w = &c->metrics[CMP_WALL];
+
+	c->disturbed_a = store_disturbed(st, c->a);
+	c->disturbed_b = store_disturbed(st, c->b);
+	w->verdict = rule_disturbed_verdict(w->verdict,
+	    c->metrics[CMP_CPU].verdict, c->disturbed_a + c->disturbed_b,
+	    &w->why);
+	if (w->why == WHY_DISTURBED)
+		w->rule = RULE_DISTURBED;
+}
+
 enum compare_result
-compare_sessions(struct store *st, int64_t ia, int64_t ib, int force,
+compare_sessions(struct store *st, int64_t ia, int64_t ib, unsigned int how,
     double noise, struct comparison *c)
 {
 	struct session_row	 ra, rb;
 	struct samples		*sm;
 	struct sample		*a, *b;
+	const struct cmp_threshold *t = &c->threshold;
+	struct cmp_threshold	 rss;
 
 	memset(c, 0, sizeof *c);
 	c->a = ia;
 	c->b = ib;
-	c->noise = noise;
 	if (store_session_get(st, ia, &ra) != 0)
 		return (COMPARE_NO_A);
 	if (store_session_get(st, ib, &rb) != 0) {
@@ -208,26 +318,65 @@ compare_sessions(struct store *st, int64_t ia, int64_t ib, int force,
 		return (COMPARE_NO_B);
 	}
 	c->flags = compare_flags(&ra, &rb);
+	if (isfinite(rb.noise))
+		noise = rb.noise;	/* as b was queued */
+	if (c->flags == 0 || (how & CMP_FORCE)) {
+		if (how & CMP_LEARN)
+			compare_threshold(st, rb.suite, rb.params, ib, noise,
+			    &c->threshold);
+		else
+			threshold_plain(noise, &c->threshold);
+	}
 	session_row_free(&ra);
 	session_row_free(&rb);
-	if (c->flags != 0 && !force)
+	if (c->flags != 0 && !(how & CMP_FORCE))
 		return (COMPARE_INCOMPARABLE);
 	sm = c->data = xcalloc(1, sizeof *sm);
 	a = &sm->a;
 	b = &sm->b;
 	sample_load(st, ia, a);
 	sample_load(st, ib, b);
-	metric_fill("wall", "s", a->m.wall, a->m.n, b->m.wall, b->m.n, noise,
+	c->cpu_tree = samples_cpu(sm);
+	/* Peak memory is exact only to the kernel's grain (rules.h). */
+	rss = *t;
+	rss.value = rule_rss_noise(t->value, a->m.maxrss, a->m.n);
+	metric_fill("wall", "s", a->m.wall, a->m.n, b->m.wall, b->m.n, t,
 	    &c->metrics[CMP_WALL]);
-	metric_fill("user", "s", a->m.user, a->m.n, b->m.user, b->m.n, noise,
+	metric_fill("user", "s", a->m.user, a->m.n, b->m.user, b->m.n, t,
 	    &c->metrics[CMP_USER]);
-	metric_fill("sys", "s", a->m.sys, a->m.n, b->m.sys, b->m.n, noise,
+	metric_fill("sys", "s", a->m.sys, a->m.n, b->m.sys, b->m.n, t,
 	    &c->metrics[CMP_SYS]);
 	metric_fill("maxrss", "KiB", a->m.maxrss, a->m.n, b->m.maxrss,
-	    b->m.n, rule_rss_noise(noise, a->m.maxrss, a->m.n),
-	    &c->metrics[CMP_MAXRSS]);
+	    b->m.n, &rss, &c->metrics[CMP_MAXRSS]);
+	metric_fill("cpu", "s", a->cpu, a->m.n, b->cpu, b->m.n, t,
+	    &c->metrics[CMP_CPU]);
+	compare_disturbed(st, c);
 	compare_phases(c, sm);
 	return (COMPARE_OK);
+}
+
+int
+compare_verdict(enum compare_result rc, const struct comparison *c,
+    struct session_verdict *v)
+{
+	const struct cmp_metric	*w = &c->metrics[CMP_WALL];
+
+	memset(v, 0, sizeof *v);
+	v->baseline = c->a;
+	v->change = v->ci_low = v->ci_high = v->threshold = NAN;
+	if (rc == COMPARE_INCOMPARABLE) {
+		v->verdict = VERDICT_INCOMPARABLE;
+		return (0);
+	}
+	if (rc != COMPARE_OK)
+		return (-1);
+	v->verdict = w->verdict;
+	v->change = w->change;
+	v->ci_low = w->ci_low;
+	v->ci_high = w->ci_high;
+	v->threshold = c->threshold.value;
+	v->rule = w->rule;
+	return (0);
 }
 
 void

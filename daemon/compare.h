@@ -11,6 +11,7 @@
 
 #include "rules.h"
 
+struct session_verdict;
 struct store;
 
 /* Why two sessions should not be compared (a bit each). */
@@ -19,6 +20,10 @@ struct store;
 #define CMP_DIFF_DEFINITION	0x4
 #define CMP_DIFF_MACHINE	0x8
 #define CMP_NFLAGS		4
+
+/* How to compare (compare_sessions). */
+#define CMP_FORCE		0x1	/* even when they should not be */
+#define CMP_LEARN		0x2	/* against the learned threshold too */
 
 /* One side of a metric: its measured runs. */
 struct cmp_side {
@@ -41,6 +46,7 @@ struct cmp_metric {
 	double		 p_mwu;
 	enum verdict	 verdict;
 	enum verdict_why why;
+	enum verdict_rule rule;		/* the threshold's, or disturbed */
 };
 
 /* A phase whose growth accounts for part of a regressed wall time. */
@@ -56,13 +62,31 @@ struct cmp_explain {
 #define CMP_USER	1
 #define CMP_SYS		2
 #define CMP_MAXRSS	3
-#define CMP_NMETRICS	4
+#define CMP_CPU		4	/* user + sys, or the tree's from its cgroup */
+#define CMP_NMETRICS	5
+
+/*
+ * The threshold every verdict of a comparison is held against
+ * (rule_threshold), and the figures it was chosen from.
+ */
+struct cmp_threshold {
+	double		  value;	/* fraction */
+	enum verdict_rule rule;		/* noise, history or calibration */
+	double		  noise;	/* the suite's when b was queued */
+	double		  history;	/* NAN: too little history */
+	size_t		  history_n;	/* sessions in the history */
+	double		  calibration;	/* NAN: no calibration */
+	int64_t		  calibration_id;	/* 0: none */
+};
 
 struct comparison {
 	int64_t		  a;
 	int64_t		  b;
-	double		  noise;
+	struct cmp_threshold threshold;
 	unsigned int	  flags;	/* CMP_DIFF_*: why not comparable */
+	size_t		  disturbed_a;	/* measured runs disturbed */
+	size_t		  disturbed_b;
+	int		  cpu_tree;	/* CMP_CPU is the cgroup's figure */
 	struct cmp_metric metrics[CMP_NMETRICS];
 	struct cmp_metric *phases;
 	size_t		  nphases;
@@ -79,14 +103,42 @@ enum compare_result {
 };
 
 /*
- * Compare session b with session a against the noise threshold.  On
- * COMPARE_INCOMPARABLE only a, b and flags are set; free with
- * comparison_free whatever is returned.
+ * Compare session b with session a.  The threshold is b's suite's noise
+ * (as recorded when b was queued; noise for a session from before that
+ * was recorded), and with CMP_LEARN the largest of it and the noise
+ * learned from b's suite (compare_threshold).  On COMPARE_INCOMPARABLE
+ * only a, b and flags are set; free with comparison_free whatever is
+ * returned.
  */
 enum compare_result compare_sessions(struct store *, int64_t a, int64_t b,
-		     int force, double noise, struct comparison *);
+		     unsigned int how, double noise, struct comparison *);
 void		 comparison_free(struct comparison *);
 /* "different suites", ... for one CMP_DIFF_* bit. */
 const char	*compare_flag_text(unsigned int);
+
+/*
+ * What a session stores of its comparison with its baseline (the result
+ * and comparison compare_sessions gave): the wall verdict, change, CI,
+ * threshold and rule, or incomparable.  0, or -1 when there was nothing
+ * to compare.
+ */
+int		 compare_verdict(enum compare_result,
+		     const struct comparison *, struct session_verdict *);
+
+/*
+ * The learned threshold of a suite and set of parameter values at
+ * session upto (INT64_MAX: now): from the noise setting given, the
+ * between-session noise of the history of its sessions up to upto, and
+ * the noise learned by its latest calibration that had ended by then.
+ */
+void		 compare_threshold(struct store *, const char *suite,
+		     const char *params, int64_t upto, double noise,
+		     struct cmp_threshold *);
+/*
+ * The between-session noise of a history of wall means, oldest first:
+ * Q3 + 3 IQR of the |relative changes| between consecutive means
+ * (stats_noise_threshold); NAN with fewer than STATS_NOISE_MIN_N changes.
+ */
+double		 compare_history_noise(const double *, size_t);
 
 #endif

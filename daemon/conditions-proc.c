@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conditions.h"
 #include "conf.h"
@@ -287,4 +288,40 @@ cond_check_swap(const struct config_conditions *cc, pid_t self,
 		    ndev < 0 ? 0 : ndev, used);
 	else
 		cond_set(c, COND_OK, "", "no swap");
+}
+
+int
+conditions_busy_us(const struct config_conditions *cc, const cpu_set_t *cpus,
+    int64_t *us, int *ncpus)
+{
+	static char		 buf[128 * 1024];	/* the cpu lines come first */
+	unsigned long long	 v[7], ticks = 0;
+	long			 cpu, tck = sysconf(_SC_CLK_TCK);
+	char			*p, *nl;
+	int			 n = 0;
+
+	*us = -1;
+	*ncpus = 0;
+	if (tck <= 0 || cond_read(buf, sizeof buf, cc->proc_root,
+	    "/proc/stat") <= 0)
+		return (-1);
+	for (p = buf; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (strncmp(p, "cpu", 3) != 0)
+			break;		/* past the cpu lines */
+		/* user nice system idle iowait irq softirq */
+		if (sscanf(p, "cpu%ld %llu %llu %llu %llu %llu %llu %llu",
+		    &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		    &v[6]) != 8 || cpu < 0 || cpu >= CPU_SETSIZE)
+			continue;	/* the "cpu " total, or not a number */
+		if (cpus != NULL && !CPU_ISSET(cpu, cpus))
+			continue;
+		ticks += v[0] + v[1] + v[2] + v[5] + v[6];
+		n++;
+	}
+	if (n == 0)
+		return (-1);
+	*us = (int64_t)(ticks * (1000000.0 / tck));
+	*ncpus = n;
+	return (0);
 }

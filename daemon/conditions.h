@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,17 @@ char		*conditions_report_failing(const struct cond_report *);
  */
 int		 conditions_throttle_total(const struct config_conditions *,
 		     uint64_t *total);
+/*
+ * The CPU time the kernel counted busy (user, nice, system, irq, softirq)
+ * on the CPUs of cpus (every CPU when NULL), in microseconds, from
+ * proc/stat; *ncpus is how many CPUs it added up.  Read before and after
+ * a run, the difference less the run's own CPU time is what other
+ * processes took there.  Its unit is USER_HZ, so such a difference is
+ * exact to RULE_BUSY_GRAIN_US a CPU (rules.h).  -1 when proc/stat cannot
+ * be read.
+ */
+int		 conditions_busy_us(const struct config_conditions *,
+		     const cpu_set_t *, int64_t *us, int *ncpus);
 const char	*cond_status_name(enum cond_status);
 /*
  * For the length of a session: which CPUs, thermal zones and power

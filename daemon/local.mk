@@ -28,10 +28,11 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/store-int.h %reldir%/store-read.c %reldir%/store-sql.c \
 	%reldir%/store-baseline.c %reldir%/store-profile.c \
-	%reldir%/store-fault.c \
+	%reldir%/store-fault.c %reldir%/store-calibrate.c \
 	%reldir%/rules.c %reldir%/rules.h \
 	%reldir%/session.c %reldir%/session.h \
 	%reldir%/compare.c %reldir%/compare.h \
+	%reldir%/calibrate.c %reldir%/calibrate.h \
 	%reldir%/fsm.c %reldir%/fsm.h \
 	%reldir%/profile.c %reldir%/profile.h \
 	%reldir%/profile-fold.c %reldir%/profile-hot.c \
@@ -59,6 +60,7 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/fingerprint.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
+	%reldir%/method-calibrate.c \
 	%reldir%/method-chart.c \
 	%reldir%/method-profile.c \
 	%reldir%/method-compare.c \

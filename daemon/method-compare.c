@@ -10,7 +10,10 @@
 
 #define NOISE_DEFAULT	0.01	/* [suite] noise, when b's suite is gone */
 
-/* The noise threshold of b's suite, or the default when it is gone. */
+/*
+ * The noise setting of b's suite, or the default when it is gone: for a
+ * session from before its own noise was recorded with it.
+ */
 static double
 suite_noise(int64_t b)
 {
@@ -43,7 +46,8 @@ compare_exec(struct client *c, const cJSON *params, cJSON **result,
 	if (a == 0 || b == 0)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "a and b are required"));
-	switch (compare_sessions(db, a, b, force, suite_noise(b), &cmp)) {
+	switch (compare_sessions(db, a, b, CMP_LEARN | (force ? CMP_FORCE : 0),
+	    suite_noise(b), &cmp)) {
 	case COMPARE_OK:
 		*result = wire_comparison(&cmp);
 		break;

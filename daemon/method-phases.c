@@ -29,10 +29,8 @@ phases_exec(struct client *c, const cJSON *params, cJSON **result,
 	struct session_row	r;
 	int64_t			id = 0;
 
-	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, &id, e) < 0)
+	if (rpc_param_id(params, &id, e) != 0)
 		return (-1);
-	if (id == 0)
-		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL, "id is required"));
 	switch (store_session_get(db, id, &r)) {
 	case 1:
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-session",

@@ -35,34 +35,58 @@ value_listed(const struct suite_param *p, const char *v)
 	return (0);
 }
 
-/* Every given parameter must be the suite's, with one of its values. */
-static int
-queue_check_params(struct queue_req *q, struct rpc_error *e)
+/*
+ * Every given parameter must be the suite's, with one of its values; and
+ * unless all (one session per value), every parameter must be given.
+ */
+int
+method_params_check(const struct suite *su, const cJSON *given, int all,
+    struct rpc_error *e)
 {
 	const struct suite_param	*p;
 	const cJSON			*v;
 	const char			*val;
 	size_t				 i;
 
-	cJSON_ArrayForEach(v, q->given) {
-		if ((p = suite_param(q->suite, v->string)) == NULL)
+	if (given != NULL && !cJSON_IsObject(given))
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "params must be an object"));
+	cJSON_ArrayForEach(v, given) {
+		if ((p = suite_param(su, v->string)) == NULL)
 			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
 			    "suite %s has no parameter \"%.*s\"",
-			    q->suite->name, rpc_clip(v->string, 64), v->string));
+			    su->name, rpc_clip(v->string, 64), v->string));
 		val = cJSON_IsString(v) ? v->valuestring : "?";
 		if (!cJSON_IsString(v) || !value_listed(p, val))
 			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
 			    "%s: \"%.*s\" is not one of the listed values",
 			    p->name, rpc_clip(val, 64), val));
 	}
-	for (i = 0; i < q->suite->nparams && !q->all; i++) {
-		p = &q->suite->params[i];
-		if (cJSON_GetObjectItemCaseSensitive(q->given, p->name) == NULL)
+	for (i = 0; i < su->nparams && !all; i++) {
+		p = &su->params[i];
+		if (cJSON_GetObjectItemCaseSensitive(given, p->name) == NULL)
 			return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
 			    "suite %s needs %s=VALUE (or --all)",
-			    q->suite->name, p->name));
+			    su->name, p->name));
 	}
 	return (0);
+}
+
+/*
+ * A new session of su as its suite plans it: runs (0: the suite's) and
+ * warmup (-1: the suite's), max_runs at least runs, the suite's CV target
+ * and noise.
+ */
+void
+method_session_plan(const struct suite *su, int64_t runs, int64_t warmup,
+    struct session_new *sn)
+{
+	sn->suite = su->name;
+	sn->warmup = warmup >= 0 ? warmup : su->warmup;
+	sn->runs = runs > 0 ? runs : su->runs;
+	sn->max_runs = sn->runs > su->max_runs ? sn->runs : su->max_runs;
+	sn->cv_target = su->cv_target;
+	sn->noise = su->noise;
 }
 
 /* "crate=ori_arc", optionally after the client's label. */
@@ -99,15 +123,10 @@ queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 	ptext = wire_params_text(q->suite, params);
 	label = queue_label(q, params);
 	memset(&sn, 0, sizeof sn);
-	sn.suite = q->suite->name;
+	method_session_plan(q->suite, q->runs, q->warmup, &sn);
 	sn.params = ptext;
 	sn.label = label;
 	sn.rev = q->rev;
-	sn.warmup = q->warmup >= 0 ? q->warmup : q->suite->warmup;
-	sn.runs = q->runs > 0 ? q->runs : q->suite->runs;
-	sn.max_runs = sn.runs > q->suite->max_runs ? sn.runs :
-	    q->suite->max_runs;
-	sn.cv_target = q->suite->cv_target;
 	sn.queued_by = q->uid;
 	id = store_session_insert(db, &sn);
 	free(ptext);
@@ -167,9 +186,6 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
 		    "no suite named \"%.200s\"", name));
 	q.given = cJSON_GetObjectItemCaseSensitive(params, "params");
-	if (q.given != NULL && !cJSON_IsObject(q.given))
-		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
-		    "params must be an object"));
 	if (rpc_param_bool(params, "all", &q.all, e) < 0 ||
 	    rpc_param_bool(params, "profile", &q.profile, e) < 0 ||
 	    rpc_param_int(params, "runs", 1, 10000, &q.runs, e) < 0 ||
@@ -177,7 +193,7 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 	    rpc_param_string(params, "label", LABEL_MAX, &q.label, e) < 0 ||
 	    rpc_param_string(params, "rev", 200, &q.rev, e) < 0)
 		return (-1);
-	if (queue_check_params(&q, e) != 0)
+	if (method_params_check(q.suite, q.given, q.all, e) != 0)
 		return (-1);
 	q.uid = client_uid(c);
 	q.out = cJSON_CreateArray();
@@ -215,10 +231,8 @@ cancel_exec(struct client *c, const cJSON *params, cJSON **result,
 	int64_t	id = 0;
 	char	state[32];
 
-	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, &id, e) < 0)
+	if (rpc_param_id(params, &id, e) != 0)
 		return (-1);
-	if (id == 0)
-		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL, "id is required"));
 	switch (sched_cancel(id, client_uid(c), state, sizeof state)) {
 	case CANCEL_OK:
 		break;

@@ -9,14 +9,13 @@
 #include <stdlib.h>
 
 #include "benchd.h"
+#include "compare.h"
 #include "conf.h"
 #include "session.h"
 #include "stats.h"
 #include "store.h"
-#include "xmalloc.h"
 
 #define REPRODUCIBLE_LIMIT	0.10	/* two sessions agree within 10% */
-#define NOISE_MIN_SESSIONS	10
 
 /* The last two sessions with runs: within 10% of each other? */
 static cJSON *
@@ -48,8 +47,8 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 	char			*ptext;
 	int64_t			 last, *ids;
 	cJSON			*rows, *row;
-	double			*means, *rel, cv_sum = 0, noise;
-	size_t			 n, first, i, ncv = 0, nrel;
+	double			*means, cv_sum = 0, noise;
+	size_t			 n, first, i, ncv = 0;
 
 	if (method_suite_params(params, 10, &suite, &last, e) != 0)
 		return (-1);
@@ -88,15 +87,15 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 	cJSON_AddItemToObject(*result, "reproducible", n - first >= 2 ?
 	    reproducible_json(means + first, ids + first, n - first) :
 	    cJSON_CreateNull());
-	/* The threshold learns from the whole history, not just the last N. */
-	rel = xcalloc(n + 1, sizeof *rel);
-	nrel = n > 1 ? stats_rel_changes(means, n, rel) : 0;
-	noise = stats_noise_threshold(rel, nrel, NOISE_MIN_SESSIONS,
-	    su->noise);
-	cJSON_AddNumberToObject(*result, "noise_threshold", noise);
-	cJSON_AddStringToObject(*result, "noise_source",
-	    nrel >= NOISE_MIN_SESSIONS ? "history" : "default");
-	free(rel);
+	/*
+	 * The threshold learns from the whole history, not just the last N,
+	 * as the verdicts' threshold does (compare_threshold).
+	 */
+	noise = compare_history_noise(means, n);
+	cJSON_AddNumberToObject(*result, "noise_threshold", isfinite(noise) ?
+	    noise : su->noise);
+	cJSON_AddStringToObject(*result, "noise_source", isfinite(noise) ?
+	    "history" : "default");
 	free(means);
 	free(ids);
 	return (0);

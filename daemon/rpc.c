@@ -44,6 +44,9 @@ static const struct rpc_method *methods[] = {
 	&method_profile_flamegraph,
 	&method_profile_hot,
 	&method_suite_chart,
+	&method_suite_calibrate,
+	&method_calibration_get,
+	&method_calibration_list,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 
@@ -125,6 +128,19 @@ rpc_error_response(const cJSON *id, int code, const char *data_code,
 		cJSON_AddStringToObject(data, "code", data_code);
 	}
 	return (r);
+}
+
+/* The required "id" of a session or calibration: 0, or -1 with *e. */
+int
+rpc_param_id(const cJSON *params, int64_t *id, struct rpc_error *e)
+{
+	*id = 0;
+	if (rpc_param_int(params, "id", 1, INT64_MAX / 2, id, e) < 0)
+		return (-1);
+	if (*id == 0)
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "id is required"));
+	return (0);
 }
 
 /* An optional integer member within [min, max]; 0 absent, 1 set, -1 bad. */

@@ -13,6 +13,8 @@
 #include "stats.h"
 #include "xmalloc.h"
 
+#define NELEM(a)	(sizeof (a) / sizeof (a)[0])
+
 static const char *verdict_names[] = {
 	[VERDICT_NONE] = "none",
 	[VERDICT_SAME] = "same",
@@ -21,6 +23,26 @@ static const char *verdict_names[] = {
 	[VERDICT_INCONCLUSIVE] = "inconclusive",
 	[VERDICT_INCOMPARABLE] = "incomparable",
 };
+
+static const char *rule_names[] = {
+	[RULE_NONE] = NULL,
+	[RULE_NOISE] = "noise",
+	[RULE_HISTORY] = "history",
+	[RULE_CALIBRATION] = "calibration",
+	[RULE_DISTURBED] = "disturbed",
+};
+
+/* The index of s among names[1 ..]; 0 (none) for NULL or unknown. */
+static size_t
+name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 1; s != NULL && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (i);
+	return (0);
+}
 
 const char *
 verdict_name(enum verdict v)
@@ -31,13 +53,21 @@ verdict_name(enum verdict v)
 enum verdict
 verdict_parse(const char *s)
 {
-	size_t	i;
+	return ((enum verdict)name_index(verdict_names, NELEM(verdict_names),
+	    s));
+}
 
-	for (i = VERDICT_SAME; s != NULL &&
-	    i < sizeof verdict_names / sizeof verdict_names[0]; i++)
-		if (strcmp(s, verdict_names[i]) == 0)
-			return ((enum verdict)i);
-	return (VERDICT_NONE);
+const char *
+verdict_rule_name(enum verdict_rule r)
+{
+	return (rule_names[r]);
+}
+
+enum verdict_rule
+verdict_rule_parse(const char *s)
+{
+	return ((enum verdict_rule)name_index(rule_names, NELEM(rule_names),
+	    s));
 }
 
 enum verdict
@@ -66,6 +96,36 @@ rule_verdict(double p, double lo, double hi, double noise,
 	if (why != NULL)
 		*why = w;
 	return (v);
+}
+
+double
+rule_threshold(double noise, double history, double calibration,
+    enum verdict_rule *rule)
+{
+	double	t = noise;
+
+	*rule = RULE_NOISE;
+	if (isfinite(history) && !(history <= t)) {
+		t = history;
+		*rule = RULE_HISTORY;
+	}
+	if (isfinite(calibration) && !(calibration <= t)) {
+		t = calibration;
+		*rule = RULE_CALIBRATION;
+	}
+	return (t);
+}
+
+enum verdict
+rule_disturbed_verdict(enum verdict wall, enum verdict cpu, size_t disturbed,
+    enum verdict_why *why)
+{
+	if ((wall != VERDICT_REGRESSED && wall != VERDICT_IMPROVED) ||
+	    disturbed == 0 || cpu == wall)
+		return (wall);
+	if (why != NULL)
+		*why = WHY_DISTURBED;
+	return (VERDICT_INCONCLUSIVE);
 }
 
 double
@@ -119,12 +179,28 @@ rule_stop(const double *wall, size_t n, size_t measured, int runs,
 	return (STOP_UNSTABLE);
 }
 
-int
-rule_disturbed(int64_t stall_us, uint64_t wall_ns, double max_stall)
+int64_t
+rule_interference(int64_t stall_us, int64_t others_us, int ncpus)
 {
-	if (stall_us < 0 || wall_ns == 0)
+	int64_t	others;
+
+	if (stall_us < 0 || others_us < 0)
+		return (stall_us);
+	others = others_us - (int64_t)ncpus * RULE_BUSY_GRAIN_US;
+	if (others < 0)
+		others = 0;
+	return (others < stall_us ? others : stall_us);
+}
+
+int
+rule_disturbed(int64_t stall_us, int64_t others_us, int ncpus,
+    uint64_t wall_ns, double max_stall)
+{
+	int64_t	us = rule_interference(stall_us, others_us, ncpus);
+
+	if (us < 0 || wall_ns == 0)
 		return (0);
-	return (stall_us * 1000.0 / wall_ns > max_stall);
+	return (us * 1000.0 / wall_ns > max_stall);
 }
 
 enum gate_decision

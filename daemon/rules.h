@@ -30,12 +30,33 @@ enum verdict_why {
 	WHY_ABOVE_NOISE,	/* p < 0.05, the whole CI above +noise */
 	WHY_BELOW_NOISE,	/* p < 0.05, the whole CI below -noise */
 	WHY_WITHIN_NOISE,	/* p >= 0.05, the whole CI within +-noise */
-	WHY_STRADDLES		/* anything else: queue more runs */
+	WHY_STRADDLES,		/* anything else: queue more runs */
+	WHY_DISTURBED		/* wall moved, CPU did not, runs disturbed */
+};
+
+/* The reason a verdict of WHY_DISTURBED gives, word for word. */
+#define RULE_DISTURBED_REASON \
+	"wall time moved, CPU time did not, and runs were disturbed"
+
+/*
+ * Which rule decided a verdict: the source of the threshold it was held
+ * against, or the disturbed rule, which overrides it.
+ */
+enum verdict_rule {
+	RULE_NONE,		/* nothing was compared */
+	RULE_NOISE,		/* the suite's noise setting */
+	RULE_HISTORY,		/* the noise learned from the suite's history */
+	RULE_CALIBRATION,	/* the noise its latest calibration learned */
+	RULE_DISTURBED		/* wall moved, CPU did not, runs disturbed */
 };
 
 const char	*verdict_name(enum verdict);
 /* The verdict a name stands for; VERDICT_NONE for NULL or unknown. */
 enum verdict	 verdict_parse(const char *);
+/* "noise", "history", ...; NULL for RULE_NONE. */
+const char	*verdict_rule_name(enum verdict_rule);
+/* The rule a name stands for; RULE_NONE for NULL or unknown. */
+enum verdict_rule verdict_rule_parse(const char *);
 
 /*
  * The verdict on a relative change (higher is worse) with Welch's p and
@@ -50,6 +71,29 @@ enum verdict	 verdict_parse(const char *);
  */
 enum verdict	 rule_verdict(double p, double lo, double hi, double noise,
 		     enum verdict_why *why);
+
+/*
+ * The threshold a verdict is held against: the largest of the suite's
+ * noise setting, the between-session noise learned from the suite's
+ * history and the noise its latest calibration learned (NAN: not known,
+ * left out).  *rule says which one it is: RULE_NOISE, RULE_HISTORY or
+ * RULE_CALIBRATION; a tie goes to the first of them.
+ */
+double		 rule_threshold(double noise, double history,
+		     double calibration, enum verdict_rule *rule);
+
+/*
+ * The disturbed rule of a verdict.  A wall-time verdict of regressed or
+ * improved stands when no run of either session was disturbed (disturbed
+ * is how many were), or when the CPU time's own verdict says the same;
+ * otherwise
+ * the wall time moved while the CPU time did not move with it, on a
+ * machine that took CPU from the runs, and the verdict is inconclusive
+ * (*why, which may be NULL, becomes WHY_DISTURBED).  Any other verdict is
+ * returned as it is, *why untouched.
+ */
+enum verdict	 rule_disturbed_verdict(enum verdict wall, enum verdict cpu,
+		     size_t disturbed, enum verdict_why *why);
 
 /*
  * The kernel counts a process's resident pages per CPU, in batches, so
@@ -81,11 +125,20 @@ enum stop_decision rule_stop(const double *wall, size_t n, size_t measured,
 		     int runs, int max_runs, double cv_target, char **why);
 
 /*
- * A measured run is disturbed when the time some of its tasks waited for
- * a CPU (stall_us, -1 when not known) is above max_stall of its wall time.
+ * A measured run is disturbed when other processes took its CPUs from it
+ * for more than max_stall of its wall time.  Its tasks waited for a CPU
+ * stall_us in all (-1: not known), which counts the waits of a workload
+ * with more threads than CPUs for itself too; other processes can have
+ * caused no more of it than the CPU time they used on its CPUs meanwhile,
+ * others_us (-1: not known), less what the kernel's count of it cannot
+ * resolve, RULE_BUSY_GRAIN_US for each of the ncpus CPUs it was read on.
+ * rule_interference is that part of the stall, in microseconds.
  */
-int		 rule_disturbed(int64_t stall_us, uint64_t wall_ns,
-		     double max_stall);
+#define RULE_BUSY_GRAIN_US	10000	/* a USER_HZ tick */
+int64_t		 rule_interference(int64_t stall_us, int64_t others_us,
+		     int ncpus);
+int		 rule_disturbed(int64_t stall_us, int64_t others_us, int ncpus,
+		     uint64_t wall_ns, double max_stall);
 
 /* What the canonical-conditions gate does next. */
 enum gate_decision {

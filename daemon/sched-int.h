@@ -38,6 +38,9 @@ struct srun {
 	size_t		 err_len;
 	int64_t		 throttle_delta;/* -1: not available */
 	struct cgroup_usage usage;	/* from its cgroup; -1: none */
+	int64_t		 busy_before;	/* its CPUs' busy time at the spawn */
+	int		 busy_ncpus;	/* how many; 0: not known */
+	int64_t		 others_us;	/* CPU others took there; -1: ? */
 	const char	*progress_key;	/* what the last progress said */
 	struct timespec	 progress_at;	/* and when (CLOCK_MONOTONIC) */
 

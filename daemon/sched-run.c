@@ -116,6 +116,9 @@ sched_spawn(struct srun *s, char **argv, const char *iter, int timeout,
 	rs.cpus = s->have_cpus ? &s->cpus : NULL;
 	rs.nice = s->suite->nice;
 	rs.cgroup = s->cg_dir;
+	if (conditions_busy_us(&s->conf->cond, rs.cpus, &s->busy_before,
+	    &s->busy_ncpus) != 0)
+		s->busy_ncpus = 0;
 	s->runner = runner_start(ev_base, &rs, out, done, s, cause);
 	argv_free(envp);
 	if (s->runner == NULL) {
@@ -185,6 +188,28 @@ sched_spawn_build(struct srun *s, struct fsm_input *next)
 	return (0);
 }
 
+/*
+ * The CPU time other processes took on the run's CPUs while it ran: their
+ * busy time less the run's own (its cgroup's, the whole tree).
+ */
+static void
+sched_others(struct srun *s)
+{
+	int64_t	after;
+	int	n;
+
+	s->others_us = -1;
+	if (s->busy_ncpus == 0 || s->usage.user_us < 0 ||
+	    s->usage.system_us < 0 ||
+	    conditions_busy_us(&s->conf->cond, s->have_cpus ? &s->cpus :
+	    NULL, &after, &n) != 0 || n != s->busy_ncpus)
+		return;
+	s->others_us = after - s->busy_before - s->usage.user_us -
+	    s->usage.system_us;
+	if (s->others_us < 0)
+		s->others_us = 0;
+}
+
 /* What a measured or warmup run did, kept until it is recorded. */
 static void
 run_done(void *arg, const struct run_result *rr)
@@ -195,9 +220,11 @@ run_done(void *arg, const struct run_result *rr)
 
 	sched_cleanup(s);
 	sched_cgroup_close(s, rr->cgroup_err == 0, &s->usage);
+	sched_others(s);
 	/* Another process took the CPU from a measured run: not counted. */
 	disturbed = ok && !s->fsm.in_warmups && rule_disturbed(
-	    s->usage.cpu_some_us, rr->wall_ns, s->conf->cond.max_stall);
+	    s->usage.cpu_some_us, s->others_us, s->busy_ncpus, rr->wall_ns,
+	    s->conf->cond.max_stall);
 	s->rr = *rr;
 	free(s->out_tail);
 	free(s->err_tail);
@@ -300,6 +327,8 @@ sched_record_run(struct srun *s, struct fsm_input *next)
 	row.cg_user_us = s->usage.user_us;
 	row.cg_system_us = s->usage.system_us;
 	row.cpu_stall_us = s->usage.cpu_some_us;
+	row.others_cpu_us = s->others_us;
+	row.busy_cpus = s->busy_ncpus;
 	row.io_stall_us = s->usage.io_some_us;
 	row.mem_peak_kb = s->usage.mem_peak_kb;
 	row.disturbed = s->fsm.run_disturbed;

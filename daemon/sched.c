@@ -15,7 +15,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 
 #include "argv.h"
 #include "benchd.h"
+#include "calibrate.h"
 #include "compare.h"
 #include "conditions.h"
 #include "conf.h"
@@ -85,11 +85,14 @@ srun_free(struct srun *s)
 	free(s);
 }
 
-/* Compare a finished session with its suite's baseline; store the verdict. */
+/*
+ * Compare a finished session with its suite's baseline against the
+ * learned threshold; store the verdict, the threshold and the rule.
+ */
 static void
 sched_verdict(struct srun *s)
 {
-	const struct cmp_metric	*w;
+	struct session_verdict	 v;
 	struct comparison	 c;
 	struct session_row	 r;
 	int64_t			 base;
@@ -100,22 +103,14 @@ sched_verdict(struct srun *s)
 	session_row_free(&r);
 	if (base == 0 || base == s->id)
 		return;
-	switch (compare_sessions(db, base, s->id, 0, s->suite->noise, &c)) {
-	case COMPARE_INCOMPARABLE:
-		store_session_verdict(db, s->id, base, VERDICT_INCOMPARABLE,
-		    NAN, NAN, NAN);
-		break;
-	case COMPARE_OK:
-		w = &c.metrics[CMP_WALL];
-		store_session_verdict(db, s->id, base, w->verdict, w->change,
-		    w->ci_low, w->ci_high);
-		log_info("session %lld against baseline %lld: %s",
-		    (long long)s->id, (long long)base,
-		    verdict_name(w->verdict));
-		break;
-	default:
-		break;
-	}
+	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
+	    s->suite->noise, &c), &c, &v) == 0)
+		store_session_verdict(db, s->id, &v);
+	if (v.rule != RULE_NONE)
+		log_info("session %lld against baseline %lld: %s (threshold "
+		    "%.2f%%, %s)", (long long)s->id, (long long)base,
+		    verdict_name(v.verdict), v.threshold * 100,
+		    verdict_rule_name(v.rule));
 	comparison_free(&c);
 }
 
@@ -132,6 +127,8 @@ sched_end(struct srun *s)
 	log_info("session %lld %s%s%s", (long long)s->id,
 	    session_state_name(f->end_state), reason != NULL ? ": " : "",
 	    reason != NULL ? reason : "");
+	/* A calibration this ends is settled first: the verdict uses it. */
+	calibration_settle(db);
 	if (session_state_done(f->end_state))
 		sched_verdict(s);
 	wire_notify_finished(s->id, f->end_state, reason);

@@ -16,19 +16,21 @@
 #include "xmalloc.h"
 
 int
-store_session_verdict(struct store *st, int64_t id, int64_t baseline,
-    enum verdict verdict, double change, double lo, double hi)
+store_session_verdict(struct store *st, int64_t id,
+    const struct session_verdict *v)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_SESSION_VERDICT);
 
 	bind_int(s, ":id", id);
-	bind_int(s, ":base", baseline);
-	bind_text(s, ":verdict", verdict_name(verdict));
-	if (change == change) {
-		bind_real(s, ":change", change);
-		bind_real(s, ":lo", lo);
-		bind_real(s, ":hi", hi);
+	bind_int(s, ":base", v->baseline);
+	bind_text(s, ":verdict", verdict_name(v->verdict));
+	if (v->change == v->change) {
+		bind_real(s, ":change", v->change);
+		bind_real(s, ":lo", v->ci_low);
+		bind_real(s, ":hi", v->ci_high);
 	}
+	bind_real(s, ":threshold", v->threshold);
+	bind_text(s, ":rule", verdict_rule_name(v->rule));
 	return (store_step_done(st, s));
 }
 

@@ -24,6 +24,8 @@ enum stmt_id {
 	S_QUEUE_LIST,
 	S_RUNS,
 	S_MEASURED,
+	S_TREE_CPU,
+	S_DISTURBED,
 	S_RUN_PHASES,
 	S_SESSION_PHASES,
 	S_SESSION_VERDICT,
@@ -41,6 +43,15 @@ enum stmt_id {
 	S_PROFILE_REQUESTED,
 	S_PROFILE_PUT,
 	S_PROFILE_GET,
+	S_CALIBRATION_INSERT,
+	S_CALIBRATION_PAIR_INSERT,
+	S_CALIBRATION_GET,
+	S_CALIBRATION_PAIRS,
+	S_CALIBRATION_LIST,
+	S_CALIBRATION_RUNNING,
+	S_CALIBRATION_SAVE,
+	S_CALIBRATION_PAIR_SAVE,
+	S_CALIBRATION_LEARNED,
 	S_COUNT
 };
 
@@ -56,10 +67,12 @@ struct store {
 int		 store_connect(const char *, sqlite3 **, char **);
 sqlite3_stmt	*store_stmt(struct store *, enum stmt_id);
 int		 store_step_done(struct store *, sqlite3_stmt *);
+int64_t		 store_insert(struct store *, sqlite3_stmt *);
 void		 bind_int(sqlite3_stmt *, const char *, int64_t);
 void		 bind_real(sqlite3_stmt *, const char *, double);
 void		 bind_text(sqlite3_stmt *, const char *, const char *);
 char		*column_dup(sqlite3_stmt *, int);
+double		 column_real(sqlite3_stmt *, int);
 int64_t		 column_int_or(sqlite3_stmt *, int, int64_t);
 int		 session_rows(sqlite3_stmt *, struct session_list *);
 

@@ -15,14 +15,6 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
-static double
-column_real(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return (NAN);
-	return (sqlite3_column_double(s, col));
-}
-
 /* A session row (SESSION_COLS in store-sql.c) into r. */
 static void
 session_row_read(sqlite3_stmt *s, struct session_row *r)
@@ -63,6 +55,9 @@ session_row_read(sqlite3_stmt *s, struct session_row *r)
 	r->suite_hash = column_dup(s, 27);
 	r->cgroup = column_dup(s, 28);
 	r->max_stall = column_real(s, 29);
+	r->noise = column_real(s, 30);
+	r->threshold = column_real(s, 31);
+	r->rule = verdict_rule_parse((const char *)sqlite3_column_text(s, 32));
 }
 
 void
@@ -233,6 +228,8 @@ run_row_read(sqlite3_stmt *s, struct run_row *r)
 	r->io_stall_us = column_int_or(s, 27, -1);
 	r->mem_peak_kb = column_int_or(s, 28, -1);
 	r->disturbed = sqlite3_column_int(s, 29);
+	r->others_cpu_us = column_int_or(s, 30, -1);
+	r->busy_cpus = (int)column_int_or(s, 31, 0);
 }
 
 /* Every run of a session, in order, with its phases. */
@@ -338,6 +335,44 @@ store_measured(struct store *st, int64_t id, struct measured *m)
 	}
 	sqlite3_reset(s);
 	return (0);
+}
+
+/*
+ * The CPU time of each counted run's whole tree, from its cgroup, in
+ * seconds (in the order of store_measured; NAN where the run had no
+ * cgroup).  Caller frees *cpu; returns how many runs.
+ */
+size_t
+store_tree_cpu(struct store *st, int64_t id, double **cpu)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_TREE_CPU);
+	size_t		 n = 0, cap = 0;
+
+	*cpu = NULL;
+	bind_int(s, ":id", id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			*cpu = xreallocarray(*cpu, cap, sizeof **cpu);
+		}
+		(*cpu)[n++] = column_real(s, 0) / 1e6;
+	}
+	sqlite3_reset(s);
+	return (n);
+}
+
+/* How many measured runs of the session were disturbed. */
+size_t
+store_disturbed(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_DISTURBED);
+	size_t		 n = 0;
+
+	bind_int(s, ":id", id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return (n);
 }
 
 void

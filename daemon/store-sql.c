@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -24,13 +25,15 @@
 	"AND r.kind = 'warmup'), " \
 	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
 	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice, " \
-	"s.suite_hash, s.cgroup, s.max_stall"
+	"s.suite_hash, s.cgroup, s.max_stall, s.noise, s.verdict_threshold, " \
+	"s.verdict_rule"
 
 const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
 	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
-	    "max_runs, cv_target, queued_at, queued_by) VALUES (:suite, "
-	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :now, :by)",
+	    "max_runs, cv_target, noise, queued_at, queued_by) VALUES (:suite, "
+	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :noise, "
+	    ":now, :by)",
 	[S_SESSION_START] =
 	    "UPDATE sessions SET state = 'running', started_at = :now, "
 	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
@@ -50,12 +53,13 @@ const char *const stmt_sql[S_COUNT] = {
 	    "nivcsw, inblock, oublock, exit_code, signal, timed_out, "
 	    "stdout_tail, stderr_tail, canonical, conditions, throttle_delta, "
 	    "timing_malformed, timing_example, cg_user_us, cg_system_us, "
-	    "cpu_stall_us, io_stall_us, mem_peak_kb, disturbed) VALUES "
+	    "cpu_stall_us, io_stall_us, mem_peak_kb, others_cpu_us, "
+	    "busy_cpus, disturbed) VALUES "
 	    "(:session, :seq, :kind, :iter, :started, :wall, :utime, :stime, "
 	    ":maxrss, :minflt, :majflt, :nvcsw, :nivcsw, :inblock, :oublock, "
 	    ":exit, :signal, :timedout, :out, :err, :canonical, :conditions, "
 	    ":throttle, :malformed, :example, :cg_user, :cg_system, :stall, "
-	    ":io_stall, :mem_peak, :disturbed)",
+	    ":io_stall, :mem_peak, :others, :busy_cpus, :disturbed)",
 	[S_PHASE_INSERT] =
 	    "INSERT INTO run_phases (run_id, prefix, phase, ord, count, "
 	    "total_ns, max_ns) VALUES (:run, :prefix, :phase, :ord, :count, "
@@ -77,12 +81,19 @@ const char *const stmt_sql[S_COUNT] = {
 	    "oublock, exit_code, signal, timed_out, stdout_tail, stderr_tail, "
 	    "canonical, conditions, throttle_delta, timing_malformed, "
 	    "timing_example, cg_user_us, cg_system_us, cpu_stall_us, "
-	    "io_stall_us, mem_peak_kb, disturbed FROM runs "
-	    "WHERE session_id = :id ORDER BY seq",
+	    "io_stall_us, mem_peak_kb, disturbed, others_cpu_us, busy_cpus "
+	    "FROM runs WHERE session_id = :id ORDER BY seq",
 	[S_MEASURED] =
 	    "SELECT wall_ns, utime_us, stime_us, maxrss_kb FROM runs "
 	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
 	    "AND timed_out = 0 AND disturbed = 0 ORDER BY seq",
+	[S_TREE_CPU] =
+	    "SELECT cg_user_us + cg_system_us FROM runs "
+	    "WHERE session_id = :id AND kind = 'measured' AND exit_code = 0 "
+	    "AND timed_out = 0 AND disturbed = 0 ORDER BY seq",
+	[S_DISTURBED] =
+	    "SELECT count(*) FROM runs WHERE session_id = :id "
+	    "AND kind = 'measured' AND disturbed = 1",
 	[S_RUN_PHASES] =
 	    "SELECT r.seq, p.prefix, p.phase, p.count, p.total_ns, p.max_ns "
 	    "FROM runs r JOIN run_phases p ON p.run_id = r.id "
@@ -95,7 +106,8 @@ const char *const stmt_sql[S_COUNT] = {
 	    "ORDER BY r.seq, p.ord",
 	[S_SESSION_VERDICT] =
 	    "UPDATE sessions SET baseline_id = :base, verdict = :verdict, "
-	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
+	    "change = :change, change_ci_low = :lo, change_ci_high = :hi, "
+	    "verdict_threshold = :threshold, verdict_rule = :rule "
 	    "WHERE id = :id",
 	[S_BASELINE_INSERT] =
 	    "INSERT INTO baselines (suite, params, session_id, set_by, set_at) "
@@ -148,6 +160,43 @@ const char *const stmt_sql[S_COUNT] = {
 	[S_PROFILE_GET] =
 	    "SELECT state, reason, event, frequency, samples, stacks, skipped, "
 	    "wall_ns, folded_size, folded FROM profiles WHERE session_id = :id",
+	[S_CALIBRATION_INSERT] =
+	    "INSERT INTO calibrations (suite, params, pairs, noise, "
+	    "created_at, queued_by) VALUES (:suite, :params, :pairs, :noise, "
+	    ":now, :by)",
+	[S_CALIBRATION_PAIR_INSERT] =
+	    "INSERT INTO calibration_pairs (calibration_id, pair, a, b) "
+	    "VALUES (:id, :pair, :a, :b)",
+	[S_CALIBRATION_GET] =
+	    "SELECT id, suite, params, pairs, state, reason, noise, counted, "
+	    "regressed, improved, false_rate, learned_noise, created_at, "
+	    "finished_at, queued_by FROM calibrations WHERE id = :id",
+	[S_CALIBRATION_PAIRS] =
+	    "SELECT pair, a, b, verdict, change, change_ci_low, change_ci_high "
+	    "FROM calibration_pairs WHERE calibration_id = :id ORDER BY pair",
+	[S_CALIBRATION_LIST] =
+	    "SELECT id FROM (SELECT id FROM calibrations WHERE "
+	    "(:suite IS NULL OR suite = :suite) AND "
+	    "(:params IS NULL OR params = :params) ORDER BY id DESC "
+	    "LIMIT :last) ORDER BY id",
+	[S_CALIBRATION_RUNNING] =
+	    "SELECT id FROM calibrations WHERE state = 'running' ORDER BY id",
+	[S_CALIBRATION_SAVE] =
+	    "UPDATE calibrations SET state = :state, reason = :reason, "
+	    "counted = :counted, regressed = :regressed, improved = :improved, "
+	    "false_rate = :rate, learned_noise = :learned, finished_at = :now "
+	    "WHERE id = :id",
+	[S_CALIBRATION_PAIR_SAVE] =
+	    "UPDATE calibration_pairs SET verdict = :verdict, "
+	    "change = :change, change_ci_low = :lo, change_ci_high = :hi "
+	    "WHERE calibration_id = :id AND pair = :pair",
+	[S_CALIBRATION_LEARNED] =
+	    "SELECT c.id, c.learned_noise FROM calibrations c "
+	    "WHERE c.suite = :suite AND c.params = :params "
+	    "AND c.state = 'completed' AND c.learned_noise IS NOT NULL "
+	    "AND (SELECT max(p.b) FROM calibration_pairs p "
+	    "WHERE p.calibration_id = c.id) <= :upto "
+	    "ORDER BY c.id DESC LIMIT 1",
 };
 
 /* The cached statement, reset and with its bindings cleared. */
@@ -180,6 +229,15 @@ store_step_done(struct store *st, sqlite3_stmt *s)
 		return (-1);
 	}
 	return (0);
+}
+
+/* Run an insert: the new row's id, or -1 when SQLite refuses it. */
+int64_t
+store_insert(struct store *st, sqlite3_stmt *s)
+{
+	if (store_step_done(st, s) != 0)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
 }
 
 void
@@ -218,6 +276,15 @@ column_dup(sqlite3_stmt *s, int col)
 	const char	*v = (const char *)sqlite3_column_text(s, col);
 
 	return (v != NULL ? xstrdup(v) : NULL);
+}
+
+/* A real column, NAN for NULL (not known). */
+double
+column_real(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return (NAN);
+	return (sqlite3_column_double(s, col));
 }
 
 /* An integer column, or dflt when it is NULL. */

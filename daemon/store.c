@@ -280,11 +280,10 @@ store_session_insert(struct store *st, const struct session_new *sn)
 	bind_int(s, ":runs", sn->runs);
 	bind_int(s, ":max_runs", sn->max_runs);
 	bind_real(s, ":cv", sn->cv_target);
+	bind_real(s, ":noise", sn->noise);
 	bind_int(s, ":now", store_now_ms());
 	bind_int(s, ":by", sn->queued_by);
-	if (store_step_done(st, s) != 0)
-		return (-1);
-	return (sqlite3_last_insert_rowid(st->db));
+	return (store_insert(st, s));
 }
 
 /* The session starts: what it runs, where and on what machine. */
@@ -385,6 +384,9 @@ bind_run(sqlite3_stmt *s, int64_t session, const struct run_row *r)
 	bind_known(s, ":stall", r->cpu_stall_us);
 	bind_known(s, ":io_stall", r->io_stall_us);
 	bind_known(s, ":mem_peak", r->mem_peak_kb);
+	bind_known(s, ":others", r->others_cpu_us);
+	if (r->others_cpu_us >= 0)
+		bind_int(s, ":busy_cpus", r->busy_cpus);
 	bind_int(s, ":disturbed", r->disturbed);
 }
 

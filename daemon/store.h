@@ -46,6 +46,7 @@ struct session_new {
 	int		 runs;
 	int		 max_runs;
 	double		 cv_target;
+	double		 noise;		/* the suite's; NAN: unknown */
 	int64_t		 queued_by;
 };
 
@@ -76,12 +77,26 @@ struct session_row {
 	int64_t		 nice;		/* STORE_NONE before the start */
 	char		*cgroup;	/* where its runs ran, or why not */
 	double		 max_stall;	/* NAN before the start */
+	double		 noise;		/* the suite's when queued; NAN */
 	/* The comparison with the baseline in force when it ended. */
 	enum verdict	 verdict;	/* VERDICT_NONE: none made */
 	int64_t		 baseline_id;	/* STORE_NONE */
 	double		 change;	/* NAN when not known */
 	double		 ci_low;
 	double		 ci_high;
+	double		 threshold;	/* the verdict's; NAN */
+	enum verdict_rule rule;		/* what decided it; RULE_NONE */
+};
+
+/* The comparison of a finished session with its baseline, as stored. */
+struct session_verdict {
+	int64_t		 baseline;
+	enum verdict	 verdict;
+	double		 change;	/* NAN when not known */
+	double		 ci_low;
+	double		 ci_high;
+	double		 threshold;	/* NAN when nothing was compared */
+	enum verdict_rule rule;		/* RULE_NONE, likewise */
 };
 
 struct session_list {
@@ -133,7 +148,10 @@ struct run_row {
 	int64_t		 cpu_stall_us;	/* runnable, waiting for a CPU */
 	int64_t		 io_stall_us;
 	int64_t		 mem_peak_kb;
-	int		 disturbed;	/* stall share above max_stall */
+	/* CPU time others took on its CPUs (-1: not known); how many. */
+	int64_t		 others_cpu_us;
+	int		 busy_cpus;
+	int		 disturbed;	/* interference above max_stall */
 };
 
 struct run_list {
@@ -201,6 +219,47 @@ struct suite_params {
 	char		*params;
 };
 
+/* One A/A pair of a calibration: session b against session a. */
+struct calibration_pair {
+	int		 pair;		/* 1 .. pairs */
+	int64_t		 a;
+	int64_t		 b;
+	enum verdict	 verdict;	/* VERDICT_NONE: not compared */
+	double		 change;	/* NAN: not compared, or undefined */
+	double		 ci_low;
+	double		 ci_high;
+};
+
+enum calibration_state {
+	CALIBRATION_RUNNING,	/* a session is queued or running */
+	CALIBRATION_COMPLETED,	/* some pair was compared */
+	CALIBRATION_FAILED	/* no pair could be */
+};
+
+/* A calibration: N A/A pairs of one suite and set of parameter values. */
+struct calibration_row {
+	int64_t		 id;
+	char		*suite;
+	char		*params;	/* JSON object text, as sessions */
+	int		 pairs;
+	enum calibration_state state;
+	char		*reason;	/* NULL: none */
+	double		 noise;		/* the suite's, when queued */
+	int		 counted;	/* pairs compared */
+	int		 regressed;	/* of them, by the noise alone */
+	int		 improved;
+	double		 false_rate;	/* NAN until a pair is compared */
+	double		 learned;	/* NAN: too few pairs */
+	int64_t		 created_at;	/* ms since the epoch */
+	int64_t		 finished_at;	/* 0: not yet */
+	int64_t		 queued_by;	/* uid, STORE_NONE */
+	struct calibration_pair *v;	/* its pairs, in order */
+	size_t		 nv;
+};
+
+void		 calibration_row_free(struct calibration_row *);
+const char	*calibration_state_name(enum calibration_state);
+
 /* Called per phase row: measured run seq, prefix, phase, count, ns. */
 typedef void	(*store_phase_cb)(void *, int seq, const char *prefix,
 		    const char *phase, uint64_t count, uint64_t total_ns,
@@ -239,6 +298,8 @@ int		 store_session_list(struct store *, const char *suite, int last,
 int		 store_queue_list(struct store *, struct session_list *);
 int		 store_runs(struct store *, int64_t id, struct run_list *);
 int		 store_measured(struct store *, int64_t id, struct measured *);
+size_t		 store_tree_cpu(struct store *, int64_t id, double **);
+size_t		 store_disturbed(struct store *, int64_t id);
 int		 store_session_phases(struct store *, int64_t id,
 		     store_phase_cb, void *);
 void		 store_session_malformed(struct store *, int64_t id,
@@ -246,8 +307,8 @@ void		 store_session_malformed(struct store *, int64_t id,
 char		*store_first_conditions(struct store *, int64_t id);
 
 /* store-baseline.c */
-int		 store_session_verdict(struct store *, int64_t, int64_t base,
-		     enum verdict, double change, double lo, double hi);
+int		 store_session_verdict(struct store *, int64_t,
+		     const struct session_verdict *);
 int		 store_baseline_set(struct store *, const char *suite,
 		     const char *params, int64_t session, int64_t uid);
 int64_t		 store_baseline_current(struct store *, const char *suite,
@@ -265,6 +326,21 @@ size_t		 store_suite_means(struct store *, const char *suite,
 		     const char *params, int64_t **ids, double **means);
 void		 store_suite_series(struct store *, const char *suite,
 		     store_series_cb, void *);
+
+/* store-calibrate.c */
+int64_t		 store_calibration_insert(struct store *,
+		     const struct calibration_row *);
+int		 store_calibration_pair_insert(struct store *, int64_t,
+		     const struct calibration_pair *);
+int		 store_calibration_get(struct store *, int64_t,
+		     struct calibration_row *);
+int		 store_calibration_list(struct store *, const char *suite,
+		     const char *params, int last, int64_t **, size_t *);
+size_t		 store_calibrations_running(struct store *, int64_t **);
+int		 store_calibration_save(struct store *,
+		     const struct calibration_row *);
+double		 store_calibration_learned(struct store *, const char *suite,
+		     const char *params, int64_t upto, int64_t *id);
 
 /* store-profile.c */
 int		 store_profile_request(struct store *, int64_t);

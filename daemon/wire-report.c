@@ -1,7 +1,8 @@
 /*
  * wire-report.c -- the protocol's JSON for what benchd works out rather
- * than stores: a comparison, a phase table, the progress of the session
- * in flight and the state of a held write; and the notifications.
+ * than stores: a comparison, a calibration, a phase table, the progress of
+ * the session in flight and the state of a held write; and the
+ * notifications.
  */
 #include "config.h"
 
@@ -38,6 +39,9 @@ metric_json(const struct cmp_metric *m)
 	wire_num(o, "p_welch", m->p_welch);
 	wire_num(o, "p_mwu", m->p_mwu);
 	cJSON_AddStringToObject(o, "verdict", verdict_name(m->verdict));
+	wire_text(o, "rule", verdict_rule_name(m->rule));
+	wire_text(o, "reason", m->why == WHY_DISTURBED ?
+	    RULE_DISTURBED_REASON : NULL);
 	if (m->prefix != NULL)
 		cJSON_AddStringToObject(o, "prefix", m->prefix);
 	return (o);
@@ -57,6 +61,21 @@ wire_compare_flags(unsigned int flags)
 	return (a);
 }
 
+/* What a threshold was chosen from: {"noise", "history", ...}. */
+static cJSON *
+learned_json(const struct cmp_threshold *t)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	wire_num(o, "noise", t->noise);
+	wire_num(o, "history", t->history);
+	cJSON_AddNumberToObject(o, "history_sessions", (double)t->history_n);
+	wire_num(o, "calibration", t->calibration);
+	wire_int(o, "calibration_id", t->calibration_id > 0 ?
+	    t->calibration_id : STORE_NONE);
+	return (o);
+}
+
 /* The session.compare result. */
 cJSON *
 wire_comparison(const struct comparison *c)
@@ -66,7 +85,17 @@ wire_comparison(const struct comparison *c)
 
 	cJSON_AddNumberToObject(out, "a", (double)c->a);
 	cJSON_AddNumberToObject(out, "b", (double)c->b);
-	cJSON_AddNumberToObject(out, "noise", c->noise);
+	/* "noise" is the threshold, as before thresholds were learned. */
+	cJSON_AddNumberToObject(out, "noise", c->threshold.value);
+	cJSON_AddNumberToObject(out, "threshold", c->threshold.value);
+	cJSON_AddStringToObject(out, "rule",
+	    verdict_rule_name(c->threshold.rule));
+	cJSON_AddItemToObject(out, "learned", learned_json(&c->threshold));
+	e = cJSON_AddObjectToObject(out, "disturbed");
+	cJSON_AddNumberToObject(e, "a", (double)c->disturbed_a);
+	cJSON_AddNumberToObject(e, "b", (double)c->disturbed_b);
+	cJSON_AddStringToObject(out, "cpu", c->cpu_tree ? "cgroup" :
+	    "rusage");
 	cJSON_AddItemToObject(out, "flags", wire_compare_flags(c->flags));
 	a = cJSON_AddArrayToObject(out, "metrics");
 	for (i = 0; i < CMP_NMETRICS; i++)
@@ -86,6 +115,49 @@ wire_comparison(const struct comparison *c)
 		cJSON_AddItemToArray(a, e);
 	}
 	return (out);
+}
+
+/* The Calibration object: the calibration, its sessions and its pairs. */
+cJSON *
+wire_calibration(const struct calibration_row *c)
+{
+	const struct calibration_pair	*p;
+	cJSON				*o = cJSON_CreateObject(), *a, *s, *r;
+	size_t				 i;
+
+	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	cJSON_AddStringToObject(o, "suite", c->suite);
+	cJSON_AddItemToObject(o, "params", wire_params(c->params));
+	cJSON_AddNumberToObject(o, "pairs", c->pairs);
+	cJSON_AddStringToObject(o, "state", calibration_state_name(c->state));
+	wire_text(o, "reason", c->reason);
+	wire_num(o, "noise", c->noise);
+	cJSON_AddNumberToObject(o, "counted", c->counted);
+	cJSON_AddNumberToObject(o, "regressed", c->regressed);
+	cJSON_AddNumberToObject(o, "improved", c->improved);
+	wire_num(o, "false_rate", c->false_rate);
+	wire_num(o, "learned_noise", c->learned);
+	wire_time(o, "created_at", c->created_at);
+	wire_time(o, "finished_at", c->finished_at);
+	wire_int(o, "queued_by", c->queued_by);
+	s = cJSON_AddArrayToObject(o, "sessions");
+	a = cJSON_AddArrayToObject(o, "comparisons");
+	for (i = 0; i < c->nv; i++) {
+		p = &c->v[i];
+		cJSON_AddItemToArray(s, cJSON_CreateNumber((double)p->a));
+		cJSON_AddItemToArray(s, cJSON_CreateNumber((double)p->b));
+		r = cJSON_CreateObject();
+		cJSON_AddNumberToObject(r, "pair", p->pair);
+		cJSON_AddNumberToObject(r, "a", (double)p->a);
+		cJSON_AddNumberToObject(r, "b", (double)p->b);
+		wire_text(r, "verdict", p->verdict != VERDICT_NONE ?
+		    verdict_name(p->verdict) : NULL);
+		wire_num(r, "change", p->change);
+		wire_num(r, "ci_low", p->ci_low);
+		wire_num(r, "ci_high", p->ci_high);
+		cJSON_AddItemToArray(a, r);
+	}
+	return (o);
 }
 
 /* The session.phases result. */

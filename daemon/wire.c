@@ -13,6 +13,7 @@
 
 #include "benchd.h"
 #include "conf.h"
+#include "rules.h"
 #include "session.h"
 #include "stats.h"
 #include "store.h"
@@ -144,6 +145,7 @@ wire_session(const struct session_row *r)
 	wire_int(o, "nice", r->nice);
 	wire_text(o, "cgroup", r->cgroup);
 	wire_num(o, "max_stall", r->max_stall);
+	wire_num(o, "noise", r->noise);
 	if (r->verdict == VERDICT_NONE)
 		cJSON_AddNullToObject(o, "verdict");
 	else {
@@ -153,6 +155,10 @@ wire_session(const struct session_row *r)
 		wire_num(v, "change", r->change);
 		wire_num(v, "ci_low", r->ci_low);
 		wire_num(v, "ci_high", r->ci_high);
+		wire_num(v, "threshold", r->threshold);
+		wire_text(v, "rule", verdict_rule_name(r->rule));
+		wire_text(v, "reason", r->rule == RULE_DISTURBED ?
+		    RULE_DISTURBED_REASON : NULL);
 	}
 	return (o);
 }
@@ -266,6 +272,7 @@ run_json(const struct run_row *r, int outlier)
 {
 	cJSON	*o = cJSON_CreateObject(), *a, *p;
 	size_t	 i;
+	int64_t	 us;
 
 	cJSON_AddNumberToObject(o, "seq", r->seq);
 	cJSON_AddStringToObject(o, "kind", r->warmup ? "warmup" : "measured");
@@ -314,6 +321,13 @@ run_json(const struct run_row *r, int outlier)
 	us_or_null(o, "cpu_stall", r->cpu_stall_us);
 	wire_num(o, "stall_share", r->cpu_stall_us >= 0 && r->wall_ns > 0 ?
 	    r->cpu_stall_us * 1e3 / r->wall_ns : NAN);
+	us_or_null(o, "others_cpu", r->others_cpu_us);
+	/* What the disturbed rule judged: the stall others account for. */
+	us = rule_interference(r->cpu_stall_us, r->others_cpu_us,
+	    r->busy_cpus);
+	us_or_null(o, "interference", us);
+	wire_num(o, "interference_share", us >= 0 && r->wall_ns > 0 ?
+	    us * 1e3 / r->wall_ns : NAN);
 	us_or_null(o, "io_stall", r->io_stall_us);
 	wire_int(o, "mem_peak_kb", r->mem_peak_kb >= 0 ? r->mem_peak_kb :
 	    STORE_NONE);

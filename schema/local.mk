@@ -6,5 +6,7 @@ SCHEMA_FILES = \
 	%reldir%/004-profiles.sql \
 	%reldir%/005-indexes.sql \
 	%reldir%/006-profile-settle.sql \
-	%reldir%/007-interference.sql
+	%reldir%/007-interference.sql \
+	%reldir%/008-thresholds.sql \
+	%reldir%/009-others.sql
 EXTRA_DIST += $(SCHEMA_FILES)

@@ -18,6 +18,7 @@ UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS = \
 	%reldir%/unit/test-argv \
+	%reldir%/unit/test-calibrate \
 	%reldir%/unit/test-chart \
 	%reldir%/unit/test-compare \
 	%reldir%/unit/test-cond-report \
@@ -31,6 +32,7 @@ UNIT_TESTS = \
 	%reldir%/unit/test-rules \
 	%reldir%/unit/test-stats \
 	%reldir%/unit/test-store \
+	%reldir%/unit/test-threshold \
 	%reldir%/unit/test-timing \
 	%reldir%/unit/test-tune
 if HAVE_CMOCKA
@@ -48,20 +50,30 @@ tests_unit_test_argv_LDADD = $(UNIT_LDADD)
 tests_unit_test_chart_SOURCES = %reldir%/unit/test-chart.c
 tests_unit_test_chart_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_chart_LDADD = $(UNIT_LDADD)
-tests_unit_test_compare_SOURCES = %reldir%/unit/test-compare.c
-tests_unit_test_compare_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_compare_LDADD = $(UNIT_LDADD)
 tests_unit_test_fsm_SOURCES = %reldir%/unit/test-fsm.c
 tests_unit_test_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
 tests_unit_test_rules_SOURCES = %reldir%/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rules_LDADD = $(UNIT_LDADD)
-# Fixtures shared by tests: fake /proc and /sys trees, benchd.conf files,
-# SVG checks.
+# Fixtures shared by two tests or more: fake /proc and /sys trees,
+# benchd.conf files, SVG checks, sessions written into a database.
 UNIT_FAKE_TREE = %reldir%/unit/fake-tree.c %reldir%/unit/fake-tree.h
 UNIT_LOADCONF = %reldir%/unit/loadconf.c %reldir%/unit/loadconf.h
 UNIT_SVG = %reldir%/unit/svg.c %reldir%/unit/svg.h
+UNIT_FIXTURE_DB = %reldir%/unit/fixture-db.c %reldir%/unit/fixture-db.h
+tests_unit_test_compare_SOURCES = %reldir%/unit/test-compare.c \
+	$(UNIT_FIXTURE_DB)
+tests_unit_test_compare_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_compare_LDADD = $(UNIT_LDADD)
+tests_unit_test_calibrate_SOURCES = %reldir%/unit/test-calibrate.c \
+	$(UNIT_FIXTURE_DB)
+tests_unit_test_calibrate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_calibrate_LDADD = $(UNIT_LDADD)
+tests_unit_test_threshold_SOURCES = %reldir%/unit/test-threshold.c \
+	$(UNIT_FIXTURE_DB)
+tests_unit_test_threshold_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_threshold_LDADD = $(UNIT_LDADD)
 tests_unit_test_cond_report_SOURCES = %reldir%/unit/test-cond-report.c \
 	$(UNIT_FAKE_TREE)
 tests_unit_test_cond_report_CFLAGS = $(UNIT_CFLAGS)
@@ -103,6 +115,7 @@ tests_unit_test_tune_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tune_LDADD = $(UNIT_LDADD)
 
 INTEGRATION_TESTS = \
+	%reldir%/integration/test-calibrate.py \
 	%reldir%/integration/test-compare.py \
 	%reldir%/integration/test-completion.py \
 	%reldir%/integration/test-conditions.py \

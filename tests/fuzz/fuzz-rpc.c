@@ -76,7 +76,8 @@ static const char fuzz_conf[] =
 static const char *const error_codes[] = {
 	"no-such-suite", "no-such-session", "bad-param", "permission-denied",
 	"busy", "not-cancellable", "storage", "not-a-baseline", "incomparable",
-	"no-profile", "idle-timeout", "request-timeout", "too-large"
+	"no-profile", "idle-timeout", "request-timeout", "too-large",
+	"no-such-calibration"
 };
 
 /* One reply object: JSON-RPC 2.0 with a code PROTOCOL.md lists. */
@@ -284,6 +285,7 @@ fixture_session(const char *suite, const char *params, double mean,
 	sn.runs = 3;
 	sn.max_runs = 5;
 	sn.cv_target = 0.05;
+	sn.noise = 0.01;
 	if ((id = store_session_insert(db, &sn)) <= 0)
 		fatalx("fixture: %s", store_errmsg(db));
 	memset(&ss, 0, sizeof ss);
@@ -342,6 +344,7 @@ static void
 fixtures(void)
 {
 	struct session_new	 sn;
+	struct session_verdict	 v;
 	int64_t			 id, base = 0;
 	int			 i;
 
@@ -352,11 +355,17 @@ fixtures(void)
 			base = id;
 			if (store_baseline_set(db, "true", "{}", id, 0) != 0)
 				fatalx("fixture: %s", store_errmsg(db));
-		} else if (i > 1)
-			store_session_verdict(db, id, base, i < 8 ?
-			    VERDICT_SAME : VERDICT_REGRESSED,
-			    i < 8 ? 0.001 : 0.2, -0.01,
-			    i < 8 ? 0.01 : NAN);
+		} else if (i > 1) {
+			memset(&v, 0, sizeof v);
+			v.baseline = base;
+			v.verdict = i < 8 ? VERDICT_SAME : VERDICT_REGRESSED;
+			v.change = i < 8 ? 0.001 : 0.2;
+			v.ci_low = -0.01;
+			v.ci_high = i < 8 ? 0.01 : NAN;
+			v.threshold = i < 8 ? 0.01 : 0.024;
+			v.rule = i < 8 ? RULE_NOISE : RULE_HISTORY;
+			store_session_verdict(db, id, &v);
+		}
 	}
 	fixture_session("true", "{}", 1.0, SESSION_FAILED, 1);
 	fixture_session("p", "{\"m\":\"a\",\"n\":\"1\"}", 0.5,
@@ -372,6 +381,7 @@ fixtures(void)
 	sn.runs = 1;
 	sn.max_runs = 1;
 	sn.cv_target = 0.05;
+	sn.noise = 0.01;
 	if (store_session_insert(db, &sn) <= 0)
 		fatalx("fixture: %s", store_errmsg(db));
 }

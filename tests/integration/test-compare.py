@@ -1,6 +1,8 @@
 """Baselines, comparisons, regressions and variance on a real benchd: A/A
 is never a regression, A/B with one phase slowed is, and names that phase;
-variance reads one set of parameter values and computes what it says."""
+the threshold a verdict used is stored with it and a later compare
+agrees; variance reads one set of parameter values and computes what it
+says."""
 
 import os
 import statistics
@@ -47,9 +49,22 @@ def a_a_is_never_a_regression():
     assert wall["name"] == "wall", wall
     assert wall["verdict"] in ("same", "inconclusive"), wall
     assert c["flags"] == []
+    # Two sessions are no history: the suite's noise is the threshold.
+    assert c["threshold"] == c["noise"] == 0.03, c
+    assert c["rule"] == "noise" and wall["rule"] == "noise", c
+    assert c["learned"] == {"noise": 0.03, "history": None,
+                            "history_sessions": 2, "calibration": None,
+                            "calibration_id": None}, c
+    assert c["disturbed"] == {"a": 0, "b": 0}, c
+    assert [m["name"] for m in c["metrics"]] == ["wall", "user", "sys",
+                                                 "maxrss", "cpu"], c
     s = d.session(b, runs=False)["session"]
+    assert s["noise"] == 0.03, s
     assert s["verdict"]["baseline"] == a, s
     assert s["verdict"]["verdict"] in ("same", "inconclusive"), s
+    assert s["verdict"]["threshold"] == 0.03, s
+    assert s["verdict"]["rule"] == "noise", s
+    assert s["verdict"]["reason"] is None, s
     assert d.call("regressions.list", {"suite": "w"})["regressions"] == []
     assert d.stop() == 0
 
@@ -64,23 +79,24 @@ def a_b_with_a_slowed_phase_regresses_and_names_it():
     d.start()
     a = run(d)
     d.call("baseline.set", {"suite": "w", "id": "latest"})
-    write_work(d, "--sleep 385 " + phases + " --slow-phase link:1.2")
+    write_work(d, "--sleep 475 " + phases + " --slow-phase link:1.5")
     b = run(d)
     c = d.call("session.compare", {"a": a, "b": b})
     wall = c["metrics"][0]
     assert wall["verdict"] == "regressed", wall
     assert wall["p_welch"] < 0.05 and wall["ci_low"] > 0.01, wall
-    # +60 ms of link on ~330 ms.
-    assert 0.1 < wall["change"] < 0.3, wall
+    # +150 ms of link on ~330 ms: large beside what a shared machine
+    # adds to a sleep's wakeup, so that link explains the change.
+    assert 0.3 < wall["change"] < 0.6, wall
     assert 0 < wall["p_mwu"] < 0.05, wall
     link = [p for p in c["phases"] if p["name"] == "link"][0]
     assert link["verdict"] == "regressed", link
-    assert abs(link["change"] - 0.2) < 0.02, link
+    assert abs(link["change"] - 0.5) < 0.02, link
     parse = [p for p in c["phases"] if p["name"] == "parse"][0]
     assert parse["verdict"] != "regressed", parse
     assert c["explain"][0]["phase"] == "link", c["explain"]
     assert 0.7 < c["explain"][0]["share"] < 1.3, c["explain"]
-    assert abs(c["explain"][0]["delta"] - 0.060) < 1e-9, c["explain"]
+    assert abs(c["explain"][0]["delta"] - 0.150) < 1e-9, c["explain"]
     # The automatic comparison recorded the same verdict.
     s = d.session(b, runs=False)["session"]
     assert s["verdict"]["verdict"] == "regressed", s
@@ -96,6 +112,46 @@ def a_b_with_a_slowed_phase_regresses_and_names_it():
     hist = d.call("baseline.show", {"suite": "w"})["baselines"][0]
     assert hist["session"]["id"] == b
     assert [h["session"] for h in hist["history"]] == [b, a]
+    assert d.stop() == 0
+
+
+@test
+def the_threshold_learned_from_history_is_stored_and_kept():
+    # With noise = 0 the threshold learned from history always wins once
+    # there are 11 sessions; tiny runs keep this quick.
+    d = Daemon({"h": {"command": DEMO + " --sleep 3", "warmup": "0",
+                      "runs": "3", "max_runs": "3", "noise": "0%"}}).start()
+    ids = [run(d, "h")]
+    d.call("baseline.set", {"suite": "h", "id": ids[0]})
+    for _ in range(10):
+        ids.append(run(d, "h"))
+    b = ids[-1]
+    s = d.session(b, runs=False)["session"]
+    v = d.call("suite.variance", {"suite": "h"})
+    assert v["noise_source"] == "history", v
+    assert s["noise"] == 0 and s["verdict"]["rule"] in ("history",
+                                                          "disturbed"), s
+    # Right after b, variance learns from the same history as b's verdict.
+    assert s["verdict"]["threshold"] == v["noise_threshold"], (s, v)
+    # One more session changes the history, not b's threshold.
+    later = run(d, "h")
+    c = d.call("session.compare", {"a": ids[0], "b": b})
+    assert c["threshold"] == s["verdict"]["threshold"], (c, s)
+    assert c["rule"] == "history", c
+    assert c["metrics"][0]["rule"] == s["verdict"]["rule"], (c, s)
+    assert c["metrics"][0]["verdict"] == s["verdict"]["verdict"], (c, s)
+    assert c["learned"]["history_sessions"] == 11, c
+    assert c["learned"]["history"] == c["threshold"], c
+    c2 = d.call("session.compare", {"a": ids[0], "b": later})
+    assert c2["learned"]["history_sessions"] == 12, c2
+    rc, out = d.ctl("compare", str(ids[0]), str(b), json_out=False)
+    pct = "%.2f%%" % (100 * c["threshold"])
+    assert ("verdicts against the %s threshold learned from 11 sessions" %
+            pct) in out, out
+    assert "\nWall time: %s, wall " % c["metrics"][0]["verdict"] in out, out
+    rc, out = d.ctl("show", str(b), json_out=False)
+    assert ("the %s threshold learned from the suite's history" % pct
+            in out) or "runs were disturbed" in out, out
     assert d.stop() == 0
 
 

@@ -70,6 +70,10 @@ def readers_read_admins_change():
     sid = d.queue("demo")
     p = as_user(READER, ctl + ["cancel", str(sid)])
     assert p.returncode == 3 and b"permission-denied" in p.stderr, p
+    p = as_user(READER, ctl + ["calibrate", "demo", "--pairs", "1"])
+    assert p.returncode == 3 and b"permission-denied" in p.stderr, p
+    p = as_user(READER, ctl + ["calibrate", "demo"])
+    assert p.returncode == 0 and p.stdout == b"null\n", p
     p = as_user(ADMIN, ctl + ["queue", "demo"])
     assert p.returncode == 0, p
     # The same through a raw client: the error's data.code.

@@ -19,97 +19,9 @@
 #include <cmocka.h>
 
 #include "compare.h"
+#include "fixture-db.h"
 #include "session.h"
 #include "store.h"
-
-static char		 dir[64];
-static struct store	*st;
-
-static int
-setup(void **state)
-{
-	char	path[128], *cause = NULL;
-
-	strcpy(dir, "/tmp/benchd-compare-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/benchd.db", dir);
-	st = store_open(path, &cause);
-	assert_non_null(st);
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	char	cmd[160];
-
-	store_close(st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	return (0);
-}
-
-/*
- * A finished session of suite "s": one warmup, then the measured walls
- * given (seconds, user = wall / 2), each run printing the phases given
- * as name=seconds pairs ("parse=0.3 link=0.2").
- */
-static int64_t
-session(const char *fingerprint, const double *walls, size_t n,
-    const char *phases)
-{
-	struct session_new	 sn;
-	struct session_start	 ss;
-	struct run_row		 r;
-	struct run_phase	 ph[8];
-	char			 names[8][32];
-	const char		*p;
-	size_t			 i, np = 0;
-	int64_t			 id;
-	double			 secs;
-	int			 used;
-
-	for (p = phases; p != NULL && *p != '\0' && np < 8; p += used) {
-		assert_int_equal(sscanf(p, " %31[^=]=%lf%n", names[np], &secs,
-		    &used), 2);
-		memset(&ph[np], 0, sizeof ph[np]);
-		ph[np].prefix = "T";
-		ph[np].phase = names[np];
-		ph[np].count = 1;
-		ph[np].total_ns = ph[np].max_ns = (uint64_t)(secs * 1e9);
-		np++;
-	}
-	memset(&sn, 0, sizeof sn);
-	sn.suite = "s";
-	sn.params = "{}";
-	sn.warmup = 1;
-	sn.runs = (int)n;
-	sn.max_runs = (int)n;
-	sn.cv_target = 0.05;
-	id = store_session_insert(st, &sn);
-	assert_true(id > 0);
-	memset(&ss, 0, sizeof ss);
-	ss.text = "definition";
-	ss.hash = "0011223344556677";
-	ss.dirty = -1;
-	ss.fingerprint = fingerprint;
-	assert_int_equal(store_session_start(st, id, &ss), 0);
-	for (i = 0; i <= n; i++) {
-		memset(&r, 0, sizeof r);
-		r.seq = (int)i + 1;
-		r.warmup = i == 0;
-		r.iteration = i == 0 ? 1 : (int)i;
-		r.wall_ns = (uint64_t)((i == 0 ? 9.0 : walls[i - 1]) * 1e9);
-		r.ru.ru_utime.tv_usec = (suseconds_t)(r.wall_ns / 2000);
-		r.ru.ru_maxrss = 1000;
-		r.phases = ph;
-		r.nphases = np;
-		assert_int_equal(store_run_insert(st, id, &r), 0);
-	}
-	assert_int_equal(store_session_finish(st, id, SESSION_COMPLETED, NULL),
-	    0);
-	return (id);
-}
 
 static const double	base[] = { 1.00, 1.01, 0.99, 1.00, 1.00, 1.01 };
 static const double	slower[] = { 1.10, 1.11, 1.09, 1.10, 1.10, 1.11 };
@@ -122,9 +34,10 @@ test_regressed(void **state)
 	int64_t			 a, b;
 	size_t			 i;
 
-	a = session("m1", base, 6, "parse=0.3 link=0.2");
-	b = session("m1", slower, 6, "parse=0.3 link=0.3 codegen=0.05");
-	assert_int_equal(compare_sessions(st, a, b, 0, 0.01, &c), COMPARE_OK);
+	a = fixture_walls("m1", base, 6, "parse=0.3 link=0.2");
+	b = fixture_walls("m1", slower, 6, "parse=0.3 link=0.3 codegen=0.05");
+	assert_int_equal(compare_sessions(fixture_st, a, b, 0, 0.01, &c),
+	    COMPARE_OK);
 	assert_int_equal(c.flags, 0);
 	w = &c.metrics[CMP_WALL];
 	assert_string_equal(w->name, "wall");
@@ -160,13 +73,15 @@ test_regressed(void **state)
 	comparison_free(&c);
 
 	/* The other way round: improved, and nothing to explain. */
-	assert_int_equal(compare_sessions(st, b, a, 0, 0.01, &c), COMPARE_OK);
+	assert_int_equal(compare_sessions(fixture_st, b, a, 0, 0.01, &c),
+	    COMPARE_OK);
 	assert_int_equal(c.metrics[CMP_WALL].verdict, VERDICT_IMPROVED);
 	assert_int_equal(c.nexplain, 0);
 	comparison_free(&c);
 
 	/* Against itself: same. */
-	assert_int_equal(compare_sessions(st, a, a, 0, 0.01, &c), COMPARE_OK);
+	assert_int_equal(compare_sessions(fixture_st, a, a, 0, 0.01, &c),
+	    COMPARE_OK);
 	assert_int_equal(c.metrics[CMP_WALL].verdict, VERDICT_SAME);
 	comparison_free(&c);
 }
@@ -177,23 +92,24 @@ test_incomparable(void **state)
 	struct comparison	c;
 	int64_t			a, b;
 
-	a = session("m1", base, 6, NULL);
-	b = session("m2", slower, 6, NULL);
-	assert_int_equal(compare_sessions(st, a, b, 0, 0.01, &c),
+	a = fixture_walls("m1", base, 6, NULL);
+	b = fixture_walls("m2", slower, 6, NULL);
+	assert_int_equal(compare_sessions(fixture_st, a, b, 0, 0.01, &c),
 	    COMPARE_INCOMPARABLE);
 	assert_int_equal(c.flags, CMP_DIFF_MACHINE);
 	assert_string_equal(compare_flag_text(CMP_DIFF_MACHINE),
 	    "different machine fingerprints");
 	comparison_free(&c);
 	/* Forced: compared, and the flags still say what differs. */
-	assert_int_equal(compare_sessions(st, a, b, 1, 0.01, &c), COMPARE_OK);
+	assert_int_equal(compare_sessions(fixture_st, a, b, CMP_FORCE, 0.01,
+	    &c), COMPARE_OK);
 	assert_int_equal(c.flags, CMP_DIFF_MACHINE);
 	assert_int_equal(c.metrics[CMP_WALL].verdict, VERDICT_REGRESSED);
 	comparison_free(&c);
-	assert_int_equal(compare_sessions(st, 99, b, 0, 0.01, &c),
+	assert_int_equal(compare_sessions(fixture_st, 99, b, 0, 0.01, &c),
 	    COMPARE_NO_A);
 	comparison_free(&c);
-	assert_int_equal(compare_sessions(st, a, 99, 0, 0.01, &c),
+	assert_int_equal(compare_sessions(fixture_st, a, 99, 0, 0.01, &c),
 	    COMPARE_NO_B);
 	comparison_free(&c);
 }
@@ -205,9 +121,10 @@ test_too_few_runs(void **state)
 	struct comparison	c;
 	int64_t			a, b;
 
-	a = session("m1", base, 1, NULL);
-	b = session("m1", slower, 1, NULL);
-	assert_int_equal(compare_sessions(st, a, b, 0, 0.01, &c), COMPARE_OK);
+	a = fixture_walls("m1", base, 1, NULL);
+	b = fixture_walls("m1", slower, 1, NULL);
+	assert_int_equal(compare_sessions(fixture_st, a, b, 0, 0.01, &c),
+	    COMPARE_OK);
 	assert_int_equal(c.metrics[CMP_WALL].verdict, VERDICT_INCONCLUSIVE);
 	assert_int_equal(c.metrics[CMP_WALL].why, WHY_UNDEFINED);
 	assert_true(isnan(c.metrics[CMP_WALL].change));
@@ -223,24 +140,24 @@ test_session_stats_and_warnings(void **state)
 	size_t			n;
 	int64_t			a;
 
-	a = session("m1", slow_first, 5, NULL);
-	assert_int_equal(session_stats(st, a, SESSION_WALL, &ss), 0);
+	a = fixture_walls("m1", slow_first, 5, NULL);
+	assert_int_equal(session_stats(fixture_st, a, SESSION_WALL, &ss), 0);
 	assert_int_equal(ss.n, 5);
 	assert_true(fabs(ss.wall.mean - 1.2) < 1e-12);
 	assert_int_equal(ss.user.n, 0);	/* not asked for */
-	assert_int_equal(session_stats(st, a, SESSION_ALL, &ss), 0);
+	assert_int_equal(session_stats(fixture_st, a, SESSION_ALL, &ss), 0);
 	assert_true(fabs(ss.user.mean - 0.6) < 1e-6);
 	assert_true(ss.maxrss.mean == 1000);
-	n = session_warnings(st, a, &w);
+	n = session_warnings(fixture_st, a, &w);
 	assert_int_equal(n, 1);
 	assert_string_equal(w[0], "first measured run is a slow outlier "
 	    "(2.000 s, median 1.000 s): consider more warmups");
 	session_warnings_free(w, n);
 	/* A session with no runs: n 0, no warnings. */
-	a = session("m1", slow_first, 0, NULL);
-	assert_int_equal(session_stats(st, a, SESSION_ALL, &ss), 0);
+	a = fixture_walls("m1", slow_first, 0, NULL);
+	assert_int_equal(session_stats(fixture_st, a, SESSION_ALL, &ss), 0);
 	assert_int_equal(ss.n, 0);
-	n = session_warnings(st, a, &w);
+	n = session_warnings(fixture_st, a, &w);
 	assert_int_equal(n, 0);
 	session_warnings_free(w, n);
 }
@@ -251,8 +168,8 @@ test_session_phases(void **state)
 	struct phase_report	r;
 	int64_t			a;
 
-	a = session("m1", base, 6, "parse=0.6 link=0.4");
-	session_phases(st, a, &r);
+	a = fixture_walls("m1", base, 6, "parse=0.6 link=0.4");
+	session_phases(fixture_st, a, &r);
 	assert_int_equal(r.runs, 6);
 	assert_int_equal(r.nrows, 2);
 	assert_string_equal(r.rows[0].phase, "parse");
@@ -263,13 +180,13 @@ test_session_phases(void **state)
 	assert_true(fabs(r.cpu_coverage - 2 * r.coverage) < 1e-3);
 	session_phases_free(&r);
 	/* Phases that add up to half the wall time do not agree with it. */
-	a = session("m1", base, 6, "parse=0.5");
-	session_phases(st, a, &r);
+	a = fixture_walls("m1", base, 6, "parse=0.5");
+	session_phases(fixture_st, a, &r);
 	assert_int_equal(r.agrees, 0);
 	session_phases_free(&r);
 	/* No phases at all: coverage undefined. */
-	a = session("m1", base, 6, NULL);
-	session_phases(st, a, &r);
+	a = fixture_walls("m1", base, 6, NULL);
+	session_phases(fixture_st, a, &r);
 	assert_int_equal(r.nrows, 0);
 	assert_int_equal(r.agrees, -1);
 	assert_true(isnan(r.coverage));
@@ -298,16 +215,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_regressed, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_incomparable, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_too_few_runs, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_regressed,
+		    fixture_db_setup, fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_incomparable,
+		    fixture_db_setup, fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_too_few_runs,
+		    fixture_db_setup, fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_session_stats_and_warnings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_session_phases, setup,
-		    teardown),
+		    test_session_stats_and_warnings, fixture_db_setup,
+		    fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_session_phases,
+		    fixture_db_setup, fixture_db_teardown),
 		cmocka_unit_test(test_params_parse),
 	};
 

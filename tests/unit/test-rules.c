@@ -73,6 +73,86 @@ test_verdict_names(void **state)
 	assert_string_equal(verdict_name(VERDICT_REGRESSED), "regressed");
 }
 
+static void
+test_verdict_rule_names(void **state)
+{
+	enum verdict_rule	r;
+
+	for (r = RULE_NOISE; r <= RULE_DISTURBED; r++)
+		assert_int_equal(verdict_rule_parse(verdict_rule_name(r)), r);
+	assert_null(verdict_rule_name(RULE_NONE));
+	assert_int_equal(verdict_rule_parse(NULL), RULE_NONE);
+	assert_int_equal(verdict_rule_parse("loud"), RULE_NONE);
+	assert_string_equal(verdict_rule_name(RULE_CALIBRATION),
+	    "calibration");
+}
+
+/* The largest of the three; what is not known is left out; ties go first. */
+static void
+test_threshold(void **state)
+{
+	enum verdict_rule	r;
+
+	assert_true(rule_threshold(0.01, NAN, NAN, &r) == 0.01);
+	assert_int_equal(r, RULE_NOISE);
+	assert_true(rule_threshold(0.01, 0.024, NAN, &r) == 0.024);
+	assert_int_equal(r, RULE_HISTORY);
+	assert_true(rule_threshold(0.01, 0.024, 0.03, &r) == 0.03);
+	assert_int_equal(r, RULE_CALIBRATION);
+	assert_true(rule_threshold(0.01, 0.04, 0.03, &r) == 0.04);
+	assert_int_equal(r, RULE_HISTORY);
+	assert_true(rule_threshold(0.01, NAN, 0.002, &r) == 0.01);
+	assert_int_equal(r, RULE_NOISE);
+	/* A learned noise below the setting never lowers the threshold. */
+	assert_true(rule_threshold(0.05, 0.02, 0.01, &r) == 0.05);
+	assert_int_equal(r, RULE_NOISE);
+	/* Ties: the setting, then history, then the calibration. */
+	assert_true(rule_threshold(0.02, 0.02, 0.02, &r) == 0.02);
+	assert_int_equal(r, RULE_NOISE);
+	assert_true(rule_threshold(0.01, 0.02, 0.02, &r) == 0.02);
+	assert_int_equal(r, RULE_HISTORY);
+	assert_true(rule_threshold(0.01, INFINITY, NAN, &r) == 0.01);
+	assert_int_equal(r, RULE_NOISE);
+}
+
+/* Wall moved, CPU did not, runs disturbed: inconclusive, and only then. */
+static void
+test_disturbed_verdict(void **state)
+{
+	enum verdict_why	why = WHY_ABOVE_NOISE;
+
+	assert_int_equal(rule_disturbed_verdict(VERDICT_REGRESSED, VERDICT_SAME, 1,
+	    &why), VERDICT_INCONCLUSIVE);
+	assert_int_equal(why, WHY_DISTURBED);
+	why = WHY_BELOW_NOISE;
+	assert_int_equal(rule_disturbed_verdict(VERDICT_IMPROVED,
+	    VERDICT_INCONCLUSIVE, 3, &why), VERDICT_INCONCLUSIVE);
+	assert_int_equal(why, WHY_DISTURBED);
+	/* CPU time moved the other way: not borne out either. */
+	assert_int_equal(rule_disturbed_verdict(VERDICT_REGRESSED, VERDICT_IMPROVED,
+	    1, NULL), VERDICT_INCONCLUSIVE);
+	/* CPU time moved with it: the verdict stands. */
+	why = WHY_ABOVE_NOISE;
+	assert_int_equal(rule_disturbed_verdict(VERDICT_REGRESSED, VERDICT_REGRESSED,
+	    2, &why), VERDICT_REGRESSED);
+	assert_int_equal(why, WHY_ABOVE_NOISE);
+	assert_int_equal(rule_disturbed_verdict(VERDICT_IMPROVED, VERDICT_IMPROVED, 2,
+	    NULL), VERDICT_IMPROVED);
+	/* No run disturbed: a wall-only change stands (a sleep got longer). */
+	assert_int_equal(rule_disturbed_verdict(VERDICT_REGRESSED, VERDICT_SAME, 0,
+	    &why), VERDICT_REGRESSED);
+	assert_int_equal(why, WHY_ABOVE_NOISE);
+	/* Other verdicts are left alone. */
+	why = WHY_WITHIN_NOISE;
+	assert_int_equal(rule_disturbed_verdict(VERDICT_SAME, VERDICT_REGRESSED, 5,
+	    &why), VERDICT_SAME);
+	assert_int_equal(why, WHY_WITHIN_NOISE);
+	assert_int_equal(rule_disturbed_verdict(VERDICT_INCONCLUSIVE, VERDICT_SAME, 5,
+	    NULL), VERDICT_INCONCLUSIVE);
+	assert_string_equal(RULE_DISTURBED_REASON, "wall time moved, CPU "
+	    "time did not, and runs were disturbed");
+}
+
 /* runs runs, then more while the CV is above target, up to max_runs. */
 static void
 test_stop(void **state)
@@ -148,16 +228,49 @@ test_stop_disturbed(void **state)
 static void
 test_disturbed(void **state)
 {
-	/* 2% of a second is 20 ms. */
-	assert_false(rule_disturbed(20000, 1000000000, 0.02));
-	assert_true(rule_disturbed(20001, 1000000000, 0.02));
-	assert_false(rule_disturbed(0, 1000000000, 0));
-	assert_true(rule_disturbed(1, 1000000000, 0));
+	/* 2% of a second is 20 ms; others' CPU time not known: the stall. */
+	assert_false(rule_disturbed(20000, -1, 0, 1000000000, 0.02));
+	assert_true(rule_disturbed(20001, -1, 0, 1000000000, 0.02));
+	assert_false(rule_disturbed(0, -1, 0, 1000000000, 0));
+	assert_true(rule_disturbed(1, -1, 0, 1000000000, 0));
 	/* Not known: never disturbed. */
-	assert_false(rule_disturbed(-1, 1000000000, 0));
-	assert_false(rule_disturbed(5, 0, 0.02));
+	assert_false(rule_disturbed(-1, -1, 0, 1000000000, 0));
+	assert_false(rule_disturbed(-1, 500000, 1, 1000000000, 0));
+	assert_false(rule_disturbed(5, -1, 0, 0, 0.02));
 	/* max_stall 100%: a run is never disturbed. */
-	assert_false(rule_disturbed(1000000, 1000000000, 1));
+	assert_false(rule_disturbed(1000000, 1000000, 1, 1000000000, 1));
+}
+
+/*
+ * A workload with more threads than CPUs waits for itself: no other
+ * process used its CPUs, so none of its stall is anyone else's.  Others
+ * account for at most the CPU time they used there, less the grain of
+ * the kernel's count on each CPU.
+ */
+static void
+test_interference(void **state)
+{
+	/* 970 ms of stall in a second, nobody else: not disturbed. */
+	assert_int_equal(rule_interference(970000, 0, 2), 0);
+	assert_false(rule_disturbed(970000, 0, 2, 1000000000, 0.02));
+	/* Within the grain of two CPUs: nothing. */
+	assert_int_equal(rule_interference(970000, 2 * RULE_BUSY_GRAIN_US,
+	    2), 0);
+	assert_false(rule_disturbed(970000, 2 * RULE_BUSY_GRAIN_US, 2,
+	    1000000000, 0.02));
+	/* Others took 300 ms beyond it: at most that much is theirs. */
+	assert_int_equal(rule_interference(970000, 300000 +
+	    2 * RULE_BUSY_GRAIN_US, 2), 300000);
+	assert_true(rule_disturbed(970000, 300000 + 2 * RULE_BUSY_GRAIN_US,
+	    2, 1000000000, 0.02));
+	/* A hog took 500 ms; the run waited 30 ms: the stall is the bound. */
+	assert_int_equal(rule_interference(30000, 500000, 1), 30000);
+	assert_true(rule_disturbed(30000, 500000, 1, 1000000000, 0.02));
+	assert_false(rule_disturbed(15000, 500000, 1, 1000000000, 0.02));
+	/* Not known either way. */
+	assert_int_equal(rule_interference(-1, 500000, 1), -1);
+	assert_int_equal(rule_interference(30000, -1, 1), 30000);
+	(void)state;
 }
 
 /* A peak-memory change must clear the kernel's counting grain too. */
@@ -207,9 +320,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_verdict_rule_names),
+		cmocka_unit_test(test_threshold),
+		cmocka_unit_test(test_disturbed_verdict),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_stop_disturbed),
 		cmocka_unit_test(test_disturbed),
+		cmocka_unit_test(test_interference),
 		cmocka_unit_test(test_rss_noise),
 		cmocka_unit_test(test_gate),
 	};
