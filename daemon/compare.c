@@ -251,6 +251,49 @@ compare_history_noise(const double *means, size_t n)
 	return (noise);
 }
 
+/* Same code (a NULL rev matches only a NULL rev), then oldest first. */
+static int
+history_cmp(const void *va, const void *vb)
+{
+	const struct history_point *a = *(const struct history_point *const *)va;
+	const struct history_point *b = *(const struct history_point *const *)vb;
+	int	c;
+
+	if ((a->rev == NULL) != (b->rev == NULL))
+		return (a->rev == NULL ? -1 : 1);
+	if (a->rev != NULL && (c = strcmp(a->rev, b->rev)) != 0)
+		return (c);
+	return (a->id < b->id ? -1 : a->id > b->id);
+}
+
+double
+compare_history_learn(const struct history_point *h, size_t n)
+{
+	const struct history_point	**v;
+	double				 *rel, noise;
+	size_t				  i, m = 0, nrel = 0;
+
+	if (n < 2)
+		return (NAN);
+	v = xcalloc(n, sizeof *v);
+	for (i = 0; i < n; i++)
+		if (h[i].dirty != 1)
+			v[m++] = &h[i];
+	qsort(v, m, sizeof *v, history_cmp);
+	rel = xcalloc(n, sizeof *rel);
+	for (i = 1; i < m; i++) {
+		if ((v[i]->rev == NULL) != (v[i - 1]->rev == NULL) ||
+		    (v[i]->rev != NULL && strcmp(v[i]->rev, v[i - 1]->rev) != 0))
+			continue;	/* other code: not noise */
+		rel[nrel++] = v[i - 1]->mean != 0 ? (v[i]->mean -
+		    v[i - 1]->mean) / v[i - 1]->mean : NAN;
+	}
+	noise = stats_noise_threshold(rel, nrel, STATS_NOISE_MIN_N, NAN);
+	free(rel);
+	free(v);
+	return (noise);
+}
+
 /* The threshold of the suite's noise alone. */
 static void
 threshold_plain(double noise, struct cmp_threshold *t)
@@ -265,19 +308,17 @@ void
 compare_threshold(struct store *st, const char *suite, const char *params,
     int64_t upto, double noise, struct cmp_threshold *t)
 {
-	int64_t	*ids;
-	double	*means;
-	size_t	 n, k;
+	struct history_point	*h;
+	size_t			 n, k;
 
 	threshold_plain(noise, t);
 	/* Ordered by id: the sessions that had ended when upto did. */
-	n = store_suite_means(st, suite, params, &ids, &means);
-	for (k = 0; k < n && ids[k] <= upto; k++)
+	n = store_suite_history(st, suite, params, &h);
+	for (k = 0; k < n && h[k].id <= upto; k++)
 		;
 	t->history_n = k;
-	t->history = compare_history_noise(means, k);
-	free(ids);
-	free(means);
+	t->history = compare_history_learn(h, k);
+	history_points_free(h, n);
 	t->calibration = store_calibration_learned(st, suite, params, upto,
 	    &t->calibration_id);
 	t->value = rule_threshold(noise, t->history, t->calibration, &t->rule);

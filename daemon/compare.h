@@ -11,6 +11,7 @@
 
 #include "rules.h"
 
+struct history_point;
 struct session_verdict;
 struct store;
 
@@ -140,5 +141,13 @@ void		 compare_threshold(struct store *, const char *suite,
  * (stats_noise_threshold); NAN with fewer than STATS_NOISE_MIN_N changes.
  */
 double		 compare_history_noise(const double *, size_t);
+/*
+ * The same over a suite's history where sessions name the code they
+ * measured: the changes between consecutive sessions of the same rev
+ * (those without a rev count as one code, as before revs were given;
+ * sessions of a dirty tree are left out).  A change between two
+ * revisions is the code's, not noise.
+ */
+double		 compare_history_learn(const struct history_point *, size_t);
 
 #endif

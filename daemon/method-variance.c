@@ -36,6 +36,20 @@ reproducible_json(const double *mean, const int64_t *ids, size_t n)
 	return (o);
 }
 
+/* The noise the verdicts' threshold learns from the whole history. */
+static double
+variance_noise(const char *suite, const char *ptext)
+{
+	struct history_point	*h;
+	size_t			 n;
+	double			 noise;
+
+	n = store_suite_history(db, suite, ptext, &h);
+	noise = compare_history_learn(h, n);
+	history_points_free(h, n);
+	return (noise);
+}
+
 static int
 variance_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
@@ -61,7 +75,6 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 	*result = cJSON_CreateObject();
 	cJSON_AddStringToObject(*result, "suite", suite);
 	cJSON_AddItemToObject(*result, "params", wire_params(ptext));
-	free(ptext);
 	rows = cJSON_AddArrayToObject(*result, "sessions");
 	for (i = first; i < n; i++) {
 		if (session_stats(db, ids[i], SESSION_WALL, &st) != 0)
@@ -91,13 +104,14 @@ variance_exec(struct client *c, const cJSON *params, cJSON **result,
 	 * The threshold learns from the whole history, not just the last N,
 	 * as the verdicts' threshold does (compare_threshold).
 	 */
-	noise = compare_history_noise(means, n);
+	noise = variance_noise(suite, ptext);
 	cJSON_AddNumberToObject(*result, "noise_threshold", isfinite(noise) ?
 	    noise : su->noise);
 	cJSON_AddStringToObject(*result, "noise_source", isfinite(noise) ?
 	    "history" : "default");
 	free(means);
 	free(ids);
+	free(ptext);
 	return (0);
 }
 

@@ -172,6 +172,42 @@ store_suite_means(struct store *st, const char *suite, const char *params,
 	return (n);
 }
 
+size_t
+store_suite_history(struct store *st, const char *suite, const char *params,
+    struct history_point **out)
+{
+	sqlite3_stmt		*s = store_stmt(st, S_SUITE_HISTORY);
+	struct history_point	*h = NULL;
+	size_t			 n = 0, cap = 0;
+
+	bind_text(s, ":suite", suite);
+	bind_text(s, ":params", params);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			h = xreallocarray(h, cap, sizeof *h);
+		}
+		h[n].id = sqlite3_column_int64(s, 0);
+		h[n].mean = sqlite3_column_double(s, 1);
+		h[n].rev = column_dup(s, 2);
+		h[n].dirty = (int)column_int_or(s, 3, -1);
+		n++;
+	}
+	sqlite3_reset(s);
+	*out = h;
+	return (n);
+}
+
+void
+history_points_free(struct history_point *h, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(h[i].rev);
+	free(h);
+}
+
 /* Pass one series to cb and start the next. */
 static void
 series_flush(char **params, int64_t *ids, double *means, size_t *n,

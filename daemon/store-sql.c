@@ -135,6 +135,10 @@ const char *const stmt_sql[S_COUNT] = {
 	    "SELECT id, wall_mean FROM sessions WHERE suite = :suite "
 	    "AND params = :params AND state IN ('completed', 'unstable') "
 	    "AND wall_mean IS NOT NULL ORDER BY id",
+	[S_SUITE_HISTORY] =
+	    "SELECT id, wall_mean, rev, dirty FROM sessions "
+	    "WHERE suite = :suite AND params = :params AND state IN "
+	    "('completed', 'unstable') AND wall_mean IS NOT NULL ORDER BY id",
 	[S_SESSION_MALFORMED] =
 	    "SELECT coalesce(sum(timing_malformed), 0), (SELECT "
 	    "timing_example FROM runs WHERE session_id = :id AND "

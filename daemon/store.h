@@ -324,6 +324,18 @@ int		 store_regressions(struct store *, const char *suite,
 		     struct session_list *);
 size_t		 store_suite_means(struct store *, const char *suite,
 		     const char *params, int64_t **ids, double **means);
+
+/* A session of a suite's history: its mean and the code it measured. */
+struct history_point {
+	int64_t		 id;
+	double		 mean;		/* wall, seconds */
+	char		*rev;		/* NULL: not given */
+	int		 dirty;		/* -1: not known */
+};
+/* The history of a suite and set of parameter values, oldest first. */
+size_t		 store_suite_history(struct store *, const char *suite,
+		     const char *params, struct history_point **);
+void		 history_points_free(struct history_point *, size_t);
 void		 store_suite_series(struct store *, const char *suite,
 		     store_series_cb, void *);
 

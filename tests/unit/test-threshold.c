@@ -280,6 +280,52 @@ test_history_noise(void **state)
 	assert_true(isnan(compare_history_noise(means, 11)));
 }
 
+/*
+ * An A/B history, sessions of two revisions in turn, the second 5%
+ * slower: every consecutive change is the code's.  Learned over the
+ * same revision it is the noise of each code alone.
+ */
+static void
+test_history_by_revision(void **state)
+{
+	struct history_point	h[24];
+	double			means[24], clean[23];
+	size_t			i, n = 0;
+
+	for (i = 0; i < 24; i++) {
+		h[i].id = (int64_t)i + 1;
+		/* a: 1.000, 1.002, 1.004, ...; b: 5% above its own. */
+		means[i] = (1.0 + 0.002 * (double)(i / 2 % 3)) *
+		    (i % 2 ? 1.05 : 1.0);
+		h[i].mean = means[i];
+		h[i].rev = i % 2 ? "b" : "a";
+		h[i].dirty = 0;
+	}
+	/* In id order the changes are ~5%: a threshold of more than that. */
+	assert_true(compare_history_noise(means, 24) > 0.05);
+	/* By revision: the changes of a with a and of b with b. */
+	assert_true(compare_history_learn(h, 24) < 0.01);
+	/* Without revisions the history is one code, in id order. */
+	for (i = 0; i < 24; i++)
+		h[i].rev = NULL;
+	assert_true(compare_history_learn(h, 24) ==
+	    compare_history_noise(means, 24));
+	/* A dirty tree's session is left out, whatever it measured. */
+	h[5].dirty = 1;
+	h[5].mean = 100;
+	for (i = 0; i < 24; i++)
+		if (i != 5)
+			clean[n++] = means[i];
+	assert_true(compare_history_learn(h, 24) ==
+	    compare_history_noise(clean, 23));
+	/* Ten same-code changes at least, as before. */
+	for (i = 0; i < 24; i++)
+		h[i].rev = i < 10 ? "a" : (i % 2 ? "c" : "d");
+	h[5].dirty = 0;
+	assert_true(isnan(compare_history_learn(h, 11)));
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -294,6 +340,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_disturbed_rule,
 		    fixture_db_setup, fixture_db_teardown),
 		cmocka_unit_test(test_history_noise),
+		cmocka_unit_test(test_history_by_revision),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -1,0 +1,263 @@
+"""bench-verdicts.py -- are benchd's verdicts true on a busy machine?
+
+One suite measures benchd-demo burning 150 ms of CPU.  Between sessions
+the benchmark "changes the build" by writing the slowdown the workload
+reads (1, 1.02, 1.05): the suite definition stays the same, as it does
+across commits.  benchd runs with its default conditions (policy wait,
+max_stall 2 %, max_cpu_pressure 10 %, max_runnable 1), rechecked every
+second; sessions are compared as `benchctl compare` compares them, with
+the thresholds benchd learns (history, calibration).
+
+1. Calibration: `benchctl calibrate` of CALIBRATE A/A pairs, as a user
+   starts a suite's life.
+2. Idle: IDLE rounds of A, A 5 % slower, A 2 % slower.  Targets: the 5 %
+   slowdown regressed in >= 95 % of rounds, the 2 % one in >= 80 %.
+3. Hog: PAIRS rounds of A, A again, A 5 % slower, while the benchmark
+   switches a CPU hog (one process spinning) on and off at random
+   (exponential spells, mean 2 s).  Targets: A/A regressed or improved
+   in <= 1 % of pairs; the 5 % slowdown never improved.
+4. maxrss: the median stored peak of A's runs against /usr/bin/time on
+   the same command.
+
+Environment: BENCH_VERDICT_PAIRS (100), BENCH_VERDICT_IDLE (40),
+BENCH_VERDICT_CALIBRATE (10).  It prints figures; it never fails a build.
+"""
+
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
+from harness import DEMO, Conn, Daemon  # noqa
+
+PAIRS = int(os.environ.get("BENCH_VERDICT_PAIRS", 100))
+IDLE = int(os.environ.get("BENCH_VERDICT_IDLE", 40))
+CALIBRATE = int(os.environ.get("BENCH_VERDICT_CALIBRATE", 10))
+BURN = "150"
+
+
+class Hog(threading.Thread):
+    """One process spinning, stopped and continued at random."""
+
+    def __init__(self, seed):
+        super().__init__(daemon=True)
+        self.rnd = random.Random(seed)
+        self.halt = threading.Event()
+        self.on_time = 0.0
+        self.proc = subprocess.Popen([DEMO, "--burn", "100000000"],
+                                     stdout=subprocess.DEVNULL)
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def run(self):
+        on = False
+        while not self.halt.is_set():
+            spell = self.rnd.expovariate(0.5)
+            os.kill(self.proc.pid, signal.SIGCONT if not on else
+                    signal.SIGSTOP)
+            on = not on
+            t = time.monotonic()
+            self.halt.wait(spell)
+            if on:
+                self.on_time += time.monotonic() - t
+
+    def stop(self):
+        self.halt.set()
+        self.join(30)
+        self.proc.kill()
+        self.proc.wait()
+
+
+class Bench:
+    def __init__(self):
+        self.d = Daemon({"v": {"command": "/bin/sh work.sh", "warmup": "2",
+                               "runs": "10", "max_runs": "30",
+                               "cv_target": "5%"}},
+                        conditions={"recheck_interval": "1",
+                                    "wait_timeout": "3600"})
+        self.slow_file = os.path.join(self.d.workdir, "slow")
+        with open(os.path.join(self.d.workdir, "work.sh"), "w") as f:
+            f.write('read s < slow\nexec %s --burn %s --slow "$s"\n' %
+                    (DEMO, BURN))
+        self.sessions = []
+
+    def build(self, slow):
+        with open(self.slow_file, "w") as f:
+            f.write("%g\n" % slow)
+
+    def session(self, slow):
+        # Each build is its own revision, as a user names them (--rev):
+        # the noise benchd learns is that of one code between sessions.
+        self.build(slow)
+        c = Conn(self.d.socket, timeout=7200)
+        try:
+            c.call("session.subscribe")
+            sid = c.call("session.queue", {
+                "suite": "v", "rev": "slow-%g" % slow})["sessions"][0]["id"]
+            while True:
+                n = c.notification(timeout=7200)
+                if (n["method"] == "session.finished" and
+                        n["params"]["id"] == sid):
+                    break
+        finally:
+            c.close()
+        self.sessions.append(sid)
+        return sid
+
+    def verdict(self, a, b):
+        c = self.d.call("session.compare", {"a": a, "b": b})
+        w = c["metrics"][0]
+        return w["verdict"], w["change"], c["threshold"], c["rule"]
+
+    def state(self, sid):
+        return self.d.session(sid, runs=False)["session"]["state"]
+
+
+def pct(n, d):
+    return "%d/%d (%.1f%%)" % (n, d, 100.0 * n / d) if d else "0/0"
+
+
+def tally(vs):
+    out = {"regressed": 0, "improved": 0, "same": 0, "inconclusive": 0}
+    for v in vs:
+        out[v] = out.get(v, 0) + 1
+    return out
+
+
+def calibrate(b):
+    # What benchctl calibrate asks for; polled slowly, not followed.
+    b.build(1)
+    t0 = time.monotonic()
+    cid = b.d.call("suite.calibrate", {"suite": "v",
+                                       "pairs": CALIBRATE})["id"]
+    while True:
+        c = b.d.call("calibration.get", {"id": cid})
+        if c["state"] != "running":
+            break
+        time.sleep(5)
+    b.sessions += c["sessions"]
+    ln = c["learned_noise"]
+    print("verdicts: calibration #%d: %d pairs compared, %d false, learned "
+          "noise %s (%.0f s)" % (cid, c["counted"], c["regressed"] +
+                                 c["improved"],
+                                 "%.2f%%" % (ln * 100) if ln else "none",
+                                 time.monotonic() - t0), flush=True)
+
+
+def idle(b):
+    got = {1.05: [], 1.02: []}
+    changes = {1.05: [], 1.02: []}
+    for _ in range(IDLE):
+        a = b.session(1)
+        for slow in (1.05, 1.02):
+            s = b.session(slow)
+            v, ch, th, rule = b.verdict(a, s)
+            got[slow].append(v)
+            changes[slow].append(ch)
+    for slow, target in ((1.05, 95), (1.02, 80)):
+        t = tally(got[slow])
+        print("verdicts: idle, %d%% slower: regressed %s (target >= %d%%), "
+              "improved %d, same %d, inconclusive %d; median change "
+              "%+.2f%%" % (round((slow - 1) * 100),
+                           pct(t["regressed"], len(got[slow])), target,
+                           t["improved"], t["same"], t["inconclusive"],
+                           100 * statistics.median(
+                               c for c in changes[slow] if c is not None)),
+              flush=True)
+
+
+def hog(b):
+    h = Hog(15)
+    h.start()
+    t0 = time.monotonic()
+    aa, slow5, thresholds = [], [], []
+    try:
+        for _ in range(PAIRS):
+            a = b.session(1)
+            a2 = b.session(1)
+            s = b.session(1.05)
+            v, _, th, rule = b.verdict(a, a2)
+            aa.append(v)
+            thresholds.append((th, rule))
+            slow5.append(b.verdict(a, s)[0])
+    finally:
+        h.stop()
+    took = time.monotonic() - t0
+    t = tally(aa)
+    print("verdicts: hog on %.0f%% of %.0f s; A/A: regressed %d, improved "
+          "%d, same %d, inconclusive %d: false %s (target <= 1%%)" %
+          (100 * h.on_time / took, took, t["regressed"], t["improved"],
+           t["same"], t["inconclusive"],
+           pct(t["regressed"] + t["improved"], len(aa))), flush=True)
+    t = tally(slow5)
+    print("verdicts: hog, 5%% slower: regressed %s, improved %d (target "
+          "0), same %d, inconclusive %d" %
+          (pct(t["regressed"], len(slow5)), t["improved"], t["same"],
+           t["inconclusive"]), flush=True)
+    rules = tally(r for _, r in thresholds)
+    print("verdicts: hog, A/A thresholds: median %.2f%%; rules %s" %
+          (100 * statistics.median(th for th, _ in thresholds),
+           ", ".join("%s %d" % kv for kv in sorted(rules.items()) if kv[1])),
+          flush=True)
+
+
+def runs_summary(b):
+    measured = disturbed = failed = 0
+    for sid in b.sessions:
+        s = b.d.session(sid)
+        if s["session"]["state"] not in ("completed", "unstable"):
+            failed += 1
+        for r in s["runs"]:
+            if r["kind"] == "measured":
+                measured += 1
+                disturbed += bool(r["disturbed"])
+    print("verdicts: %d sessions (%d not completed), %d measured runs, %d "
+          "disturbed and replaced" % (len(b.sessions), failed, measured,
+                                      disturbed), flush=True)
+
+
+def maxrss(b):
+    sid = [s for s in b.sessions if b.state(s) == "completed"][0]
+    stored = statistics.median(r["maxrss_kb"] for r in
+                               b.d.session(sid)["runs"]
+                               if r["kind"] == "measured")
+    if not os.path.exists("/usr/bin/time"):
+        print("maxrss: /usr/bin/time is not installed (Debian: time)")
+        return
+    ref = []
+    for _ in range(5):
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", DEMO, "--burn",
+                            BURN], capture_output=True, text=True)
+        ref.append(int(p.stderr.strip().splitlines()[-1]))
+    print("maxrss: stored median %d KiB, /usr/bin/time median %d KiB "
+          "(%+.1f%%, target within 5%%)" %
+          (stored, statistics.median(ref),
+           100 * (stored / statistics.median(ref) - 1)), flush=True)
+
+
+def main():
+    b = Bench()
+    b.d.start()
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    print("verdicts: %d CPUs, load average %s; %d calibration pairs, %d "
+          "idle rounds, %d hog rounds" % (os.cpu_count(), load, CALIBRATE,
+                                         IDLE, PAIRS), flush=True)
+    try:
+        if CALIBRATE > 0:
+            calibrate(b)
+        idle(b)
+        hog(b)
+        runs_summary(b)
+        maxrss(b)
+    finally:
+        b.d.stop()
+        Daemon.cleanup_all()
+
+
+if __name__ == "__main__":
+    main()
