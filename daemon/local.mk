@@ -30,6 +30,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/chart.c %reldir%/chart.h %reldir%/chart-int.h \
 	%reldir%/chart-axis.c %reldir%/chart-draw.c \
 	%reldir%/svgbuf.c %reldir%/svgbuf.h \
+	%reldir%/html.c %reldir%/html.h \
 	%reldir%/timing.c %reldir%/timing.h \
 	%reldir%/schema.h
 nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c

@@ -27,6 +27,7 @@ UNIT_TESTS = \
 	%reldir%/unit/test-flamegraph \
 	%reldir%/unit/test-flamegraph-colour \
 	%reldir%/unit/test-fsm \
+	%reldir%/unit/test-html \
 	%reldir%/unit/test-profile \
 	%reldir%/unit/test-rules \
 	%reldir%/unit/test-stats \
@@ -46,6 +47,9 @@ tests_unit_test_compare_LDADD = $(UNIT_LDADD)
 tests_unit_test_fsm_SOURCES = %reldir%/unit/test-fsm.c
 tests_unit_test_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
+tests_unit_test_html_SOURCES = %reldir%/unit/test-html.c
+tests_unit_test_html_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_html_LDADD = $(UNIT_LDADD)
 tests_unit_test_rules_SOURCES = %reldir%/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rules_LDADD = $(UNIT_LDADD)
