@@ -107,4 +107,14 @@ const struct suite_param *suite_param(const struct suite *, const char *name);
 int			 conf_parse_cpus(const char *list, cpu_set_t *set,
 			     char **cause);
 
+/*
+ * conf-value.c: a listen address "HOST:PORT", HOST an IPv4 address or
+ * an IPv6 one in brackets, split into host (at least 46 bytes) and port;
+ * *loopback says whether only this machine can connect.  0, or -1 with
+ * *cause set (caller frees).
+ */
+int			 conf_listen_parse(const char *text, char *host,
+			     size_t hostlen, int *port, int *loopback,
+			     char **cause);
+
 #endif

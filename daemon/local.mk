@@ -10,7 +10,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/conditions.h \
 	%reldir%/conf.c %reldir%/conf.h %reldir%/conf-int.h \
 	%reldir%/conf-check.c \
-	%reldir%/conf-keys.c %reldir%/conf-keys.h \
+	%reldir%/conf-keys.c %reldir%/conf-keys.h %reldir%/conf-value.c \
 	%reldir%/runner.c %reldir%/runner.h \
 	%reldir%/changepoint.c \
 	%reldir%/stats.c %reldir%/stats.h \

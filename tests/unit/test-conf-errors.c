@@ -1,6 +1,7 @@
 /*
  * test-conf-errors.c -- loading benchd.conf: every error's message and
- * line, the first error winning, and the cpus list parser.
+ * line, the first error winning, and the parsers of CPU lists and listen
+ * addresses.
  */
 #include "config.h"
 
@@ -165,6 +166,46 @@ test_cpus(void **state)
 	free(cause);
 }
 
+static void
+test_listen(void **state)
+{
+	const char	*bad[] = { "", ":80", "127.0.0.1", "127.0.0.1:", "::1:80",
+	    "[::1]80", "[::1]", "[127.0.0.1]:80", "127.0.0.1:0", "127.0.0.1:-1",
+	    "127.0.0.1:8x", "1.2.3:80", "[]:80", "127.0.0.1:65536" };
+	char		 host[64], *cause;
+	int		 port, loop;
+	size_t		 i;
+
+	assert_int_equal(conf_listen_parse("127.0.0.1:8080", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_true(port == 8080 && loop);
+	assert_int_equal(conf_listen_parse("127.1.2.3:1", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_true(port == 1 && loop);
+	assert_int_equal(conf_listen_parse("[::1]:65535", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_string_equal(host, "::1");
+	assert_true(port == 65535 && loop);
+	assert_int_equal(conf_listen_parse("0.0.0.0:80", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_false(loop);
+	assert_int_equal(conf_listen_parse("[::]:80", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_false(loop);
+	assert_int_equal(conf_listen_parse("192.0.2.7:8080", host,
+	    sizeof host, &port, &loop, &cause), 0);
+	assert_false(loop);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		if (conf_listen_parse(bad[i], host, sizeof host, &port, &loop,
+		    &cause) == 0)
+			fail_msg("\"%s\" accepted", bad[i]);
+		assert_non_null(cause);
+		free(cause);
+	}
+}
+
 int
 main(void)
 {
@@ -172,6 +213,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_first_error),
 		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_listen),
 	};
 
 	alarm(60);
