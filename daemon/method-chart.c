@@ -88,7 +88,7 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
 	const struct suite	*su;
-	const char		*suite = NULL;
+	const char		*suite = NULL, *link = NULL;
 	struct chart		 ch;
 	struct chart_point	*pts;
 	int64_t			 last = 100, width = 0, *ids;
@@ -98,7 +98,8 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 
 	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
 	    rpc_param_int(params, "last", 1, 100000, &last, e) < 0 ||
-	    rpc_param_int(params, "width", 300, 10000, &width, e) < 0)
+	    rpc_param_int(params, "width", 300, 10000, &width, e) < 0 ||
+	    rpc_param_string(params, "link", 200, &link, e) < 0)
 		return (-1);
 	if (suite == NULL)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
@@ -121,6 +122,7 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 	ch.pts = pts;
 	ch.npts = n - first;
 	ch.width = (int)width;
+	ch.link = link;
 	chart_baseline(su, ptext, &ch);
 	svg = chart_svg(&ch);
 	*result = cJSON_CreateObject();
