@@ -114,6 +114,7 @@ INTEGRATION_TESTS = \
 
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
+	%reldir%/lib/browser.py \
 	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
 	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
 	%reldir%/data/perf/nocallchain.script \
