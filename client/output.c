@@ -1,8 +1,8 @@
 /*
  * output.c -- the units benchctl prints numbers in, and safe printing.
  *
- * One set of rules, used by every command (common/units.c, for whatever
- * else shows benchd's numbers):
+ * One set of rules, used by every command and by the dashboard
+ * (common/units.c):
  *   times     >= 1 s as "59.120 s", >= 1 ms as "512.3 ms", else "41.0 µs";
  *             a value and its spread ("mean ± sd") share the unit of the
  *             value; each time column of "runs" the unit of its largest;

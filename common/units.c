@@ -7,7 +7,8 @@
  *   ratios    as percentages, "0.69%", "9.1%", "+1.4%";
  *   p-values  "0.0004", "<0.0001";
  *   durations "42.0s", "2m 06s", "1h 02m", "3d 04h".
- * benchctl prints through these (client/output.c).
+ * benchctl (client/output.c) and the dashboard (daemon/page-fmt.c) both
+ * print through these.
  */
 #include "config.h"
 

@@ -1,6 +1,7 @@
 /*
- * units.h -- the units benchd's numbers are shown in: one set of rules
- * (units.c), into a caller's buffer of at least UNITS_LEN bytes.  Each returns the buffer; a value that is
+ * units.h -- the units benchd's numbers are shown in, by benchctl and by
+ * the dashboard alike: one set of rules (units.c), into a caller's buffer
+ * of at least UNITS_LEN bytes.  Each returns the buffer; a value that is
  * not finite is "-".
  */
 #ifndef BENCHD_UNITS_H

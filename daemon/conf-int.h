@@ -14,6 +14,7 @@ enum section {
 	SEC_DAEMON,
 	SEC_CONDITIONS,
 	SEC_PROFILE,
+	SEC_HTTP,
 	SEC_SUITE
 };
 
@@ -38,10 +39,12 @@ struct parse {
 	struct lines	 daemon;
 	struct lines	 cond;
 	struct lines	 profile;
+	struct lines	 http;
 	struct lines	*suites;	/* parallel to cf->suites */
 	int		 daemon_line;
 	int		 cond_line;
 	int		 profile_line;
+	int		 http_line;
 	char		*error;		/* the first, "FILE:LINE: reason" */
 	char		*longval;	/* a value too long for inih's buffer */
 	int		 errline;

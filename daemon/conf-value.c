@@ -1,7 +1,7 @@
 /*
  * conf-value.c -- the values of benchd.conf that are more than a word or a
  * number: a kernel-style CPU list ([suite] cpus, and the isolated CPUs
- * benchd reads from /sys) and a listen address, ADDRESS:PORT.
+ * benchd reads from /sys) and a listen address ([http] listen).
  */
 #include "config.h"
 

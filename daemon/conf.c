@@ -117,6 +117,12 @@ conf_ctx(struct parse *ps, struct ctx *c)
 		c->lines = &ps->profile;
 		c->prefix = xstrdup("profile: ");
 		break;
+	case SEC_HTTP:
+		c->table = CONF_HTTP;
+		c->base = &ps->cf->http;
+		c->lines = &ps->http;
+		c->prefix = xstrdup("http: ");
+		break;
 	default:
 		c->suite = &ps->cf->suites[ps->suite];
 		c->table = CONF_SUITE;
@@ -212,7 +218,7 @@ suite_begin(struct parse *ps, const char *name)
 	ps->sec = SEC_SUITE;
 }
 
-/* A [daemon] or [conditions] header: each may appear once. */
+/* A [daemon], [conditions], [profile] or [http] header: each at most once. */
 static void
 section_once(struct parse *ps, int *line, const char *name, enum section sec)
 {
@@ -248,6 +254,8 @@ conf_section(struct parse *ps, const char *hdr)
 		section_once(ps, &ps->cond_line, name, SEC_CONDITIONS);
 	else if (strcmp(name, "profile") == 0)
 		section_once(ps, &ps->profile_line, name, SEC_PROFILE);
+	else if (strcmp(name, "http") == 0)
+		section_once(ps, &ps->http_line, name, SEC_HTTP);
 	else if (strncmp(name, "suite", 5) == 0 &&
 	    (name[5] == '\0' || name[5] == ' ' || name[5] == '\t'))
 		suite_begin(ps, name + 5 + strspn(name + 5, " \t"));
@@ -376,6 +384,7 @@ conf_load(const char *path, char **cause)
 	conf_key_defaults(CONF_DAEMON, cf);
 	conf_key_defaults(CONF_CONDITIONS, &cf->cond);
 	conf_key_defaults(CONF_PROFILE, &cf->profile);
+	conf_key_defaults(CONF_HTTP, &cf->http);
 
 	r = ini_parse_stream(conf_reader, &ps, conf_handler, &ps);
 	if (r == 0 && ferror(ps.f))
@@ -459,6 +468,7 @@ conf_free(struct config *cf)
 		argv_free(cf->profile.cats.v[i].prefixes);
 	}
 	free(cf->profile.cats.v);
+	free(cf->http.listen);
 	for (i = 0; i < cf->nsuites; i++)
 		suite_free(&cf->suites[i]);
 	free(cf->suites);

@@ -37,6 +37,13 @@ struct config_profile {
 	struct profile_categories cats;	/* category.NAME, in order */
 };
 
+/* [http]: the read-only web dashboard (http.c); off without listen. */
+struct config_http {
+	char		*listen;		/* "127.0.0.1:80", NULL: off */
+	int		 max_connections;
+	int		 timeout;		/* seconds per request */
+};
+
 /* param.NAME = v1 v2 ...: the only values {NAME} may take. */
 struct suite_param {
 	char		 *name;
@@ -86,6 +93,7 @@ struct config {
 	int			  storage_retry;/* seconds between write retries */
 	struct config_conditions  cond;
 	struct config_profile	  profile;
+	struct config_http	  http;
 	struct suite		 *suites;
 	size_t			  nsuites;
 };
@@ -108,7 +116,7 @@ int			 conf_parse_cpus(const char *list, cpu_set_t *set,
 			     char **cause);
 
 /*
- * conf-value.c: a listen address "HOST:PORT", HOST an IPv4 address or
+ * conf-listen.c: a listen address "HOST:PORT", HOST an IPv4 address or
  * an IPv6 one in brackets, split into host (at least 46 bytes) and port;
  * *loopback says whether only this machine can connect.  0, or -1 with
  * *cause set (caller frees).

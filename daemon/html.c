@@ -3,8 +3,12 @@
  * gives meaning to, the check of UTF-8 the SVG writers share, and
  * html_text, which makes any string from data safe in a document.
  *
- * Invalid UTF-8 and characters XML cannot carry become U+FFFD, so the
- * same text is valid in HTML and in XML.
+ * Every string that comes from data (suite names, labels, reasons, phase
+ * and function names, parameter values, a failed run's output) goes
+ * through html_text before it reaches a page of the dashboard; markup is
+ * written only by the page code itself.  Invalid UTF-8 and characters XML
+ * cannot carry become U+FFFD, so the same text is valid in the XML of the
+ * Atom feed.
  */
 #include "config.h"
 

@@ -1,6 +1,7 @@
 /*
- * html.h -- text made safe for HTML and XML (documents, the SVG charts
- * and flame graphs), into the growing buffer the SVG writers use.
+ * html.h -- text made safe for HTML and XML (the dashboard's pages, its
+ * Atom feed, and the SVG charts and flame graphs), into the growing
+ * buffer the SVG writers use.
  */
 #ifndef BENCHD_HTML_H
 #define BENCHD_HTML_H
@@ -23,7 +24,8 @@ const char *html_entity(int);
 /*
  * s as character data or a double-quoted attribute value: & < > " '
  * escaped, bytes that are not UTF-8 and characters XML 1.0 cannot carry
- * (controls but tab, newline and carriage return, U+FFFE, U+FFFF) as U+FFFD.  NULL is "".
+ * (controls but tab, newline and carriage return, U+FFFE, U+FFFF) as
+ * U+FFFD.  NULL is "".
  */
 void	html_text(struct svgbuf *, const char *);
 

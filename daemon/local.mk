@@ -42,6 +42,7 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 daemon_benchd_SOURCES = \
 	%reldir%/benchd.c %reldir%/benchd.h \
 	%reldir%/fingerprint.c \
+	%reldir%/http.c %reldir%/http.h %reldir%/http-api.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
 	%reldir%/method-chart.c \
@@ -57,6 +58,9 @@ daemon_benchd_SOURCES = \
 	%reldir%/method-suites.c \
 	%reldir%/method-variance.c \
 	%reldir%/notify.c %reldir%/notify.h \
+	%reldir%/page.c %reldir%/page-compare.c %reldir%/page-feed.c \
+	%reldir%/page-flame.c %reldir%/page-fmt.c %reldir%/page-overview.c \
+	%reldir%/page-runs.c %reldir%/page-session.c %reldir%/page-suite.c \
 	%reldir%/rev.c %reldir%/rev.h \
 	%reldir%/rpc.c \
 	%reldir%/sched.c %reldir%/sched-int.h \
@@ -67,6 +71,7 @@ daemon_benchd_SOURCES = \
 	%reldir%/sched-run.c \
 	%reldir%/server.c \
 	%reldir%/wire.c %reldir%/wire-report.c
+nodist_daemon_benchd_SOURCES = %reldir%/www.c
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
@@ -77,3 +82,12 @@ CLEANFILES += %reldir%/schema.c
 %reldir%/schema.c: $(SCHEMA_FILES) $(top_srcdir)/build-aux/sql2c.sh
 	$(AM_V_GEN)$(SHELL) $(top_srcdir)/build-aux/sql2c.sh $@ \
 	    $(top_srcdir) $(SCHEMA_FILES)
+
+# The dashboard's static files, served as /static/NAME.
+WWW_FILES = %reldir%/www/benchd.css %reldir%/www/benchd.js
+EXTRA_DIST += $(WWW_FILES)
+BUILT_SOURCES += %reldir%/www.c
+CLEANFILES += %reldir%/www.c
+%reldir%/www.c: $(WWW_FILES) $(top_srcdir)/build-aux/www2c.sh
+	$(AM_V_GEN)$(SHELL) $(top_srcdir)/build-aux/www2c.sh $@ \
+	    $(top_srcdir) $(WWW_FILES)

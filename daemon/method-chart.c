@@ -58,7 +58,7 @@ chart_points(const struct suite *su, const int64_t *ids, const double *means,
 	}
 	k = n >= 2 ? stats_change_points(means, n, 0, 0, cp, CHART_CP_MAX) : 0;
 	if (k > CHART_CP_MAX)
-		k = CHART_CP_MAX;	/* it counts them all, fills in the first */
+		k = CHART_CP_MAX;	/* it counts all, fills in the first */
 	for (i = 0; i < k; i++)
 		if (fabs(cp[i].rel) >= su->noise && cp[i].index >= first)
 			pts[cp[i].index - first].changepoint = 1;

@@ -102,6 +102,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-docs.py \
 	%reldir%/integration/test-export.py \
 	%reldir%/integration/test-hostile.py \
+	%reldir%/integration/test-http.py \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-profile.py \
 	%reldir%/integration/test-protocol.py \

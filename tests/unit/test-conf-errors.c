@@ -112,6 +112,17 @@ test_errors(void **state)
 	    "max_temp_c must be a number from 0 to 200, got \"-1\"");
 	loadconf_fails("[daemon]\nadmin_group =\n",
 	    "2: daemon: admin_group must not be empty");
+	loadconf_fails("[http]\nlisten = localhost:8080\n", "2: http: listen: "
+	    "expected ADDRESS:PORT with an IPv4 address or an IPv6 address in "
+	    "brackets (127.0.0.1:8080, [::1]:8080), got \"localhost:8080\"");
+	loadconf_fails("[http]\nlisten = 127.0.0.1:80800\n", "2: http: "
+	    "listen: the port must be a number from 1 to 65535, got \"80800\"");
+	loadconf_fails("[http]\nmax_connections = 0\n", "2: http: "
+	    "max_connections must be an integer from 1 to 1024, got \"0\"");
+	loadconf_fails("[http]\n[http]\n", "2: [http] repeated (first at "
+	    "line 1)");
+	loadconf_fails("[http]\nport = 8080\n", "2: http: unknown key "
+	    "\"port\"");
 }
 
 /* The first error in the file is the one reported. */
@@ -169,8 +180,8 @@ test_cpus(void **state)
 static void
 test_listen(void **state)
 {
-	const char	*bad[] = { "", ":80", "127.0.0.1", "127.0.0.1:", "::1:80",
-	    "[::1]80", "[::1]", "[127.0.0.1]:80", "127.0.0.1:0", "127.0.0.1:-1",
+	const char	*bad[] = { "", ":80", "127.0.0.1", "127.0.0.1:",
+	    "::1:80", "[::1]80", "[::1]", "[127.0.0.1]:80", "127.0.0.1:0", "127.0.0.1:-1",
 	    "127.0.0.1:8x", "1.2.3:80", "[]:80", "127.0.0.1:65536" };
 	char		 host[64], *cause;
 	int		 port, loop;

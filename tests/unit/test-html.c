@@ -1,6 +1,7 @@
 /*
- * test-html.c -- daemon/html.c: a string from data is escaped, as valid
- * UTF-8 that XML 1.0 can carry, and a link's part is percent-encoded.
+ * test-html.c -- daemon/html.c: every string from data reaches a page or
+ * the feed escaped, as valid UTF-8 that XML 1.0 can carry, and links are
+ * percent-encoded.
  */
 #include "config.h"
 
@@ -56,8 +57,8 @@ test_utf8(void **state)
 {
 	char	*got;
 
-	check("\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x98\x80", "\xc2\xb5s \xe2\x80\x94 "
-	    "\xf0\x9f\x98\x80");
+	check("\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x98\x80",
+	    "\xc2\xb5s \xe2\x80\x94 \xf0\x9f\x98\x80");
 	/* Bad bytes, one U+FFFD each. */
 	check("a\xff" "b", "a\xef\xbf\xbd" "b");
 	check("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");		/* overlong */
