@@ -139,10 +139,10 @@ AM_TESTS_ENVIRONMENT = \
 
 # make bench: benchmarks print figures; they never pass or fail a build.
 # gen-db.py builds (or keeps) the database at scale under
-# tests/bench/scale/ of the build tree for the two after it.
+# tests/bench/scale/ of the build tree for those after it.
 BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py \
 	%reldir%/bench/gen-db.py %reldir%/bench/bench-queries.py \
-	%reldir%/bench/bench-clients.py
+	%reldir%/bench/bench-clients.py %reldir%/bench/bench-http.py
 noinst_PROGRAMS += tests/bench/bench-spawn tests/bench/bench-clients
 tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 tests_bench_bench_clients_SOURCES = %reldir%/bench/bench-clients.c
