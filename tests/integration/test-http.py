@@ -305,6 +305,28 @@ def check_overview_dom(d, dom):
         assert '<a href="/session/%d">#%d</a>' % (s["id"], s["id"]) in dom
 
 
+def check_page(d, path, html, scripted):
+    if path.startswith("/session/"):
+        check_session_dom(d, int(path.split("/")[2]), html)
+    elif path == "/suite/w":
+        check_suite_dom(d, html)
+    elif path == "/":
+        check_overview_dom(d, html)
+    elif path.startswith("/flamegraph/"):
+        # benchd.js shows the zoom and search tools; without it, hidden.
+        assert re.search(r'id="fg-tools"[^>]*>', html), html[:2000]
+        assert bool(re.search(r'id="fg-tools" hidden', html)) != \
+            scripted, (path, scripted)
+        assert html.count("<g><title>") > 3
+        assert "burn_until (" in html
+    elif path.startswith("/compare?"):
+        c = d.call("session.compare", {"a": d.ids["base"],
+                                       "b": d.ids["slow"]})
+        for m in c["metrics"]:
+            assert '<span class="verdict verdict-%s">' % m["verdict"] in \
+                html
+
+
 @test
 def pages_in_a_browser_show_the_socket_figures():
     browser.need_chromium()
@@ -336,24 +358,9 @@ def pages_in_a_browser_show_the_socket_figures():
             assert re.match(r"^(/[^/]|/$|#|%s/)" % re.escape(origin),
                             url), (path, url)
             found.add(url.split("#")[0] or path)
-        if path.startswith("/session/"):
-            check_session_dom(d, int(path.split("/")[2]), dom)
-        elif path == "/suite/w":
-            check_suite_dom(d, dom)
-        elif path == "/":
-            check_overview_dom(d, dom)
-        elif path.startswith("/flamegraph/"):
-            # The script ran: it shows the zoom and search tools.
-            assert re.search(r'id="fg-tools"[^>]*>', dom), dom[:2000]
-            assert not re.search(r'id="fg-tools" hidden', dom), path
-            assert dom.count("<g><title>") > 3
-            assert "burn_until (" in dom
-        elif path.startswith("/compare?"):
-            c = d.call("session.compare", {"a": d.ids["base"],
-                                           "b": d.ids["slow"]})
-            for m in c["metrics"]:
-                assert '<span class="verdict verdict-%s">' % m["verdict"] \
-                    in dom
+        # The same figures without script (the page as served) and with.
+        check_page(d, path, body.decode(), False)
+        check_page(d, path, dom, True)
     if "prof" in d.ids:
         check_flame_script(origin + "/flamegraph/%d" % d.ids["prof"])
     else:
