@@ -414,6 +414,12 @@ def hostile_requests_leave_benchd_measuring():
     d.start()
     sid = d.queue("s")
     d.wait_state(sid, states=("running",))
+    # The running session, with its progress for benchd.js to refresh.
+    for path in ("/", "/session/%d" % sid):
+        status, _, body = get(d, path)
+        assert status == 200 and (b'<div class="progress" data-session="%d">'
+                                  % sid) in body, (path, body[:3000])
+        assert b'<progress data-f="bar"' in body
     # Huge headers and a huge request line: refused, not read on.
     big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200000 + \
         b"\r\n\r\n"
