@@ -16,9 +16,23 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "html.h"
 #include "http.h"
 #include "log.h"
 #include "xmalloc.h"
+
+/* Whether s is valid UTF-8, as a request to the socket must be. */
+static int
+query_utf8(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, len = strlen(s);
+
+	for (; *p != '\0'; p += n, len -= n)
+		if ((n = html_utf8(p, len)) == 0)
+			return (0);
+	return (1);
+}
 
 /* One key=value into params; -1 with *cause when it cannot go in. */
 static int
@@ -80,6 +94,10 @@ http_query(const char *query, char **cause)
 			    HTTP_QUERY_MAX);
 			break;
 		}
+		if (!query_utf8(h->key) || !query_utf8(h->value)) {
+			xasprintf(cause, "the query is not valid UTF-8");
+			break;
+		}
 		if (query_member(params, h->key, h->value, cause) != 0)
 			break;
 	}
@@ -126,7 +144,10 @@ http_api(struct evhttp_request *req, const char *method, const char *query)
 	char			*cause = NULL, *text;
 	int			 status = 200;
 
-	if ((params = http_query(query, &cause)) == NULL) {
+	if (method[strspn(method, "abcdefghijklmnopqrstuvwxyz.")] != '\0') {
+		params = NULL;
+		rpc_fail(&e, RPC_METHOD_NOT_FOUND, NULL, "no such method");
+	} else if ((params = http_query(query, &cause)) == NULL) {
 		rpc_fail(&e, RPC_INVALID_PARAMS, NULL, "%s", cause);
 		free(cause);
 	}

@@ -189,6 +189,11 @@ def api_answers_are_the_socket_results_and_nothing_changes():
     assert status == 200 and json.loads(body)["params"] == {"v": "a&b"}
     status, _, body = get(d, '/api/session.get?id=%22' + str(sid) + '%22')
     assert status == 400 and b"id must be an integer" in body, body
+    # What the socket would refuse as not UTF-8 is refused here too.
+    status, _, body = get(d, "/api/suite.chart?suite=%ff")
+    assert status == 400 and b"not valid UTF-8" in body, body
+    status, _, body = get(d, "/api/%ff")
+    assert status == 404 and json.loads(body)["code"] == -32601, body
     # Nothing that changes anything is there; other methods are refused.
     before = len(d.call("session.list", {"last": 1000})["sessions"])
     for path in ("/api/session.queue?suite=w", "/api/session.cancel?id=1",
