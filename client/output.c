@@ -1,7 +1,8 @@
 /*
  * output.c -- the units benchctl prints numbers in, and safe printing.
  *
- * One set of rules, used by every command:
+ * One set of rules, used by every command and by the dashboard
+ * (common/units.c):
  *   times     >= 1 s as "59.120 s", >= 1 ms as "512.3 ms", else "41.0 µs";
  *             a value and its spread ("mean ± sd") share the unit of the
  *             value; each time column of "runs" the unit of its largest;
@@ -26,6 +27,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "units.h"
 #include "xmalloc.h"
 #include "client.h"
 
@@ -145,17 +147,7 @@ output_printf(const char *fmt, ...)
 const char *
 output_seconds(char *buf, size_t len, double value, double ref)
 {
-	double	a = fabs(ref);
-
-	if (!isfinite(value))
-		snprintf(buf, len, "-");
-	else if (a >= 1.0 || a == 0.0)
-		snprintf(buf, len, "%.3f s", value);
-	else if (a >= 1e-3)
-		snprintf(buf, len, "%.1f ms", value * 1e3);
-	else
-		snprintf(buf, len, "%.1f µs", value * 1e6);
-	return (buf);
+	return (units_seconds(buf, len, value, ref));
 }
 
 /* "mean ± sd" in one unit; sd may be NULL (undefined for one run). */
@@ -192,72 +184,33 @@ output_stats_pm(char *buf, size_t len, const cJSON *stats)
 const char *
 output_kib(char *buf, size_t len, double kib, double ref)
 {
-	double	a = fabs(ref);
-
-	if (!isfinite(kib))
-		snprintf(buf, len, "-");
-	else if (a < 1024.0)
-		snprintf(buf, len, "%.0f KiB", kib);
-	else if (a < 1024.0 * 1024.0)
-		snprintf(buf, len, "%.1f MiB", kib / 1024.0);
-	else
-		snprintf(buf, len, "%.2f GiB", kib / (1024.0 * 1024.0));
-	return (buf);
+	return (units_kib(buf, len, kib, ref));
 }
 
 const char *
 output_percent(char *buf, size_t len, double ratio)
 {
-	if (!isfinite(ratio))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.2f%%", ratio * 100.0);
-	return (buf);
+	return (units_ratio(buf, len, ratio, 2, 0));
 }
 
 /* A part of a whole, "9.1%". */
 const char *
 output_share(char *buf, size_t len, double ratio)
 {
-	if (!isfinite(ratio))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.1f%%", ratio * 100.0);
-	return (buf);
+	return (units_ratio(buf, len, ratio, 1, 0));
 }
 
 /* A relative change with its sign, "+1.4%", "-0.3%". */
 const char *
 output_change(char *buf, size_t len, double ratio)
 {
-	if (!isfinite(ratio))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%+.1f%%", ratio * 100.0);
-	return (buf);
+	return (units_ratio(buf, len, ratio, 1, 1));
 }
 
 const char *
 output_duration(char *buf, size_t len, double secs)
 {
-	long long	t;
-
-	if (!isfinite(secs) || secs < 0)
-		snprintf(buf, len, "-");
-	else if (secs < 60)
-		snprintf(buf, len, "%.1fs", secs);
-	else {
-		t = (long long)secs;
-		if (t < 3600)
-			snprintf(buf, len, "%lldm %02llds", t / 60, t % 60);
-		else if (t < 86400)
-			snprintf(buf, len, "%lldh %02lldm", t / 3600,
-			    t / 60 % 60);
-		else
-			snprintf(buf, len, "%lldd %02lldh", t / 86400,
-			    t / 3600 % 24);
-	}
-	return (buf);
+	return (units_duration(buf, len, secs));
 }
 
 /* Parse benchd's "2026-11-27T18:43:06Z" (fractions ignored). */
@@ -368,13 +321,7 @@ output_progress(int64_t id, const char *suite, const cJSON *p, int bar)
 const char *
 output_pvalue(char *buf, size_t len, double p)
 {
-	if (!isfinite(p))
-		snprintf(buf, len, "-");
-	else if (p < 0.0001)
-		snprintf(buf, len, "<0.0001");
-	else
-		snprintf(buf, len, "%.4f", p);
-	return (buf);
+	return (units_pvalue(buf, len, p));
 }
 
 /* A change with its 95% CI, "+3.1% [+1.8%, +4.4%]"; lo or hi may be NaN. */

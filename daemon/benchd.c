@@ -112,6 +112,17 @@ sigterm_cb(evutil_socket_t sig, short events, void *arg)
 	event_base_loopbreak(ev_base);
 }
 
+/* Whether two [http] sections say the same. */
+static int
+http_same(const struct config_http *a, const struct config_http *b)
+{
+	if ((a->listen == NULL) != (b->listen == NULL) ||
+	    (a->listen != NULL && strcmp(a->listen, b->listen) != 0))
+		return (0);
+	return (a->max_connections == b->max_connections &&
+	    a->timeout == b->timeout);
+}
+
 /* SIGHUP: a bad file keeps the running config; a running session keeps
  * the suite definition it started with. */
 static void
@@ -130,6 +141,9 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	    strcmp(c->database, cfg->database) != 0)
 		log_warnx("reload: socket and database changes take effect "
 		    "at the next start");
+	if (!http_same(&c->http, &cfg->http))
+		log_warnx("reload: [http] changes take effect at the next "
+		    "start");
 	if (!sched_config_in_use(cfg))
 		conf_free(cfg);
 	cfg = c;
@@ -210,6 +224,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	if (check) {
+		http_check(cfg);
 		printf("configuration OK\n");
 		conf_free(cfg);
 		return (0);
@@ -245,6 +260,8 @@ main(int argc, char **argv)
 			fatalx("%s", cause);
 	} else if (server_listen(socket_path, cfg->admin_group, &cause) != 0)
 		fatalx("%s", cause);
+	if (http_start(cfg, &cause) != 0)
+		fatalx("%s", cause);
 	if (!foreground && daemon(1, 1) == -1)
 		fatal("daemon");
 
@@ -266,6 +283,7 @@ main(int argc, char **argv)
 
 	notify_watchdog_stop();
 	runner_shutdown();
+	http_stop();
 	server_close();
 	event_free(ev_chld);
 	event_free(ev_term);

@@ -31,6 +31,11 @@ extern struct timespec		 start_time;
 extern const char		*socket_path;
 extern const char		*db_path;
 
+/* http.c: the read-only web dashboard ([http] in benchd.conf). */
+void		 http_check(const struct config *);
+int		 http_start(const struct config *, char **cause);
+void		 http_stop(void);
+
 /* server.c */
 int		 server_listen(const char *path, const char *group, char **cause);
 int		 server_adopt(int fd, char **cause);
@@ -79,6 +84,8 @@ int		 rpc_param_string(const cJSON *, const char *, size_t maxlen,
 int		 rpc_param_bool(const cJSON *, const char *, int *,
 		     struct rpc_error *);
 int		 rpc_clip(const char *, size_t);
+int		 rpc_local(const char *, const cJSON *, cJSON **,
+		     struct rpc_error *);
 
 /* method-*.c: one protocol method or family per file. */
 extern const struct rpc_method	method_status;

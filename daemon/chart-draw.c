@@ -4,7 +4,8 @@
  * Shapes carry presentation attributes rather than a stylesheet, so any
  * renderer shows the same chart; each marker is a <g class="pt ..."> with a
  * <title> tooltip, its CI bar and its shape, classes naming its flags
- * (reg, imp, uns, chg, grp) for whoever wants to restyle them.
+ * (reg, imp, uns, chg, grp) for whoever wants to restyle them.  With a
+ * link, each marker is also a link to its session (a group's: its first).
  */
 #include "config.h"
 
@@ -413,6 +414,11 @@ svg_mark(struct chart_plot *p, const struct chart_mark *mk)
 		s = SHAPE_DOWN;
 		col = COL_IMPROVED;
 	}
+	if (p->c->link != NULL) {
+		svgbuf_puts(b, "<a href=\"");
+		chart_xml(b, p->c->link, SIZE_MAX);
+		svgbuf_printf(b, "%" PRId64 "\">", p->v[mk->first].cp->id);
+	}
 	svgbuf_printf(b, "<g class=\"pt%s%s%s%s%s\"", group ? " grp" : "",
 	    s == SHAPE_UP ? " reg" : "", s == SHAPE_DOWN ? " imp" : "",
 	    hollow ? " uns" : "", mk->alone ? " chg" : "");
@@ -431,7 +437,7 @@ svg_mark(struct chart_plot *p, const struct chart_mark *mk)
 			svgbuf_puts(b, "\" stroke-opacity=\"0.5\"/>");
 	}
 	svg_shape(b, s, mk->x, ypos(p, mk->mean), hollow ? "#ffffff" : NULL);
-	svgbuf_puts(b, "</g>\n");
+	svgbuf_puts(b, p->c->link != NULL ? "</g></a>\n" : "</g>\n");
 }
 
 /* Markers without a verdict first, so red and green ones stay on top. */

@@ -39,6 +39,7 @@
 
 #include "chart.h"
 #include "chart-int.h"
+#include "html.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -47,36 +48,6 @@
 #define TWO_DAYS	(2 * 86400)
 #define ELLIPSIS	"\xe2\x80\xa6"
 #define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD */
-
-/* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
-
-	if (s[0] < 0x80)
-		return (1);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		lo = s[0] == 0xe0 ? 0xa0 : 0x80;	/* overlong */
-		hi = s[0] == 0xed ? 0x9f : 0xbf;	/* surrogates */
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		lo = s[0] == 0xf0 ? 0x90 : 0x80;
-		hi = s[0] == 0xf4 ? 0x8f : 0xbf;	/* past U+10FFFF */
-	} else
-		return (0);
-	if (s[1] < lo || s[1] > hi)
-		return (0);
-	for (i = 2; i < n; i++) {
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return (0);
-	}
-	return (n);
-}
 
 /*
  * s as XML character data: markup escaped, what XML 1.0 cannot carry
@@ -87,6 +58,7 @@ void
 chart_xml(struct svgbuf *b, const char *s, size_t max)
 {
 	const unsigned char	*p = (const unsigned char *)s;
+	const char		*e;
 	size_t			 n, count = 0;
 
 	for (; *p != '\0'; p += n) {
@@ -94,29 +66,18 @@ chart_xml(struct svgbuf *b, const char *s, size_t max)
 			svgbuf_puts(b, ELLIPSIS);
 			return;
 		}
-		if ((n = utf8_len(p)) == 0 || (n == 1 && *p < 0x20 &&
+		if ((n = html_utf8(p, SIZE_MAX)) == 0 || (n == 1 && *p < 0x20 &&
 		    *p != '\t' && *p != '\n' && *p != '\r') || (n == 3 &&
 		    p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)) {
 			svgbuf_puts(b, REPLACEMENT);
 			n = n == 0 ? 1 : n;
 			continue;
 		}
+		if ((e = html_entity(*p)) != NULL) {
+			svgbuf_puts(b, e);
+			continue;
+		}
 		switch (*p) {
-		case '&':
-			svgbuf_puts(b, "&amp;");
-			break;
-		case '<':
-			svgbuf_puts(b, "&lt;");
-			break;
-		case '>':
-			svgbuf_puts(b, "&gt;");
-			break;
-		case '"':
-			svgbuf_puts(b, "&quot;");
-			break;
-		case '\'':
-			svgbuf_puts(b, "&apos;");
-			break;
 		case '\t':
 		case '\n':
 		case '\r':

@@ -38,6 +38,8 @@ struct chart {
 	double				 base_mean;	/* seconds */
 	double				 base_lo, base_hi; /* band, seconds */
 	int				 width, height;	/* px; 0: defaults */
+	const char			*link;	/* NULL, or markers link to
+						   link + session id */
 };
 
 /* chart.c: the chart as a standalone SVG document; never NULL. */

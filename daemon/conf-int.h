@@ -15,6 +15,7 @@ enum section {
 	SEC_CONDITIONS,
 	SEC_PROFILE,
 	SEC_TUNE,
+	SEC_HTTP,
 	SEC_SUITE
 };
 
@@ -40,11 +41,13 @@ struct parse {
 	struct lines	 cond;
 	struct lines	 profile;
 	struct lines	 tune;
+	struct lines	 http;
 	struct lines	*suites;	/* parallel to cf->suites */
 	int		 daemon_line;
 	int		 cond_line;
 	int		 profile_line;
 	int		 tune_line;
+	int		 http_line;
 	char		*error;		/* the first, "FILE:LINE: reason" */
 	char		*longval;	/* a value too long for inih's buffer */
 	int		 errline;

@@ -38,7 +38,8 @@ enum ktype {
 	T_LIST,		/* words, extended by continuation lines */
 	T_ENV,		/* KEY=VALUE words */
 	T_SETTINGS,	/* conf_tune_settings words, each once */
-	T_CPUS		/* CPU list; aux is the cpu_set_t */
+	T_CPUS,		/* CPU list; aux is the cpu_set_t */
+	T_LISTEN	/* HOST:PORT (conf-listen.c) */
 };
 
 struct key {
@@ -56,6 +57,7 @@ struct key {
 #define S(f)	offsetof(struct suite, f)
 #define P(f)	offsetof(struct config_profile, f)
 #define U(f)	offsetof(struct config_tune, f)
+#define H(f)	offsetof(struct config_http, f)
 
 static const struct key daemon_keys[] = {
 	{ "socket", T_PATH, D(socket), 0, "/run/benchd.sock", 0, 0 },
@@ -131,6 +133,12 @@ static const struct key tune_keys[] = {
 	{ "sys_root", T_PATH, U(sys_root), 0, NULL, 0, 0 },
 };
 
+static const struct key http_keys[] = {
+	{ "listen", T_LISTEN, H(listen), 0, NULL, 0, 0 },
+	{ "max_connections", T_INT, H(max_connections), 0, "32", 1, 1024 },
+	{ "timeout", T_INT, H(timeout), 0, "10", 1, 3600 },
+};
+
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 _Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
@@ -146,6 +154,7 @@ static const struct {
 	[CONF_SUITE] = { suite_keys, nitems(suite_keys) },
 	[CONF_PROFILE] = { profile_keys, nitems(profile_keys) },
 	[CONF_TUNE] = { tune_keys, nitems(tune_keys) },
+	[CONF_HTTP] = { http_keys, nitems(http_keys) },
 };
 
 static int
@@ -322,7 +331,8 @@ set_value(const struct key *k, void *base, const char *value, int cont,
     char **why)
 {
 	void	*p = (char *)base + k->off;
-	char	*cause;
+	char	*cause, host[64];
+	int	 port, loop;
 
 	if (cont && k->type != T_CMD && k->type != T_LIST && k->type != T_ENV &&
 	    k->type != T_SETTINGS) {
@@ -388,6 +398,14 @@ set_value(const struct key *k, void *base, const char *value, int cont,
 		CPU_ZERO((cpu_set_t *)((char *)base + k->aux));
 		if (*value != '\0' && conf_parse_cpus(value,
 		    (cpu_set_t *)((char *)base + k->aux), &cause) != 0) {
+			xasprintf(why, "%s: %s", k->name, cause);
+			free(cause);
+			return (-1);
+		}
+		return (set_string(k, base, value, 0, why));
+	case T_LISTEN:
+		if (conf_listen_parse(value, host, sizeof host, &port, &loop,
+		    &cause) != 0) {
 			xasprintf(why, "%s: %s", k->name, cause);
 			free(cause);
 			return (-1);

@@ -11,7 +11,8 @@ enum conf_table {
 	CONF_CONDITIONS,	/* [conditions], struct config_conditions */
 	CONF_SUITE,		/* [suite NAME], struct suite */
 	CONF_PROFILE,		/* [profile], struct config_profile */
-	CONF_TUNE		/* [tune], struct config_tune */
+	CONF_TUNE,		/* [tune], struct config_tune */
+	CONF_HTTP		/* [http], struct config_http */
 };
 
 /* The index of a key in its table, -1 when there is no such key. */

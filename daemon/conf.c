@@ -130,6 +130,12 @@ conf_ctx(struct parse *ps, struct ctx *c)
 		c->lines = &ps->tune;
 		c->prefix = xstrdup("tune: ");
 		break;
+	case SEC_HTTP:
+		c->table = CONF_HTTP;
+		c->base = &ps->cf->http;
+		c->lines = &ps->http;
+		c->prefix = xstrdup("http: ");
+		break;
 	default:
 		c->suite = &ps->cf->suites[ps->suite];
 		c->table = CONF_SUITE;
@@ -263,6 +269,8 @@ conf_section(struct parse *ps, const char *hdr)
 		section_once(ps, &ps->profile_line, name, SEC_PROFILE);
 	else if (strcmp(name, "tune") == 0)
 		section_once(ps, &ps->tune_line, name, SEC_TUNE);
+	else if (strcmp(name, "http") == 0)
+		section_once(ps, &ps->http_line, name, SEC_HTTP);
 	else if (strncmp(name, "suite", 5) == 0 &&
 	    (name[5] == '\0' || name[5] == ' ' || name[5] == '\t'))
 		suite_begin(ps, name + 5 + strspn(name + 5, " \t"));
@@ -429,6 +437,7 @@ conf_load(const char *path, char **cause)
 	conf_key_defaults(CONF_CONDITIONS, &cf->cond);
 	conf_key_defaults(CONF_PROFILE, &cf->profile);
 	conf_key_defaults(CONF_TUNE, &cf->tune);
+	conf_key_defaults(CONF_HTTP, &cf->http);
 
 	r = ini_parse_stream(conf_reader, &ps, conf_handler, &ps);
 	if (r == 0 && ferror(ps.f))
@@ -530,6 +539,7 @@ conf_free(struct config *cf)
 	free(cf->tune.state);
 	free(cf->tune.sys_root);
 	free(cf->tune.proc_root);
+	free(cf->http.listen);
 	for (i = 0; i < cf->nsuites; i++)
 		suite_free(&cf->suites[i]);
 	free(cf->suites);

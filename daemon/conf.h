@@ -62,6 +62,13 @@ struct config_tune {
 /* The settings [tune] may name, in the order benchd-tune applies them. */
 extern const char *const conf_tune_settings[];
 
+/* [http]: the read-only web dashboard (http.c); off without listen. */
+struct config_http {
+	char		*listen;		/* "127.0.0.1:80", NULL: off */
+	int		 max_connections;
+	int		 timeout;		/* seconds per request */
+};
+
 /* param.NAME = v1 v2 ...: the only values {NAME} may take. */
 struct suite_param {
 	char		 *name;
@@ -122,6 +129,7 @@ struct config {
 	struct config_conditions  cond;
 	struct config_profile	  profile;
 	struct config_tune	  tune;
+	struct config_http	  http;
 	struct suite		 *suites;
 	size_t			  nsuites;
 };
@@ -151,5 +159,15 @@ int			 conf_parse_cpus(const char *list, cpu_set_t *set,
 			     char **cause);
 /* set as a kernel-style CPU list ("0-1,4"); "" when empty.  Caller frees. */
 char			*conf_cpus_text(const cpu_set_t *set);
+
+/*
+ * conf-listen.c: a listen address "HOST:PORT", HOST an IPv4 address or
+ * an IPv6 one in brackets, split into host (at least 46 bytes) and port;
+ * *loopback says whether only this machine can connect.  0, or -1 with
+ * *cause set (caller frees).
+ */
+int			 conf_listen_parse(const char *text, char *host,
+			     size_t hostlen, int *port, int *loopback,
+			     char **cause);
 
 #endif

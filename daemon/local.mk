@@ -19,7 +19,8 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/conditions.h \
 	%reldir%/conf.c %reldir%/conf.h %reldir%/conf-int.h \
 	%reldir%/conf-check.c %reldir%/conf-cpus.c \
-	%reldir%/conf-keys.c %reldir%/conf-keys.h %reldir%/conf-named.c \
+	%reldir%/conf-keys.c %reldir%/conf-keys.h %reldir%/conf-listen.c \
+	%reldir%/conf-named.c \
 	%reldir%/runner.c %reldir%/runner.h \
 	%reldir%/cgroup.c %reldir%/cgroup.h \
 	%reldir%/spawner.c %reldir%/spawner.h %reldir%/spawn-proto.h \
@@ -42,6 +43,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/chart.c %reldir%/chart.h %reldir%/chart-int.h \
 	%reldir%/chart-axis.c %reldir%/chart-draw.c \
 	%reldir%/svgbuf.c %reldir%/svgbuf.h \
+	%reldir%/html.c %reldir%/html.h \
 	%reldir%/timing.c %reldir%/timing.h \
 	%reldir%/tune.c %reldir%/tune.h %reldir%/tune-drift.c \
 	%reldir%/tune-item.c %reldir%/tune-report.c %reldir%/tune-settings.c \
@@ -58,6 +60,7 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 BENCHD_CORE_SOURCES = \
 	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
+	%reldir%/http.c %reldir%/http.h %reldir%/http-api.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
 	%reldir%/method-calibrate.c \
@@ -74,6 +77,9 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/method-suites.c \
 	%reldir%/method-variance.c \
 	%reldir%/notify.c %reldir%/notify.h \
+	%reldir%/page.c %reldir%/page-compare.c %reldir%/page-feed.c \
+	%reldir%/page-flame.c %reldir%/page-fmt.c %reldir%/page-overview.c \
+	%reldir%/page-runs.c %reldir%/page-session.c %reldir%/page-suite.c \
 	%reldir%/rev.c %reldir%/rev.h \
 	%reldir%/rpc.c \
 	%reldir%/sched.c %reldir%/sched-int.h \
@@ -87,6 +93,7 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/wire.c %reldir%/wire-report.c
 daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c \
 	%reldir%/server-int.h %reldir%/server-limits.c $(BENCHD_CORE_SOURCES)
+nodist_daemon_benchd_SOURCES = %reldir%/www.c
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
@@ -102,3 +109,12 @@ CLEANFILES += %reldir%/schema.c
 %reldir%/schema.c: $(SCHEMA_FILES) $(top_srcdir)/build-aux/sql2c.sh
 	$(AM_V_GEN)$(SHELL) $(top_srcdir)/build-aux/sql2c.sh $@ \
 	    $(top_srcdir) $(SCHEMA_FILES)
+
+# The dashboard's static files, served as /static/NAME.
+WWW_FILES = %reldir%/www/benchd.css %reldir%/www/benchd.js
+EXTRA_DIST += $(WWW_FILES)
+BUILT_SOURCES += %reldir%/www.c
+CLEANFILES += %reldir%/www.c
+%reldir%/www.c: $(WWW_FILES) $(top_srcdir)/build-aux/www2c.sh
+	$(AM_V_GEN)$(SHELL) $(top_srcdir)/build-aux/www2c.sh $@ \
+	    $(top_srcdir) $(WWW_FILES)

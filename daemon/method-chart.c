@@ -57,6 +57,8 @@ chart_points(const struct suite *su, const int64_t *ids, const double *means,
 		session_row_free(&r);
 	}
 	k = n >= 2 ? stats_change_points(means, n, 0, 0, cp, CHART_CP_MAX) : 0;
+	if (k > CHART_CP_MAX)
+		k = CHART_CP_MAX;	/* it counts all, fills in the first */
 	for (i = 0; i < k; i++)
 		if (fabs(cp[i].rel) >= su->noise && cp[i].index >= first)
 			pts[cp[i].index - first].changepoint = 1;
@@ -86,7 +88,7 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
     struct rpc_error *e)
 {
 	const struct suite	*su;
-	const char		*suite = NULL;
+	const char		*suite = NULL, *link = NULL;
 	struct chart		 ch;
 	struct chart_point	*pts;
 	int64_t			 last = 100, width = 0, *ids;
@@ -96,7 +98,8 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 
 	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
 	    rpc_param_int(params, "last", 1, 100000, &last, e) < 0 ||
-	    rpc_param_int(params, "width", 300, 10000, &width, e) < 0)
+	    rpc_param_int(params, "width", 300, 10000, &width, e) < 0 ||
+	    rpc_param_string(params, "link", 200, &link, e) < 0)
 		return (-1);
 	if (suite == NULL)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
@@ -119,6 +122,7 @@ chart_exec(struct client *c, const cJSON *params, cJSON **result,
 	ch.pts = pts;
 	ch.npts = n - first;
 	ch.width = (int)width;
+	ch.link = link;
 	chart_baseline(su, ptext, &ch);
 	svg = chart_svg(&ch);
 	*result = cJSON_CreateObject();

@@ -341,6 +341,39 @@ rpc_find(const char *name)
 }
 
 /*
+ * Call a method in-process, with no client: the HTTP server's /api and
+ * pages.  Only reading methods are found: those that change things
+ * (admin) and session.subscribe, which pushes to its connection, are not.
+ * 0 with *result set, or -1 with *e set (its message for the caller to
+ * free), exactly as the socket would answer.
+ */
+int
+rpc_local(const char *name, const cJSON *params, cJSON **result,
+    struct rpc_error *e)
+{
+	const struct rpc_method	*m;
+
+	*result = NULL;
+	if (params != NULL && !cJSON_IsObject(params))
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "params must be an object"));
+	m = rpc_find(name);
+	if (m == NULL || m->admin || m == &method_session_subscribe)
+		return (rpc_fail(e, RPC_METHOD_NOT_FOUND, NULL,
+		    "no method named \"%.*s\"", rpc_clip(name, 100), name));
+	if (m->exec(NULL, params, result, e) == 0) {
+		if (*result == NULL)
+			*result = cJSON_CreateObject();
+		return (0);
+	}
+	cJSON_Delete(*result);
+	*result = NULL;
+	if (e->message == NULL)
+		rpc_fail(e, RPC_INTERNAL_ERROR, NULL, "error");
+	return (-1);
+}
+
+/*
  * Execute one request object; NULL when no answer is due (notification).
  * nul: the line held U+0000 somewhere (rpc_mark_nul).
  */

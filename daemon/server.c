@@ -53,10 +53,14 @@ static char			*bound_path;
 static dev_t			 bound_dev;	/* of the socket file we made */
 static ino_t			 bound_ino;
 
+/*
+ * A method called in-process by the HTTP server has no client (NULL):
+ * nobody, never admin, nothing to subscribe or defer to.
+ */
 uid_t
 client_uid(const struct client *c)
 {
-	return (c->uid);
+	return (c != NULL ? c->uid : (uid_t)-1);
 }
 
 /* Root, benchd's own uid, or a member of admin_group may change things. */
@@ -67,6 +71,8 @@ client_is_admin(const struct client *c)
 	struct passwd	*pw;
 	char		**m;
 
+	if (c == NULL)
+		return (0);
 	if (c->uid == 0 || c->uid == geteuid())
 		return (1);
 	if (cfg->admin_group == NULL ||
@@ -85,6 +91,8 @@ client_is_admin(const struct client *c)
 void
 client_subscribe(struct client *c, int64_t session)
 {
+	if (c == NULL)
+		return;
 	c->subscribed = 1;
 	c->sub_session = session;
 }
@@ -92,6 +100,10 @@ client_subscribe(struct client *c, int64_t session)
 void
 client_defer(struct client *c, cJSON *msg)
 {
+	if (c == NULL) {
+		cJSON_Delete(msg);
+		return;
+	}
 	if (c->deferred == NULL)
 		c->deferred = cJSON_CreateArray();
 	cJSON_AddItemToArray(c->deferred, msg);

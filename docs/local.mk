@@ -4,4 +4,5 @@ dist_man_MANS += %reldir%/benchd.8 %reldir%/benchd.conf.5 \
 benchdconfdir = $(sysconfdir)/benchd
 dist_benchdconf_DATA = %reldir%/benchd.conf.example
 EXTRA_DIST += %reldir%/PROTOCOL.md %reldir%/SCHEMA.md %reldir%/METHODOLOGY.md \
-	%reldir%/DEPLOYMENT.md %reldir%/HACKING.md %reldir%/PERFORMANCE.md
+	%reldir%/DEPLOYMENT.md %reldir%/HACKING.md %reldir%/PERFORMANCE.md \
+	%reldir%/HTTP.md

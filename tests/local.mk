@@ -28,6 +28,7 @@ UNIT_TESTS = \
 	%reldir%/unit/test-flamegraph \
 	%reldir%/unit/test-flamegraph-colour \
 	%reldir%/unit/test-fsm \
+	%reldir%/unit/test-html \
 	%reldir%/unit/test-profile \
 	%reldir%/unit/test-rules \
 	%reldir%/unit/test-stats \
@@ -53,6 +54,9 @@ tests_unit_test_chart_LDADD = $(UNIT_LDADD)
 tests_unit_test_fsm_SOURCES = %reldir%/unit/test-fsm.c
 tests_unit_test_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
+tests_unit_test_html_SOURCES = %reldir%/unit/test-html.c
+tests_unit_test_html_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_html_LDADD = $(UNIT_LDADD)
 tests_unit_test_rules_SOURCES = %reldir%/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rules_LDADD = $(UNIT_LDADD)
@@ -125,6 +129,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-hardening.py \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-interference.py \
+	%reldir%/integration/test-http.py \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-profile.py \
 	%reldir%/integration/test-protocol.py \
@@ -139,6 +144,7 @@ INTEGRATION_TESTS = \
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
+	%reldir%/lib/browser.py \
 	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
 	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
 	%reldir%/data/perf/nocallchain.script \
@@ -165,10 +171,11 @@ AM_TESTS_ENVIRONMENT = \
 
 # make bench: benchmarks print figures; they never pass or fail a build.
 # gen-db.py builds (or keeps) the database at scale under
-# tests/bench/scale/ of the build tree for the two after it.
+# tests/bench/scale/ of the build tree for those after it.
 BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py \
 	%reldir%/bench/gen-db.py %reldir%/bench/bench-queries.py \
-	%reldir%/bench/bench-clients.py %reldir%/bench/bench-verdicts.py
+	%reldir%/bench/bench-clients.py %reldir%/bench/bench-http.py \
+	%reldir%/bench/bench-verdicts.py
 noinst_PROGRAMS += tests/bench/bench-spawn tests/bench/bench-clients
 tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 tests_bench_bench_clients_SOURCES = %reldir%/bench/bench-clients.c

@@ -36,9 +36,9 @@ def median(xs):
 class Benchd:
     """benchd -f on the scale database, a socket in a private directory."""
 
-    def __init__(self):
-        if not os.path.exists(DATABASE):
-            sys.exit("no %s: run gen-db.py first" % DATABASE)
+    def __init__(self, config=CONFIG, database=DATABASE):
+        if not os.path.exists(database):
+            sys.exit("no %s: run gen-db.py first" % database)
         self.tmp = tempfile.mkdtemp(prefix="benchd-bench-")
         self.socket = os.path.join(self.tmp, "benchd.sock")
         notify = os.path.join(self.tmp, "notify")
@@ -47,7 +47,7 @@ class Benchd:
         env = {k: v for k, v in os.environ.items()
                if k not in ("LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC")}
         env["NOTIFY_SOCKET"] = notify
-        argv = [BENCHD, "-f", "-c", CONFIG, "-D", DATABASE, "-S",
+        argv = [BENCHD, "-f", "-c", config, "-D", database, "-S",
                 self.socket]
         t0 = time.monotonic()
         self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,

@@ -27,6 +27,7 @@ tests_fuzz_fuzz_fold_LDADD = $(FUZZ_LDADD)
 # place of benchd.c and server.c.
 tests_fuzz_fuzz_rpc_SOURCES = %reldir%/fuzz-rpc.c %reldir%/fuzz.h \
 	$(BENCHD_CORE_SOURCES)
+nodist_tests_fuzz_fuzz_rpc_SOURCES = daemon/www.c
 tests_fuzz_fuzz_rpc_CFLAGS = $(daemon_benchd_CFLAGS)
 tests_fuzz_fuzz_rpc_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_rpc_LDADD = $(daemon_benchd_LDADD)

@@ -4,14 +4,13 @@ never counted; hot names the demo's hot function; flamegraph and history
 
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
-import zlib
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import DEMO, Daemon, Skip, main, test  # noqa
+import browser  # noqa
 
 BURN = {"command": DEMO + " --burn 150", "warmup": "0", "runs": "2",
         "max_runs": "2"}
@@ -108,59 +107,8 @@ def flamegraph_and_diff_are_well_formed_svg():
     assert d.stop() == 0
 
 
-def png_colours(path):
-    """The distinct RGB(A) pixel values of a PNG (8-bit, non-interlaced)."""
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, ihdr = 8, b"", None
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            ihdr = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    w, h, depth, ctype = ihdr[:4]
-    assert depth == 8 and ctype in (2, 6), ihdr
-    bpp = 3 if ctype == 2 else 4
-    raw, stride = zlib.decompress(idat), w * bpp
-    prev, colours, i = bytearray(stride), set(), 0
-    for _ in range(h):
-        f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
-            if f == 1:
-                line[x] = (line[x] + a) & 255
-            elif f == 2:
-                line[x] = (line[x] + b) & 255
-            elif f == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                pr = a if pa <= pb and pa <= pc else b if pb <= pc else c
-                line[x] = (line[x] + pr) & 255
-        for x in range(0, stride, bpp * 7):
-            colours.add(bytes(line[x:x + bpp]))
-        prev = line
-    return colours
-
-
 def screenshot(svg, png, size):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        raise Skip("chromium is not installed (Debian: chromium)")
-    r = subprocess.run([chromium, "--headless", "--no-sandbox",
-                        "--disable-gpu", "--screenshot=" + png,
-                        "--window-size=" + size, "file://" + svg],
-                       capture_output=True, timeout=120,
-                       env=dict(os.environ, HOME=os.path.dirname(png)))
-    assert r.returncode == 0 and os.path.exists(png), \
-        r.stderr.decode(errors="replace")[-2000:]
-    return png_colours(png)
+    return browser.screenshot("file://" + svg, png, size)
 
 
 @test

@@ -73,6 +73,16 @@ def main(limit=60):
     sys.exit(1 if failed else 0)
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
 def wait_for(pred, timeout=10.0, interval=0.02, what="condition"):
     """Poll pred() until it returns a true value; fail after timeout."""
     end = time.monotonic() + timeout

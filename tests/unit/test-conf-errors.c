@@ -1,6 +1,7 @@
 /*
  * test-conf-errors.c -- loading benchd.conf: every error's message and
- * line, the first error winning, and the cpus list parser.
+ * line, the first error winning, and the parsers of CPU lists and listen
+ * addresses.
  */
 #include "config.h"
 
@@ -139,6 +140,17 @@ test_errors(void **state)
 	loadconf_fails("[daemon]\nmax_clients = 20\nadmin_reserve = 30\n",
 	    "3: daemon: admin_reserve (30) must be less than max_clients "
 	    "(20)");
+	loadconf_fails("[http]\nlisten = localhost:8080\n", "2: http: listen: "
+	    "expected ADDRESS:PORT with an IPv4 address or an IPv6 address in "
+	    "brackets (127.0.0.1:8080, [::1]:8080), got \"localhost:8080\"");
+	loadconf_fails("[http]\nlisten = 127.0.0.1:80800\n", "2: http: "
+	    "listen: the port must be a number from 1 to 65535, got \"80800\"");
+	loadconf_fails("[http]\nmax_connections = 0\n", "2: http: "
+	    "max_connections must be an integer from 1 to 1024, got \"0\"");
+	loadconf_fails("[http]\n[http]\n", "2: [http] repeated (first at "
+	    "line 1)");
+	loadconf_fails("[http]\nport = 8080\n", "2: http: unknown key "
+	    "\"port\"");
 }
 
 /* The first error in the file is the one reported. */
@@ -264,6 +276,46 @@ test_cpus(void **state)
 	free(cause);
 }
 
+static void
+test_listen(void **state)
+{
+	const char	*bad[] = { "", ":80", "127.0.0.1", "127.0.0.1:",
+	    "::1:80", "[::1]80", "[::1]", "[127.0.0.1]:80", "127.0.0.1:0", "127.0.0.1:-1",
+	    "127.0.0.1:8x", "1.2.3:80", "[]:80", "127.0.0.1:65536" };
+	char		 host[64], *cause;
+	int		 port, loop;
+	size_t		 i;
+
+	assert_int_equal(conf_listen_parse("127.0.0.1:8080", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_true(port == 8080 && loop);
+	assert_int_equal(conf_listen_parse("127.1.2.3:1", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_true(port == 1 && loop);
+	assert_int_equal(conf_listen_parse("[::1]:65535", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_string_equal(host, "::1");
+	assert_true(port == 65535 && loop);
+	assert_int_equal(conf_listen_parse("0.0.0.0:80", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_false(loop);
+	assert_int_equal(conf_listen_parse("[::]:80", host, sizeof host,
+	    &port, &loop, &cause), 0);
+	assert_false(loop);
+	assert_int_equal(conf_listen_parse("192.0.2.7:8080", host,
+	    sizeof host, &port, &loop, &cause), 0);
+	assert_false(loop);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		if (conf_listen_parse(bad[i], host, sizeof host, &port, &loop,
+		    &cause) == 0)
+			fail_msg("\"%s\" accepted", bad[i]);
+		assert_non_null(cause);
+		free(cause);
+	}
+}
+
 int
 main(void)
 {
@@ -272,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_first_error),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_listen),
 	};
 
 	alarm(60);

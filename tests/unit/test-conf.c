@@ -1,6 +1,6 @@
 /*
  * test-conf.c -- loading benchd.conf: values, defaults, comments and
- * continuation lines, suite text, [profile], [tune].  Errors are in
+ * continuation lines, suite text, [profile], [tune], [http].  Errors are in
  * test-conf-errors.c.
  */
 #include "config.h"
@@ -452,6 +452,25 @@ test_tune(void **state)
 	conf_free(cf);
 }
 
+/* [http]: off without listen; the limits' defaults and values. */
+static void
+test_http(void **state)
+{
+	struct config	*cf;
+
+	cf = loadconf("[daemon]\n");
+	assert_null(cf->http.listen);
+	assert_int_equal(cf->http.max_connections, 32);
+	assert_int_equal(cf->http.timeout, 10);
+	conf_free(cf);
+	cf = loadconf("[http]\nlisten = [::1]:8080\nmax_connections = 4\n"
+	    "timeout = 2\n");
+	assert_string_equal(cf->http.listen, "[::1]:8080");
+	assert_int_equal(cf->http.max_connections, 4);
+	assert_int_equal(cf->http.timeout, 2);
+	conf_free(cf);
+}
+
 int
 main(void)
 {
@@ -466,6 +485,7 @@ main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_profile),
 		cmocka_unit_test(test_tune),
+		cmocka_unit_test(test_http),
 	};
 
 	alarm(60);
