@@ -165,8 +165,12 @@ sched_abort(struct srun *s)
 		}
 		kill(-pid, SIGKILL);
 	}
-	/* And whatever left the group: everything in the run's cgroup. */
+	/*
+	 * And whatever left the group: everything in the run's cgroup, and
+	 * (without one) what still carries the session's BENCHD_SESSION.
+	 */
 	sched_cgroup_close(s, 0, NULL);
+	sched_cleanup(s);
 	store_session_finish(db, s->id, s->fsm.end_state, s->fsm.end_reason);
 	log_info("session %lld interrupted: %s", (long long)s->id,
 	    s->fsm.end_reason);

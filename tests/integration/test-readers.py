@@ -209,15 +209,17 @@ def a_flood_of_queries_does_not_move_the_walls():
 
 
 def workload_in(d, sid):
-    """Processes of session sid: those with its BENCHD_SESSION."""
-    want = ("BENCHD_SESSION=%d" % sid).encode()
+    """Processes of session sid of this daemon: its BENCHD_SESSION and
+    the mark its suite's env gives (another daemon numbers from 1 too)."""
+    want = {("BENCHD_SESSION=%d" % sid).encode(),
+            ("READERS_TEST_MARK=%s" % os.path.basename(d.tmp)).encode()}
     found = []
     for p in os.listdir("/proc"):
         if not p.isdigit():
             continue
         try:
             with open("/proc/%s/environ" % p, "rb") as f:
-                if want in f.read().split(b"\0"):
+                if want <= set(f.read().split(b"\0")):
                     found.append(int(p))
         except OSError:
             pass
@@ -243,10 +245,19 @@ def a_workload_cannot_join_benchds_process_group():
 def what_left_its_group_ends_with_a_stop_and_a_cancel():
     # A workload whose child starts a session of its own and outlives
     # it: gone after a cancel, and after a stop of benchd.
+    # Without cgroups (cgroup = off) the escapee is found by the
+    # BENCHD_SESSION it inherited, and the cancel still waits for it.
     cmd = "setsid sleep 300 </dev/null >/dev/null 2>&1 & exec sleep 300"
-    for how in ("cancel", "stop"):
+    for how, cg in (("cancel", "auto"), ("stop", "auto"),
+                    ("cancel", "off"), ("stop", "off")):
         d = Daemon({"e": {"command": cmd, "shell": "yes", "warmup": "0",
-                          "runs": "1"}}).start()
+                          "runs": "1"}},
+                   daemon_extra="cgroup = %s" % cg)
+        d.write_config({"e": {"command": cmd, "shell": "yes", "warmup": "0",
+                              "runs": "1", "env": "READERS_TEST_MARK=" +
+                              os.path.basename(d.tmp)}},
+                       daemon_extra="cgroup = %s" % cg)
+        d.start()
         sid = d.queue("e")
         procs = wait_for(lambda: (lambda p: p if len(p) >= 2 else None)(
             workload_in(d, sid)), what="the workload and its escapee")
@@ -258,7 +269,8 @@ def what_left_its_group_ends_with_a_stop_and_a_cancel():
         else:
             assert d.stop() == 0
         wait_for(lambda: not any(pid_alive(p) for p in procs), timeout=10,
-                 what="every process of the run to end (%s)" % how)
+                 what="every process of the run to end (%s, cgroup %s)"
+                 % (how, cg))
         if how == "cancel":
             assert d.stop() == 0
 
