@@ -533,6 +533,9 @@ sched_cancel(int64_t id, uid_t uid, char *state, size_t len)
 	store_refresh(db);
 	xasprintf(&reason, "cancelled by uid %ld", (long)uid);
 	rc = store_session_finish(db, id, SESSION_CANCELLED, reason);
+	/* Its subscribers hear of its end as of any other's. */
+	if (rc == 0)
+		wire_notify_finished(id, SESSION_CANCELLED, reason);
 	free(reason);
 	return (rc != 0 ? CANCEL_STORAGE : CANCEL_OK);
 }

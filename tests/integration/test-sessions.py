@@ -6,7 +6,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import DEMO, Daemon, main, pid_alive, test, wait_for  # noqa
+from harness import DEMO, Conn, Daemon, main, pid_alive, test, wait_for  # noqa
 
 
 @test
@@ -182,8 +182,18 @@ def queued_sessions_run_in_order_and_cancel_while_queued():
     d = Daemon({"demo": {"command": DEMO + " --sleep 300",
                          "warmup": "0", "runs": "1"}}).start()
     a, b, c = d.queue("demo"), d.queue("demo"), d.queue("demo")
+    sub = Conn(d.socket)
+    sub.call("session.subscribe")
     rc, out = d.ctl("cancel", str(b))
     assert rc == 0, out
+    # A follower of a queued session hears that it ended, too.
+    while True:
+        n = sub.notification(timeout=10)
+        if n["method"] == "session.finished" and n["params"]["id"] == b:
+            break
+    assert n["params"]["state"] == "cancelled", n
+    assert n["params"]["reason"].startswith("cancelled by uid"), n
+    sub.close()
     sa, sc = d.wait_state(a), d.wait_state(c)
     assert sa["state"] == sc["state"] == "completed"
     assert d.session(b, runs=False)["session"]["state"] == "cancelled"
