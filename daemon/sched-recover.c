@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "benchd.h"
+#include "calibrate.h"
 #include "conf.h"
 #include "leftover.h"
 #include "log.h"
@@ -56,5 +57,8 @@ sched_recover(void)
 	for (i = 0; i < nids; i++)
 		recover_leftovers(ids[i]);
 	free(ids);
+	/* A calibration whose last session was the one interrupted ends. */
+	if (nids > 0)
+		calibration_settle(db);
 	return (0);
 }

@@ -8,7 +8,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import DEMO, Daemon, RPCError, main, test  # noqa
+from harness import DEMO, Daemon, RPCError, main, test, wait_for  # noqa
 
 
 def suite(noise="1%", command=DEMO + " --sleep 3", **extra):
@@ -172,6 +172,35 @@ def pairs_that_cannot_be_compared_are_said_so():
     assert r["reason"].startswith("2 of 3 pairs compared"), r
     assert r["comparisons"][2]["verdict"] is None, r
     assert "Calibration #2 of ok: completed: 2 of 3 pairs" in out, out
+    assert d.stop() == 0
+
+
+@test
+def a_calibration_whose_last_session_was_cut_off_ends_at_restart():
+    # The last pair's second session is in flight when benchd is killed
+    # (a power cut): at the next start it is marked interrupted, and the
+    # calibration ends with it (nothing else queued would settle it).
+    d = Daemon({"ok": suite(command=DEMO + " --sleep 400")}).start()
+    c = d.call("suite.calibrate", {"suite": "ok", "pairs": 1})
+    last = c["sessions"][-1]
+    wait_for(lambda: d.session(last, runs=False)["session"]["state"] ==
+             "running", timeout=30)
+    d.kill9()
+    d.start()
+
+    def stored():
+        db = sqlite3.connect("file:%s?mode=ro" % d.database, uri=True)
+        try:
+            return db.execute("SELECT state FROM calibrations WHERE id = ?",
+                              (c["id"],)).fetchone()[0]
+        finally:
+            db.close()
+    # Stored, not only worked out when asked: what later verdicts learn
+    # from is the stored calibration.
+    wait_for(lambda: stored() != "running", timeout=10)
+    r = d.call("calibration.get", {"id": c["id"]})
+    assert r["state"] == "failed" and r["counted"] == 0, r
+    assert d.session(last, runs=False)["session"]["state"] == "interrupted"
     assert d.stop() == 0
 
 
