@@ -137,6 +137,7 @@ static const struct key http_keys[] = {
 	{ "listen", T_LISTEN, H(listen), 0, NULL, 0, 0 },
 	{ "max_connections", T_INT, H(max_connections), 0, "32", 1, 1024 },
 	{ "timeout", T_INT, H(timeout), 0, "10", 1, 3600 },
+	{ "hosts", T_LIST, H(hosts), H(nhosts), NULL, 0, 0 },
 };
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])

@@ -540,6 +540,7 @@ conf_free(struct config *cf)
 	free(cf->tune.sys_root);
 	free(cf->tune.proc_root);
 	free(cf->http.listen);
+	argv_free(cf->http.hosts);
 	for (i = 0; i < cf->nsuites; i++)
 		suite_free(&cf->suites[i]);
 	free(cf->suites);

@@ -67,6 +67,8 @@ struct config_http {
 	char		*listen;		/* "127.0.0.1:80", NULL: off */
 	int		 max_connections;
 	int		 timeout;		/* seconds per request */
+	char		**hosts;		/* Host names answered */
+	size_t		  nhosts;
 };
 
 /* param.NAME = v1 v2 ...: the only values {NAME} may take. */
@@ -169,5 +171,12 @@ char			*conf_cpus_text(const cpu_set_t *set);
 int			 conf_listen_parse(const char *text, char *host,
 			     size_t hostlen, int *port, int *loopback,
 			     char **cause);
+/*
+ * Whether the dashboard answers a request with this Host header: absent,
+ * an IP address (a name only DNS could point elsewhere), "localhost", or
+ * one of names (with any port).  1 or 0.
+ */
+int			 conf_listen_host_ok(const char *host,
+			     char *const *names, size_t n);
 
 #endif

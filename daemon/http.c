@@ -46,6 +46,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "benchd.h"
 #include "conf.h"
 #include "http.h"
 #include "log.h"
@@ -367,6 +368,13 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		    "Allow", "GET, HEAD");
 		http_send_text(req, 405, "the dashboard is read-only: "
 		    "GET and HEAD only");
+		return;
+	}
+	if (!conf_listen_host_ok(evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Host"), cfg->http.hosts,
+	    cfg->http.nhosts)) {
+		http_send_text(req, 403, "this dashboard does not answer to "
+		    "that Host: name it in [http] hosts (benchd.conf(5))");
 		return;
 	}
 	if (uri == NULL || (path = http_path(evhttp_uri_get_path(uri))) ==

@@ -415,7 +415,8 @@ def status_of(reply):
 def hostile_requests_leave_benchd_measuring():
     d = http_daemon({"s": {"command": DEMO + " --sleep 200", "warmup": "0",
                            "runs": "12", "max_runs": "12"}},
-                    http_extra="max_connections = 8\ntimeout = 2")
+                    http_extra="max_connections = 8\ntimeout = 2\n"
+                    "hosts = bench.example.org")
     d.start()
     sid = d.queue("s")
     d.wait_state(sid, states=("running",))
@@ -426,7 +427,7 @@ def hostile_requests_leave_benchd_measuring():
                                   % sid) in body, (path, body[:3000])
         assert b'<progress data-f="bar"' in body
     # Huge headers and a huge request line: refused, not read on.
-    big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200000 + \
+    big = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 200000 + \
         b"\r\n\r\n"
     assert status_of(raw(d, big)) in (None, 400, 413)
     assert status_of(raw(d, b"GET /" + b"a" * 20000 +
@@ -439,13 +440,24 @@ def hostile_requests_leave_benchd_measuring():
                  b"/static/%00", b"/static/benchd.css%00.html",
                  b"/suite/%2e%2e", b"/session/1/../../etc/passwd",
                  b"/static/\\..\\..\\etc\\passwd", b"../etc/passwd"):
-        reply = raw(d, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n"
+        reply = raw(d, b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     b"Connection: close\r\n\r\n")
         assert status_of(reply) in (400, 404), (path, reply[:200])
         assert b"root:" not in reply
+    # DNS rebinding: a name benchd was not told of is refused; addresses,
+    # localhost and the names in [http] hosts are answered.
+    for host, want in (("evil.example:%d" % d.port, 403),
+                       ("127.0.0.1.evil.example", 403),
+                       ("localhost:%d" % d.port, 200),
+                       ("127.0.0.1:%d" % d.port, 200),
+                       ("Bench.Example.org", 200)):
+        status, _, body = get(d, "/api/status", headers={"Host": host})
+        assert status == want, (host, status, body[:200])
+        if want == 403:
+            assert b"[http] hosts" in body and b"{" not in body, body
     # Methods: read-only, and garbage is refused.
     for m in (b"POST", b"PUT", b"DELETE", b"PATCH", b"OPTIONS", b"TRACE"):
-        reply = raw(d, m + b" / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+        reply = raw(d, m + b" / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
                     b"Connection: close\r\n\r\n")
         assert status_of(reply) == 405 and b"Allow: GET, HEAD" in reply, \
             (m, reply[:300])

@@ -464,11 +464,42 @@ test_http(void **state)
 	assert_int_equal(cf->http.timeout, 10);
 	conf_free(cf);
 	cf = loadconf("[http]\nlisten = [::1]:8080\nmax_connections = 4\n"
-	    "timeout = 2\n");
+	    "timeout = 2\nhosts = bench.example.org\n  box7\n");
 	assert_string_equal(cf->http.listen, "[::1]:8080");
 	assert_int_equal(cf->http.max_connections, 4);
 	assert_int_equal(cf->http.timeout, 2);
+	assert_int_equal(cf->http.nhosts, 2);
+	assert_string_equal(cf->http.hosts[1], "box7");
 	conf_free(cf);
+}
+
+/* The Host headers the dashboard answers: no rebindable name unlisted. */
+static void
+test_http_hosts(void **state)
+{
+	char	*names[] = { "bench.example.org", "box7" };
+
+	assert_true(conf_listen_host_ok(NULL, NULL, 0));
+	assert_true(conf_listen_host_ok("127.0.0.1:8080", NULL, 0));
+	assert_true(conf_listen_host_ok("10.1.2.3", NULL, 0));
+	assert_true(conf_listen_host_ok("[::1]:8080", NULL, 0));
+	assert_true(conf_listen_host_ok("[::1]", NULL, 0));
+	assert_true(conf_listen_host_ok("localhost:8080", NULL, 0));
+	assert_true(conf_listen_host_ok("LocalHost.", NULL, 0));
+	assert_false(conf_listen_host_ok("evil.example.com:8080", NULL, 0));
+	assert_false(conf_listen_host_ok("127.0.0.1.evil.example", NULL, 0));
+	assert_false(conf_listen_host_ok("localhost.evil.example", NULL, 0));
+	assert_false(conf_listen_host_ok("", NULL, 0));
+	assert_false(conf_listen_host_ok(":8080", NULL, 0));
+	assert_false(conf_listen_host_ok("localhost:", NULL, 0));
+	assert_false(conf_listen_host_ok("localhost:80x", NULL, 0));
+	assert_false(conf_listen_host_ok("[::1", NULL, 0));
+	assert_false(conf_listen_host_ok("[::1]x", NULL, 0));
+	assert_false(conf_listen_host_ok("[evil]", NULL, 0));
+	assert_true(conf_listen_host_ok("Bench.Example.org", names, 2));
+	assert_true(conf_listen_host_ok("box7:8080", names, 2));
+	assert_false(conf_listen_host_ok("box", names, 2));
+	assert_false(conf_listen_host_ok("box77", names, 2));
 }
 
 int
@@ -486,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_profile),
 		cmocka_unit_test(test_tune),
 		cmocka_unit_test(test_http),
+		cmocka_unit_test(test_http_hosts),
 	};
 
 	alarm(60);
