@@ -234,5 +234,45 @@ def perf_not_permitted_is_unavailable_with_perfs_reason():
     assert d.stop() == 0
 
 
+@test
+def a_history_with_more_change_points_than_a_chart_marks():
+    # 800 sessions in 80 levels, each 5 % above the last: about 80 change
+    # points,
+    # more than the 64 a chart marks; the chart marks the first 64 found
+    # and reads nothing past them.
+    d = Daemon({"x": dict(BURN, command=DEMO + " --sleep 30")}).start()
+    import random
+    import sqlite3
+    rnd = random.Random(7)
+    db = sqlite3.connect(d.database, timeout=30)
+    with db:
+        for i in range(800):
+            wall = 10**9 * 1.05 ** (i // 10) * (1 + rnd.random() * 0.01)
+            cur = db.execute(
+                "INSERT INTO sessions (suite, params, state, warmup, runs, "
+                "max_runs, cv_target, queued_at, started_at, finished_at, "
+                "wall_mean) VALUES ('x', '{}', 'completed', 0, 3, 3, 0.05, "
+                "?, ?, ?, ?)", (i * 3600000, i * 3600000, i * 3600000 + 1,
+                                (wall + 1000) / 1e9))
+            for k in range(3):
+                db.execute(
+                    "INSERT INTO runs (session_id, seq, kind, iteration, "
+                    "started_at, wall_ns, utime_us, stime_us, maxrss_kb, "
+                    "minflt, majflt, nvcsw, nivcsw, inblock, oublock, "
+                    "exit_code) VALUES (?, ?, 'measured', ?, 1, ?, 1, 1, "
+                    "1, 0, 0, 0, 0, 0, 0, 0)",
+                    (cur.lastrowid, k + 1, k + 1, int(wall) + k * 1000))
+    db.close()
+    chart = d.call("suite.chart", {"suite": "x", "last": 800,
+                                     "width": 10000})
+    out = os.path.join(d.tmp, "cp.svg")
+    with open(out, "w") as f:
+        f.write(chart["svg"])
+    xmllint(out)
+    marked = chart["svg"].count('<path class="change"')
+    assert 56 <= marked <= 64, marked
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     main(limit=150)
