@@ -25,6 +25,8 @@ BENCHCTL = os.environ.get("BENCHCTL", "client/benchctl")
 TUNE = os.environ.get("BENCHD_TUNE", "daemon/benchd-tune")
 DEMO = os.environ.get("BENCHD_DEMO", "tests/demo/benchd-demo")
 SRCDIR = os.environ.get("srcdir", ".")
+# Seconds benchd may take to listen; more under valgrind (run-valgrind.sh).
+START_TIMEOUT = float(os.environ.get("BENCHD_START_TIMEOUT", "10"))
 
 _tests = []
 
@@ -255,7 +257,8 @@ class Daemon:
             threading.Thread(target=_copy_lines, daemon=True,
                              args=(self.proc.stdout, self.logf)).start()
         if wait:
-            wait_for(self._answers, timeout=10, what="benchd to listen")
+            wait_for(self._answers, timeout=START_TIMEOUT,
+                     what="benchd to listen")
         return self
 
     def _answers(self):
