@@ -109,6 +109,9 @@ extern const struct rpc_method	method_suite_chart;
 extern const struct rpc_method	method_suite_calibrate;
 extern const struct rpc_method	method_calibration_get;
 extern const struct rpc_method	method_calibration_list;
+extern const struct rpc_method	method_ab_queue;
+extern const struct rpc_method	method_ab_get;
+extern const struct rpc_method	method_ab_list;
 
 /* method-session.c: a Session object with its brief statistics. */
 void		 method_add_brief(cJSON *, int64_t, int cpu);
@@ -123,6 +126,15 @@ int		 method_params_check(const struct suite *, const cJSON *,
 		     int all, struct rpc_error *);
 void		 method_session_plan(const struct suite *, int64_t runs,
 		     int64_t warmup, struct session_new *);
+
+/* sched-rev.c: sessions at commits, A/B tests. */
+struct git_commit;
+struct ab_row;
+void		 rev_session_new(const struct suite *, const char *params,
+		     const struct git_commit *, struct session_new *);
+int64_t		 rev_ab_queue(const struct suite *, const char *params,
+		     const char *a, const char *b, struct ab_row *, int64_t uid,
+		     int64_t ids[2], char **);
 
 /* method-history.c: the suite and last params of a history's reader. */
 int		 method_suite_params(const cJSON *, int64_t, const char **,
@@ -199,6 +211,7 @@ cJSON		*wire_progress(const struct sched_progress *);
 cJSON		*wire_hold(const struct hold_status *);
 cJSON		*wire_finished(int64_t, enum session_state, const char *);
 cJSON		*wire_calibration(const struct calibration_row *);
+cJSON		*wire_ab(const struct ab_row *);
 void		 wire_notify_progress(int64_t, const struct sched_progress *);
 void		 wire_notify_finished(int64_t, enum session_state,
 		     const char *);

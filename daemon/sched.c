@@ -74,6 +74,7 @@ srun_free(struct srun *s)
 	free(s->snapshot);
 	free(s->wait_reason);
 	free(s->cpus_text);
+	sched_rev_free(s);
 	if (s->recheck != NULL)
 		event_free(s->recheck);
 	if (s->timing != NULL)
@@ -97,7 +98,7 @@ sched_verdict(struct srun *s)
 	struct session_row	 r;
 	int64_t			 base;
 
-	if (store_session_get(db, s->id, &r) != 0)
+	if (s->ab_id > 0 || store_session_get(db, s->id, &r) != 0)
 		return;
 	base = store_baseline_current(db, s->suite->name, r.params);
 	session_row_free(&r);
@@ -112,6 +113,8 @@ sched_verdict(struct srun *s)
 		    verdict_name(v.verdict), v.threshold * 100,
 		    verdict_rule_name(v.rule));
 	comparison_free(&c);
+	if (v.verdict == VERDICT_REGRESSED)
+		sched_confirm(s, base);
 }
 
 /* FA_END: the end is written; compare, tell, and look at the queue. */
@@ -131,6 +134,7 @@ sched_end(struct srun *s)
 	calibration_settle(db);
 	if (session_state_done(f->end_state))
 		sched_verdict(s);
+	sched_rev_end(s);
 	wire_notify_finished(s->id, f->end_state, reason);
 	if (cur == s)
 		cur = NULL;
@@ -172,6 +176,7 @@ sched_abort(struct srun *s)
 	sched_cgroup_close(s, 0, NULL);
 	sched_cleanup(s);
 	store_session_finish(db, s->id, s->fsm.end_state, s->fsm.end_reason);
+	sched_rev_finish(s);
 	log_info("session %lld interrupted: %s", (long long)s->id,
 	    s->fsm.end_reason);
 	if (cur == s)
@@ -187,7 +192,15 @@ sched_finish_write(struct srun *s, struct fsm_input *next)
 	const struct fsm	*f = &s->fsm;
 	int			 rc;
 
-	rc = store_session_finish(db, s->id, f->end_state, f->end_reason);
+	if ((rc = store_begin(db)) == 0) {
+		if ((rc = store_session_finish(db, s->id, f->end_state,
+		    f->end_reason)) == 0)
+			rc = sched_rev_finish(s);
+		if (rc == 0)
+			rc = store_commit(db);
+		else
+			store_rollback(db);
+	}
 	if (rc != 0 && !store_fault(db))
 		log_warnx("session %lld: cannot record %s: %s",
 		    (long long)s->id, session_state_name(f->end_state),
@@ -247,6 +260,9 @@ sched_step(struct srun *s, const struct fsm_input *first)
 			return;
 		case FA_GATE:
 			sched_gate(s, &next);
+			break;
+		case FA_CHECKOUT:
+			go = sched_checkout(s, &next);
 			break;
 		case FA_WAIT:
 			sched_gate_wait(s);
@@ -368,7 +384,10 @@ srun_record_start(struct srun *s, const struct session_row *r)
 	char			*detected = NULL, *fp, *cmd, hash[17];
 	int			 dirty = -1, rc;
 
-	if (r->rev != NULL)
+	if (s->suite->repo != NULL) {
+		detected = xstrdup(r->rev);	/* checked out by benchd */
+		dirty = 0;
+	} else if (r->rev != NULL)
 		detected = xstrdup(r->rev);	/* --rev overrides git */
 	else
 		rev_detect(s->suite->workdir, &detected, &dirty);
@@ -386,7 +405,14 @@ srun_record_start(struct srun *s, const struct session_row *r)
 	ss.command = cmd;
 	ss.cgroup = sched_cgroup_where();
 	ss.max_stall = s->conf->cond.max_stall;
-	rc = store_session_start(db, s->id, &ss);
+	if ((rc = store_begin(db)) == 0) {
+		if ((rc = store_session_start(db, s->id, &ss)) == 0)
+			rc = sched_rev_start(s, &ss);
+		if (rc == 0)
+			rc = store_commit(db);
+		else
+			store_rollback(db);
+	}
 	free(detected);
 	free(fp);
 	free(cmd);
@@ -421,11 +447,13 @@ sched_start(int64_t id)
 		    r.suite);
 		goto fail;
 	}
-	if (access(s->suite->workdir, X_OK) != 0) {
+	if (s->suite->repo == NULL && access(s->suite->workdir, X_OK) != 0) {
 		xasprintf(&reason, "workdir %s: %s", s->suite->workdir,
 		    strerror(errno));
 		goto fail;
 	}
+	if ((reason = sched_rev_setup(s, &r)) != NULL)
+		goto fail;
 	if ((reason = srun_argv(s, r.params)) != NULL)
 		goto fail;
 	s->fsm.plan.build = s->build_argv != NULL;

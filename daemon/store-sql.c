@@ -26,14 +26,25 @@
 	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
 	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice, " \
 	"s.suite_hash, s.cgroup, s.max_stall, s.noise, s.verdict_threshold, " \
-	"s.verdict_rule"
+	"s.verdict_rule, s.commit_time, s.commit_subject, s.ab_id, s.ab_arm, " \
+	"s.confirmation"
+
+#define AB_COLS \
+	"t.id, t.suite, t.params, t.session_a, t.session_b, t.metric, " \
+	"t.purpose, t.confirms, t.bisect_id, t.verdict, t.change, t.ci_low, " \
+	"t.ci_high, t.threshold, t.pairs, " \
+	"(SELECT s.state FROM sessions s WHERE s.id = t.session_a), " \
+	"(SELECT s.rev FROM sessions s WHERE s.id = t.session_a), " \
+	"(SELECT s.rev FROM sessions s WHERE s.id = t.session_b), " \
+	"(SELECT s.reason FROM sessions s WHERE s.id = t.session_a)"
 
 const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
 	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
-	    "max_runs, cv_target, noise, queued_at, queued_by) VALUES (:suite, "
+	    "max_runs, cv_target, noise, queued_at, queued_by, commit_time, "
+	    "commit_subject, ab_id, ab_arm) VALUES (:suite, "
 	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :noise, "
-	    ":now, :by)",
+	    ":now, :by, :ctime, :subject, :ab, :arm)",
 	[S_SESSION_START] =
 	    "UPDATE sessions SET state = 'running', started_at = :now, "
 	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
@@ -45,8 +56,8 @@ const char *const stmt_sql[S_COUNT] = {
 	    "finished_at = :now, pgid = NULL, wall_mean = (" WALL_MEAN ") "
 	    "WHERE id = :id",
 	[S_NEXT_QUEUED] =
-	    "SELECT id FROM sessions WHERE state = 'queued' ORDER BY id "
-	    "LIMIT 1",
+	    "SELECT id FROM sessions WHERE state = 'queued' AND "
+	    "(ab_arm IS NULL OR ab_arm = 'A') ORDER BY id LIMIT 1",
 	[S_RUN_INSERT] =
 	    "INSERT INTO runs (session_id, seq, kind, iteration, started_at, "
 	    "wall_ns, utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw, "
@@ -201,6 +212,24 @@ const char *const stmt_sql[S_COUNT] = {
 	    "AND (SELECT max(p.b) FROM calibration_pairs p "
 	    "WHERE p.calibration_id = c.id) <= :upto "
 	    "ORDER BY c.id DESC LIMIT 1",
+	[S_AB_INSERT] =
+	    "INSERT INTO ab_tests (suite, params, metric, purpose, confirms, "
+	    "bisect_id) VALUES (:suite, :params, :metric, :purpose, "
+	    ":confirms, :bisect)",
+	[S_AB_ARMS] =
+	    "UPDATE ab_tests SET session_a = :a, session_b = :b WHERE id = :id",
+	[S_AB_GET] =
+	    "SELECT " AB_COLS " FROM ab_tests t WHERE t.id = :id",
+	[S_AB_DECIDE] =
+	    "UPDATE ab_tests SET verdict = :verdict, change = :change, "
+	    "ci_low = :lo, ci_high = :hi, threshold = :threshold, "
+	    "pairs = :pairs, decided_at = :now WHERE id = :id",
+	[S_CONFIRMATION_SET] =
+	    "UPDATE sessions SET confirmation = :state WHERE id = :id",
+	[S_AB_LIST] =
+	    "SELECT * FROM (SELECT " AB_COLS " FROM ab_tests t "
+	    "WHERE :suite IS NULL OR t.suite = :suite "
+	    "ORDER BY t.id DESC LIMIT :last) ORDER BY 1",
 };
 
 /* The cached statement, reset and with its bindings cleared. */

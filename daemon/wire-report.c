@@ -262,3 +262,32 @@ wire_notify_finished(int64_t id, enum session_state state,
 {
 	server_notify(id, "session.finished", wire_finished(id, state, reason));
 }
+
+/* The ABTest object: its arms, its purpose and its decision. */
+cJSON *
+wire_ab(const struct ab_row *t)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)t->id);
+	cJSON_AddStringToObject(o, "suite", t->suite);
+	cJSON_AddItemToObject(o, "params", wire_params(t->params));
+	wire_int(o, "session_a", t->session_a > 0 ? t->session_a : STORE_NONE);
+	wire_int(o, "session_b", t->session_b > 0 ? t->session_b : STORE_NONE);
+	wire_text(o, "rev_a", t->rev_a);
+	wire_text(o, "rev_b", t->rev_b);
+	wire_text(o, "metric", t->metric);
+	wire_text(o, "purpose", t->purpose);
+	wire_int(o, "confirms", t->confirms > 0 ? t->confirms : STORE_NONE);
+	wire_int(o, "bisection", t->bisect_id > 0 ? t->bisect_id : STORE_NONE);
+	cJSON_AddStringToObject(o, "state", session_state_name(t->state));
+	wire_text(o, "reason", t->reason);
+	wire_text(o, "verdict", t->verdict != VERDICT_NONE ?
+	    verdict_name(t->verdict) : NULL);
+	wire_num(o, "change", t->change);
+	wire_num(o, "ci_low", t->ci_low);
+	wire_num(o, "ci_high", t->ci_high);
+	wire_num(o, "threshold", t->threshold);
+	cJSON_AddNumberToObject(o, "pairs", t->pairs);
+	return (o);
+}

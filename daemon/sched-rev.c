@@ -1,0 +1,329 @@
+/*
+ * sched-rev.c -- sessions of a suite on a repository: the worktree of
+ * each arm (checked out by the FA_CHECKOUT action), the second arm of an
+ * A/B test (its own session, whose runs alternate with the first's), the
+ * test's decision, and the confirmation of a regressed verdict.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "benchd.h"
+#include "conf.h"
+#include "git.h"
+#include "log.h"
+#include "sched-int.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* The directory the database is in: benchd's state. */
+static char *
+state_dir(void)
+{
+	const char	*slash = strrchr(cfg->database, '/');
+
+	if (slash == NULL || slash == cfg->database)
+		return (xstrdup("/"));
+	return (xstrndup(cfg->database, slash - cfg->database));
+}
+
+/* Where arm runs: its worktree; the suite's workdir off a repository. */
+const char *
+sched_cwd(const struct srun *s)
+{
+	if (s->suite->repo != NULL && s->wt[s->fsm.arm] != NULL)
+		return (s->wt[s->fsm.arm]);
+	return (s->suite->workdir);
+}
+
+/* The session of the arm under way. */
+int64_t
+sched_arm_id(const struct srun *s)
+{
+	return (s->fsm.plan.ab ? s->arm_id[s->fsm.arm] : s->id);
+}
+
+/*
+ * A session on a repository: its commit (and with an A/B test, arm B's
+ * session and commit), worktree and build directory per arm.  NULL, or
+ * why it cannot start.
+ */
+char *
+sched_rev_setup(struct srun *s, const struct session_row *r)
+{
+	struct session_row	 b;
+	struct ab_row		 ab;
+	char			*dir, *reason = NULL;
+	int			 i;
+
+	s->arm_id[0] = s->id;
+	if (s->suite->repo == NULL) {
+		if (r->ab_id > 0)
+			return (xstrdup("an A/B test needs a suite with repo"));
+		return (NULL);
+	}
+	if (r->rev == NULL)
+		return (xstrdup("no commit to check out"));
+	s->commit[0] = xstrdup(r->rev);
+	if (r->ab_id > 0) {
+		if (store_ab_get(db, r->ab_id, &ab) != 0)
+			return (xstrdup("its A/B test is not in the database"));
+		s->ab_id = ab.id;
+		s->arm_id[1] = ab.session_b;
+		ab_row_free(&ab);
+		if (store_session_get(db, s->arm_id[1], &b) != 0)
+			return (xstrdup("arm B's session is not in the "
+			    "database"));
+		if (b.state != SESSION_QUEUED)
+			xasprintf(&reason, "arm B (session %lld) is %s",
+			    (long long)b.id, session_state_name(b.state));
+		else if (b.rev == NULL)
+			reason = xstrdup("arm B has no commit");
+		else
+			s->commit[1] = xstrdup(b.rev);
+		session_row_free(&b);
+		if (reason != NULL)
+			return (reason);
+		s->fsm.plan.ab = 1;
+		s->fsm.plan.threshold = s->suite->noise;
+	}
+	s->fsm.plan.checkout = 1;
+	dir = state_dir();
+	for (i = 0; i < 2; i++) {
+		xasprintf(&s->wt[i], "%s/worktrees/%s/%c", dir, s->suite->name,
+		    "ab"[i]);
+		xasprintf(&s->build_dir[i], "%s/build/%s/%c", dir,
+		    s->suite->name, "ab"[i]);
+	}
+	free(dir);
+	return (NULL);
+}
+
+void
+sched_rev_free(struct srun *s)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		free(s->wt[i]);
+		free(s->build_dir[i]);
+		free(s->commit[i]);
+	}
+}
+
+/* FA_CHECKOUT: the arm's worktree at its commit, cleaned. */
+int
+sched_checkout(struct srun *s, struct fsm_input *next)
+{
+	int	 arm = s->fsm.arm;
+	char	*cause = NULL;
+
+	if (git_worktree(s->suite->repo, s->wt[arm], s->commit[arm],
+	    &cause) != 0) {
+		next->ev = FE_FAIL;
+		xasprintf((char **)&next->reason, "checkout of %.12s: %s",
+		    s->commit[arm], cause);
+		free(cause);
+		return (1);
+	}
+	if (git_mkdirs(s->build_dir[arm], 1, &cause) != 0) {
+		next->ev = FE_FAIL;
+		xasprintf((char **)&next->reason, "build directory: %s", cause);
+		free(cause);
+		return (1);
+	}
+	log_info("session %lld: %s at %.12s", (long long)sched_arm_id(s),
+	    s->wt[arm], s->commit[arm]);
+	next->ev = FE_READY;
+	return (1);
+}
+
+/* The workload's environment gains where it runs and where to build. */
+void
+sched_rev_env(const struct srun *s, char ***envp)
+{
+	size_t	n = argv_count(*envp);
+	int	arm = s->fsm.arm;
+
+	if (s->suite->repo == NULL)
+		return;
+	*envp = xreallocarray(*envp, n + 3, sizeof **envp);
+	xasprintf(&(*envp)[n++], "BENCHD_WORKTREE=%s", s->wt[arm]);
+	xasprintf(&(*envp)[n++], "BENCHD_BUILD_DIR=%s", s->build_dir[arm]);
+	(*envp)[n] = NULL;
+}
+
+/* Arm B starts with A: the same record but its commit.  0, or -1. */
+int
+sched_rev_start(struct srun *s, struct session_start *ss)
+{
+	if (!s->fsm.plan.ab)
+		return (0);
+	ss->rev = s->commit[1];
+	return (store_session_start(db, s->arm_id[1], ss));
+}
+
+/* Arm B ends as A does.  0, or -1. */
+int
+sched_rev_finish(struct srun *s)
+{
+	const struct fsm	*f = &s->fsm;
+
+	if (!f->plan.ab)
+		return (0);
+	return (store_session_finish(db, s->arm_id[1], f->end_state,
+	    f->end_reason));
+}
+
+/* The verdict an A/B test of purpose confirm gives the session. */
+static const char *
+confirmation_of(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_REGRESSED:
+		return ("confirmed");
+	case VERDICT_SAME:
+	case VERDICT_IMPROVED:
+		return ("refuted");
+	default:
+		return ("inconclusive");
+	}
+}
+
+/* FA_END of an A/B test: its decision stored, what it confirms told. */
+void
+sched_rev_end(struct srun *s)
+{
+	const struct ab_decision	*d = &s->fsm.ab;
+	struct ab_row			 ab;
+	enum verdict			 v;
+
+	if (s->ab_id == 0)
+		return;
+	v = s->fsm.end_state == SESSION_COMPLETED ? d->verdict :
+	    VERDICT_NONE;
+	if (store_ab_decide(db, s->ab_id, v, d->change, d->ci_low,
+	    d->ci_high, s->fsm.plan.threshold, d->pairs) != 0)
+		log_warnx("A/B test %lld: cannot record its decision: %s",
+		    (long long)s->ab_id, store_errmsg(db));
+	if (store_ab_get(db, s->ab_id, &ab) != 0)
+		return;
+	if (ab.confirms > 0) {
+		if (store_confirmation_set(db, ab.confirms,
+		    confirmation_of(v)) != 0)
+			log_warnx("session %lld: cannot record its "
+			    "confirmation: %s", (long long)ab.confirms,
+			    store_errmsg(db));
+		else
+			log_info("session %lld: regression %s by A/B test "
+			    "%lld", (long long)ab.confirms, confirmation_of(v),
+			    (long long)ab.id);
+	}
+	ab_row_free(&ab);
+}
+
+/*
+ * A new session of suite at commit c, planned as the suite plans it
+ * (sn's strings point into su, params and c).
+ */
+void
+rev_session_new(const struct suite *su, const char *params,
+    const struct git_commit *c, struct session_new *sn)
+{
+	memset(sn, 0, sizeof *sn);
+	method_session_plan(su, 0, -1, sn);
+	sn->params = params;
+	sn->rev = c->id;
+	sn->commit_time = c->time;
+	sn->commit_subject = c->subject;
+}
+
+/*
+ * Queue an A/B test of su between commits a and b (meta: its purpose
+ * and what it serves).  Its id, or -1 (*cause says why).
+ */
+int64_t
+rev_ab_queue(const struct suite *su, const char *params, const char *a,
+    const char *b, struct ab_row *meta, int64_t uid, int64_t ids[2],
+    char **cause)
+{
+	struct git_commit	 ca, cb;
+	struct session_new	 sa, sb;
+	int64_t			 id;
+
+	*cause = NULL;
+	if (su->repo == NULL) {
+		xasprintf(cause, "suite %s has no repo", su->name);
+		return (-1);
+	}
+	if (git_resolve(su->repo, a, &ca, cause) != 0)
+		return (-1);
+	if (git_resolve(su->repo, b, &cb, cause) != 0) {
+		git_commit_free(&ca);
+		return (-1);
+	}
+	rev_session_new(su, params, &ca, &sa);
+	rev_session_new(su, params, &cb, &sb);
+	sa.queued_by = sb.queued_by = uid;
+	meta->suite = su->name;
+	meta->params = (char *)params;
+	if ((id = store_ab_queue(db, meta, &sa, &sb, ids)) < 0)
+		xasprintf(cause, "storage: %s", store_errmsg(db));
+	meta->suite = NULL;
+	meta->params = NULL;
+	git_commit_free(&ca);
+	git_commit_free(&cb);
+	if (id > 0)
+		sched_kick();
+	return (id);
+}
+
+/*
+ * A session on a repository regressed against its baseline: an A/B test
+ * of the baseline's commit (A) against the session's (B) confirms it or
+ * not before `regressions` reports it.
+ */
+void
+sched_confirm(struct srun *s, int64_t base)
+{
+	struct session_row	 r, b;
+	struct ab_row		 meta;
+	int64_t			 ids[2], id;
+	char			*cause;
+
+	if (s->suite->repo == NULL || store_session_get(db, s->id, &r) != 0)
+		return;
+	if (store_session_get(db, base, &b) != 0) {
+		session_row_free(&r);
+		return;
+	}
+	if (r.rev != NULL && b.rev != NULL && r.ab_id == 0) {
+		memset(&meta, 0, sizeof meta);
+		meta.purpose = "confirm";
+		meta.confirms = s->id;
+		id = rev_ab_queue(s->suite, r.params, b.rev, r.rev, &meta,
+		    r.queued_by, ids, &cause);
+		if (id < 0) {
+			log_warnx("session %lld: cannot queue its confirmation: "
+			    "%s", (long long)s->id, cause);
+			free(cause);
+		} else {
+			if (store_confirmation_set(db, s->id, "pending") != 0)
+				log_warnx("session %lld: %s", (long long)s->id,
+				    store_errmsg(db));
+			log_info("session %lld regressed against %lld: A/B test "
+			    "%lld confirms it", (long long)s->id,
+			    (long long)base, (long long)id);
+		}
+	}
+	session_row_free(&r);
+	session_row_free(&b);
+}

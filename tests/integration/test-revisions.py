@@ -1,0 +1,98 @@
+"""Suites on a repository: benchd resolves a revision to a commit, checks
+it out in its own worktree (never the user's checkout), builds it
+unmeasured and records the commit; interleaved A/B tests decide between
+two commits; a regressed verdict is confirmed by an A/B test before
+`regressions` reports it.  The repositories are real ones, made here."""
+
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
+from harness import DEMO, Daemon, RPCError, main, test  # noqa
+
+DEMO_ABS = os.path.abspath(DEMO)
+
+
+def git(repo, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    p = subprocess.run(["git", "-C", repo] + list(args), env=env,
+                       capture_output=True, check=True)
+    return p.stdout.decode().strip()
+
+
+def commit(repo, ms, subject, build_ok=True):
+    """A commit whose workload sleeps ms milliseconds; its build step
+    fails when build_ok is false."""
+    with open(os.path.join(repo, "work.sh"), "w") as f:
+        f.write("exec %s --sleep %d\n" % (DEMO_ABS, ms))
+    with open(os.path.join(repo, "build.sh"), "w") as f:
+        f.write("echo built > built.txt\n" if build_ok else
+                "echo broken >&2; exit 1\n")
+    git(repo, "add", "work.sh", "build.sh")
+    git(repo, "commit", "-q", "-m", subject)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def make_repo(tmp, plan):
+    """plan: [(ms, subject, build_ok)]; the repository and its commits."""
+    repo = os.path.join(tmp, "repo")
+    os.makedirs(repo)
+    git(repo, "init", "-q", "-b", "main")
+    ids = [commit(repo, ms, subj, ok) for ms, subj, ok in plan]
+    return repo, ids
+
+
+def daemon(plan, **extra):
+    d = Daemon({})
+    repo, ids = make_repo(d.tmp, plan)
+    suite = {"repo": repo, "build": "/bin/sh build.sh",
+             "command": "/bin/sh work.sh", "warmup": "1", "runs": "4",
+             "max_runs": "16", "noise": "3%"}
+    suite.update(extra)
+    d.write_config({"r": suite})
+    return d, repo, ids
+
+
+@test
+def queue_rev_checks_out_builds_and_records_the_commit():
+    d, repo, ids = daemon([(20, "first", True), (30, "second: slower",
+                                                 True)])
+    head_before = git(repo, "rev-parse", "HEAD")
+    d.start()
+    rc, out = d.ctl("queue", "r", "--rev", "HEAD~1")
+    assert rc == 0, out
+    sid = out["sessions"][0]["id"]
+    s = d.wait_state(sid, timeout=60)
+    assert s["state"] == "completed", s
+    assert s["rev"] == ids[0], s
+    assert s["subject"] == "first", s
+    assert isinstance(s["commit_time"], int), s
+    assert s["dirty"] is False, s
+    wt = os.path.join(d.tmp, "worktrees", "r", "a")
+    assert os.path.exists(os.path.join(wt, "built.txt"))
+    assert git(wt, "rev-parse", "HEAD") == ids[0]
+    # The user's checkout and branch are as they were.
+    assert git(repo, "rev-parse", "HEAD") == head_before
+    assert git(repo, "symbolic-ref", "HEAD") == "refs/heads/main"
+    assert git(repo, "status", "--porcelain") == ""
+    # Reused, and cleaned: the next revision's tree has only its files.
+    open(os.path.join(wt, "stray"), "w").close()
+    sid2 = d.queue("r", rev="main")
+    s2 = d.wait_state(sid2, timeout=60)
+    assert s2["state"] == "completed" and s2["rev"] == ids[1], s2
+    assert not os.path.exists(os.path.join(wt, "stray"))
+    # A name that is no commit is refused at once.
+    try:
+        d.call("session.queue", {"suite": "r", "rev": "no-such-branch"})
+        raise AssertionError("queued a revision that does not exist")
+    except RPCError as e:
+        assert e.data_code == "no-such-rev", e
+    rc, out = d.ctl("queue", "r", "--rev", "nope", json_out=False)
+    assert rc == 3, out
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    main(limit=120)
