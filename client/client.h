@@ -204,6 +204,9 @@ extern const struct cmd_entry	 cmd_variance_entry;
 /* cmd-calibrate.c */
 extern const struct cmd_entry	 cmd_calibrate_entry;
 
+/* cmd-ab.c */
+extern const struct cmd_entry	 cmd_ab_entry;
+
 /* cmd-history.c */
 extern const struct cmd_entry	 cmd_history_entry;
 

@@ -3,6 +3,7 @@ bin_PROGRAMS += client/benchctl
 client_benchctl_SOURCES = \
 	%reldir%/benchctl.c %reldir%/client.h \
 	%reldir%/cmd.c \
+	%reldir%/cmd-ab.c \
 	%reldir%/cmd-baseline.c \
 	%reldir%/cmd-calibrate.c \
 	%reldir%/cmd-cancel.c \

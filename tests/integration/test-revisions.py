@@ -5,6 +5,7 @@ two commits; a regressed verdict is confirmed by an A/B test before
 `regressions` reports it.  The repositories are real ones, made here."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -91,6 +92,80 @@ def queue_rev_checks_out_builds_and_records_the_commit():
         assert e.data_code == "no-such-rev", e
     rc, out = d.ctl("queue", "r", "--rev", "nope", json_out=False)
     assert rc == 3, out
+    assert d.stop() == 0
+
+
+@test
+def ab_interleaves_runs_and_finds_a_slower_commit():
+    d, repo, ids = daemon([(20, "fast", True), (30, "slow", True)])
+    d.start()
+    rc, out = d.ctl("ab", "r", ids[0], "HEAD", timeout=90)
+    assert rc == 1, out                      # regressed is a finding
+    t = out["ab"]
+    assert t["verdict"] == "regressed", out
+    assert 0.1 < t["change"] < 0.8, t
+    assert t["ci_low"] > 0.03 and t["pairs"] >= 4, t
+    assert t["rev_a"] == ids[0] and t["rev_b"] == ids[1], t
+    a, b = out["sessions"]
+    assert (a["arm"], b["arm"]) == ("A", "B"), out
+    assert a["ab"] == b["ab"] == t["id"]
+    assert a["state"] == b["state"] == "completed", out
+    assert b["subject"] == "slow", b
+    # Each arm is a session of its own: the runs alternate A B B A in
+    # time, warmups A B first.
+    db = sqlite3.connect(d.database)
+    order = "".join(arm for (arm,) in db.execute(
+        "SELECT s.ab_arm FROM runs r JOIN sessions s ON s.id = r.session_id "
+        "WHERE s.ab_id = ? ORDER BY r.started_at, r.id", (t["id"],)))
+    db.close()
+    assert order.startswith("AB" + "ABBA" * 2), order
+    ra = d.session(a["id"])["runs"]
+    rb = d.session(b["id"])["runs"]
+    assert len(ra) == len(rb), (len(ra), len(rb))
+    assert [r["seq"] for r in ra] == list(range(1, len(ra) + 1)), ra
+    # Shown and compared like other sessions.
+    rc, cmp = d.ctl("compare", str(a["id"]), str(b["id"]))
+    assert cmp["metrics"][0]["verdict"] == "regressed", cmp
+    rc, text = d.ctl("ab", str(t["id"]), json_out=False)
+    assert rc == 1 and "regressed" in text and "slow" in text, text
+    rc, exp = d.ctl("export", str(a["id"]), str(b["id"]), "--format", "csv",
+                    json_out=False)
+    assert rc == 0, exp
+    # A/A: the same commit against itself is never a change.
+    rc, out = d.ctl("ab", "r", "HEAD", "HEAD", timeout=90)
+    assert out["ab"]["verdict"] in ("same", "inconclusive"), out
+    assert rc == 0, out
+    # The worktrees of both arms, the user's checkout untouched.
+    assert os.path.exists(os.path.join(d.tmp, "worktrees", "r", "b",
+                                       "built.txt"))
+    assert git(repo, "status", "--porcelain") == ""
+    lst = d.call("ab.list", {"suite": "r"})["tests"]
+    assert [x["id"] for x in lst] == [t["id"], out["ab"]["id"]], lst
+    assert d.stop() == 0
+
+
+@test
+def ab_refuses_what_it_cannot_do():
+    d, repo, ids = daemon([(20, "only", True)])
+    w = {"command": "/bin/sh work.sh"}
+    d.write_config({"r": {"repo": repo, "command": "/bin/sh work.sh"},
+                    "w": w})
+    d.start()
+    for params, code in (({"suite": "w", "a": "x", "b": "y"}, "no-repo"),
+                         ({"suite": "r", "a": "HEAD", "b": "nope"},
+                          "no-such-rev"),
+                         ({"suite": "nope", "a": "x", "b": "y"},
+                          "no-such-suite")):
+        try:
+            d.call("ab.queue", params)
+            raise AssertionError("queued %s" % params)
+        except RPCError as e:
+            assert e.data_code == code, (params, e)
+    try:
+        d.call("ab.get", {"id": 99})
+        raise AssertionError("ab.get 99")
+    except RPCError as e:
+        assert e.data_code == "no-such-ab", e
     assert d.stop() == 0
 
 
