@@ -8,9 +8,10 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import DEMO, Daemon, RPCError, main, test  # noqa
+from harness import DEMO, Daemon, RPCError, main, test, wait_for  # noqa
 
 DEMO_ABS = os.path.abspath(DEMO)
 
@@ -23,16 +24,22 @@ def git(repo, *args):
     return p.stdout.decode().strip()
 
 
-def commit(repo, ms, subject, build_ok=True):
-    """A commit whose workload sleeps ms milliseconds; its build step
-    fails when build_ok is false."""
+def commit(repo, ms, subject, build_ok=True, flag=None):
+    """A commit whose workload sleeps ms milliseconds (and 50% more in
+    the session whose id the file flag holds); its build step fails when
+    build_ok is false."""
     with open(os.path.join(repo, "work.sh"), "w") as f:
-        f.write("exec %s --sleep %d\n" % (DEMO_ABS, ms))
+        if flag is not None:
+            f.write('ms=%d\n[ "$BENCHD_SESSION" = "$(cat %s 2>/dev/null)" ] '
+                    '&& ms=%d\n' % (ms, flag, ms * 3 // 2))
+            f.write("exec %s --sleep $ms\n" % DEMO_ABS)
+        else:
+            f.write("exec %s --sleep %d\n" % (DEMO_ABS, ms))
     with open(os.path.join(repo, "build.sh"), "w") as f:
         f.write("echo built > built.txt\n" if build_ok else
                 "echo broken >&2; exit 1\n")
     git(repo, "add", "work.sh", "build.sh")
-    git(repo, "commit", "-q", "-m", subject)
+    git(repo, "commit", "-q", "--allow-empty", "-m", subject)
     return git(repo, "rev-parse", "HEAD")
 
 
@@ -41,7 +48,7 @@ def make_repo(tmp, plan):
     repo = os.path.join(tmp, "repo")
     os.makedirs(repo)
     git(repo, "init", "-q", "-b", "main")
-    ids = [commit(repo, ms, subj, ok) for ms, subj, ok in plan]
+    ids = [commit(repo, *c) for c in plan]
     return repo, ids
 
 
@@ -166,6 +173,72 @@ def ab_refuses_what_it_cannot_do():
         raise AssertionError("ab.get 99")
     except RPCError as e:
         assert e.data_code == "no-such-ab", e
+    assert d.stop() == 0
+
+
+def run_session(d, rev):
+    sid = d.queue("r", rev=rev)
+    s = d.wait_state(sid, timeout=60)
+    assert s["state"] == "completed", s
+    return sid
+
+
+def wait_confirmation(d, sid, timeout=80):
+    def done():
+        c = d.session(sid, runs=False)["session"]["confirmation"]
+        return c if c not in (None, "pending") else None
+    return wait_for(done, timeout=timeout, what="the confirmation")
+
+
+@test
+def a_regression_is_confirmed_by_an_ab_test():
+    d, repo, ids = daemon([(20, "fast", True), (30, "slow", True)],
+                          runs="6")
+    d.start()
+    base = run_session(d, ids[0])
+    d.call("baseline.set", {"suite": "r", "id": base})
+    sid = run_session(d, ids[1])
+    s = d.session(sid, runs=False)["session"]
+    assert s["verdict"]["verdict"] == "regressed", s
+    assert s["confirmation"] in ("pending", "confirmed"), s
+    assert wait_confirmation(d, sid) == "confirmed"
+    t = d.call("ab.list", {"suite": "r"})["tests"][-1]
+    assert t["purpose"] == "confirm" and t["confirms"] == sid, t
+    assert (t["rev_a"], t["rev_b"]) == (ids[0], ids[1]), t
+    rc, out = d.ctl("regressions", "r")
+    assert rc == 1, out
+    assert [x["id"] for x in out["regressions"]] == [sid], out
+    assert out["unconfirmed"] == [], out
+    # The arms of the confirmation are not compared with the baseline
+    # themselves: no confirmation of a confirmation.
+    for arm in (t["session_a"], t["session_b"]):
+        assert d.session(arm, runs=False)["session"]["verdict"] is None
+    assert d.stop() == 0
+
+
+@test
+def a_regression_the_ab_test_refutes_is_listed_apart():
+    # Two commits of the same speed; the session of the second is slowed
+    # by the machine (the flag file names it), not by its code.
+    flag = os.path.join(tempfile.mkdtemp(prefix="benchd-flag-"), "flag")
+    d, repo, ids = daemon([(20, "one", True, flag),
+                           (20, "docs only", True, flag)], runs="6")
+    d.start()
+    base = run_session(d, ids[0])
+    d.call("baseline.set", {"suite": "r", "id": base})
+    with open(flag, "w") as f:
+        f.write("%d\n" % (base + 1))
+    sid = run_session(d, ids[1])
+    assert sid == base + 1
+    s = d.session(sid, runs=False)["session"]
+    assert s["verdict"]["verdict"] == "regressed", s
+    assert wait_confirmation(d, sid) in ("refuted", "inconclusive")
+    rc, out = d.ctl("regressions", "r")
+    assert rc == 0, out
+    assert out["regressions"] == [], out
+    assert [x["id"] for x in out["unconfirmed"]] == [sid], out
+    rc, text = d.ctl("regressions", "r", json_out=False)
+    assert "Not confirmed" in text, text
     assert d.stop() == 0
 
 
