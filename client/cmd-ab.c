@@ -2,8 +2,8 @@
  * cmd-ab.c -- ab SUITE REV_A REV_B [k=v ...] [--no-wait], and ab ID: an
  * interleaved A/B test of two commits of a suite on a repository.
  *
- * The test is queued (ab.queue) and followed to its end: each session's
- * end is a reason to ask ab.get again.  The result is B against A with
+ * The test is queued (ab.queue) and followed to its end (cmd_follow: each
+ * session's end is a reason to ask ab.get again).  The result is B against A with
  * its interval and the verdict; regressed is a finding (exit 1), as with
  * compare.
  */
@@ -41,33 +41,40 @@ cmd_ab_num(const cJSON *o, const char *name)
 	return (json_number(o, name, &v) == 0 ? v : NAN);
 }
 
+/* Ask method for id on rpc. */
 static int
-cmd_ab_get(struct rpc *rpc, int64_t id, cJSON **resultp)
+cmd_get(struct rpc *rpc, const char *method, int64_t id, cJSON **resultp)
 {
 	cJSON	*params;
 
 	if ((params = cJSON_CreateObject()) == NULL)
 		fatalx("out of memory");
 	cJSON_AddNumberToObject(params, "id", (double)id);
-	return (rpc_call(rpc, "ab.get", params, resultp));
+	return (rpc_call(rpc, method, params, resultp));
 }
 
 static int
-cmd_ab_running(const cJSON *r)
+cmd_ab_running(const cJSON *r, void *arg)
 {
 	const char	*st = json_string(json_object(r, "ab"), "state");
 
+	(void)arg;
 	return (st != NULL && (strcmp(st, "queued") == 0 ||
 	    strcmp(st, "running") == 0));
 }
 
-/* Ask ab.get again at each session's end, until the test's. */
-static int
-cmd_ab_follow(struct cmd *cmd, int64_t id, cJSON **resultp)
+/*
+ * Ask method for id again at each session's end, on a connection of its
+ * own, while running says so (it may print what is new); the last
+ * result goes to *resultp.  ab and bisect follow their work with it.
+ */
+int
+cmd_follow(struct cmd *cmd, const char *method, int64_t id,
+    int (*running)(const cJSON *, void *), void *arg, cJSON **resultp)
 {
 	struct rpc	*rpc = rpc_create(cmd->socket);
 	cJSON		*r = NULL, *params;
-	char		*method;
+	char		*name;
 	int		 rc, ended;
 
 	if ((params = cJSON_CreateObject()) == NULL)
@@ -75,18 +82,18 @@ cmd_ab_follow(struct cmd *cmd, int64_t id, cJSON **resultp)
 	if ((rc = rpc_call(rpc, "session.subscribe", params, &r)) != 0)
 		goto out;
 	cJSON_Delete(r);
-	if ((rc = cmd_ab_get(rpc, id, &r)) != 0)
+	if ((rc = cmd_get(rpc, method, id, &r)) != 0)
 		goto out;
-	while (cmd_ab_running(r)) {
-		if ((rc = rpc_notification(rpc, &method, &params)) != 0)
+	while (running(r, arg)) {
+		if ((rc = rpc_notification(rpc, &name, &params)) != 0)
 			goto out;
-		ended = strcmp(method, "session.finished") == 0;
-		free(method);
+		ended = strcmp(name, "session.finished") == 0;
+		free(name);
 		cJSON_Delete(params);
 		if (!ended)
 			continue;
 		cJSON_Delete(r);
-		if ((rc = cmd_ab_get(rpc, id, &r)) != 0)
+		if ((rc = cmd_get(rpc, method, id, &r)) != 0)
 			goto out;
 	}
 out:
@@ -194,9 +201,9 @@ cmd_ab_exec(struct cmd *cmd)
 		r = NULL;
 	}
 	if (cmd->argc == 1 || cmd_flag(cmd, "no-wait"))
-		rc = cmd_ab_get(cmd->rpc, id, &r);
+		rc = cmd_get(cmd->rpc, "ab.get", id, &r);
 	else
-		rc = cmd_ab_follow(cmd, id, &r);
+		rc = cmd_follow(cmd, "ab.get", id, cmd_ab_running, NULL, &r);
 	if (rc != 0)
 		return (rc);
 	if (benchctl_json)

@@ -5,6 +5,7 @@ client_benchctl_SOURCES = \
 	%reldir%/cmd.c \
 	%reldir%/cmd-ab.c \
 	%reldir%/cmd-baseline.c \
+	%reldir%/cmd-bisect.c \
 	%reldir%/cmd-calibrate.c \
 	%reldir%/cmd-cancel.c \
 	%reldir%/cmd-compare.c \

@@ -43,25 +43,23 @@ ab_result(int64_t id, cJSON **result, struct rpc_error *e)
 	return (0);
 }
 
-static int
-queue_exec(struct client *c, const cJSON *params, cJSON **result,
-    struct rpc_error *e)
+/*
+ * The suite on a repository params name, and its parameter values as
+ * stored text (*ptext, caller frees).  0, or -1 with e set.
+ */
+int
+method_repo_suite(const cJSON *params, const struct suite **sup,
+    char **ptext, struct rpc_error *e)
 {
 	const struct suite	*su;
-	struct ab_row		 meta;
+	const char		*name = NULL;
 	const cJSON		*given;
-	const char		*name = NULL, *a = NULL, *b = NULL;
-	char			*ptext, *cause;
-	int64_t			 id, ids[2];
-	int			 rc;
 
-	if (rpc_param_string(params, "suite", 200, &name, e) < 0 ||
-	    rpc_param_string(params, "a", REV_MAX, &a, e) < 0 ||
-	    rpc_param_string(params, "b", REV_MAX, &b, e) < 0)
+	if (rpc_param_string(params, "suite", 200, &name, e) < 0)
 		return (-1);
-	if (name == NULL || a == NULL || b == NULL)
+	if (name == NULL)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
-		    "suite, a and b are required"));
+		    "suite is required"));
 	if ((su = conf_suite(cfg, name)) == NULL)
 		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
 		    "no suite named \"%.200s\"", name));
@@ -72,21 +70,51 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 	given = cJSON_GetObjectItemCaseSensitive(params, "params");
 	if (method_params_check(su, given, 0, e) != 0)
 		return (-1);
-	ptext = wire_params_text(su, given);
+	*sup = su;
+	*ptext = wire_params_text(su, given);
+	return (0);
+}
+
+/* What rev_ab_queue or bisect_start said (and frees): as an error. */
+int
+method_rev_fail(char *cause, struct rpc_error *e)
+{
+	int	rc;
+
+	if (strncmp(cause, "storage: ", 9) == 0)
+		rc = rpc_storage(e);
+	else
+		rc = rpc_fail(e, RPC_APP_ERROR, "no-such-rev", "%s", cause);
+	free(cause);
+	return (rc);
+}
+
+static int
+queue_exec(struct client *c, const cJSON *params, cJSON **result,
+    struct rpc_error *e)
+{
+	const struct suite	*su;
+	struct ab_row		 meta;
+	const char		*a = NULL, *b = NULL;
+	char			*ptext, *cause;
+	int64_t			 id, ids[2];
+
+	if (rpc_param_string(params, "a", REV_MAX, &a, e) < 0 ||
+	    rpc_param_string(params, "b", REV_MAX, &b, e) < 0)
+		return (-1);
+	if (a == NULL || b == NULL)
+		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
+		    "a and b are required"));
+	if (method_repo_suite(params, &su, &ptext, e) != 0)
+		return (-1);
 	memset(&meta, 0, sizeof meta);
 	meta.purpose = "manual";
 	store_refresh(db);
-	id = rev_ab_queue(su, ptext, a, b, &meta, client_uid(c), ids, &cause);
+	id = rev_ab_queue(su, ptext, a, b, &meta, client_uid(c), 0, ids,
+	    &cause);
 	free(ptext);
-	if (id < 0) {
-		if (strncmp(cause, "storage: ", 9) == 0)
-			rc = rpc_storage(e);
-		else
-			rc = rpc_fail(e, RPC_APP_ERROR, "no-such-rev", "%s",
-			    cause);
-		free(cause);
-		return (rc);
-	}
+	if (id < 0)
+		return (method_rev_fail(cause, e));
 	return (ab_result(id, result, e));
 }
 

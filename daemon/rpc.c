@@ -50,6 +50,8 @@ static const struct rpc_method *methods[] = {
 	&method_ab_queue,
 	&method_ab_get,
 	&method_ab_list,
+	&method_bisect_start,
+	&method_bisect_get,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 

@@ -211,7 +211,8 @@ sched_rev_end(struct srun *s)
 	v = s->fsm.end_state == SESSION_COMPLETED ? d->verdict :
 	    VERDICT_NONE;
 	if (store_ab_decide(db, s->ab_id, v, d->change, d->ci_low,
-	    d->ci_high, s->fsm.plan.threshold, d->pairs) != 0)
+	    d->ci_high, s->fsm.plan.threshold, d->pairs,
+	    s->fsm.failed_arm) != 0)
 		log_warnx("A/B test %lld: cannot record its decision: %s",
 		    (long long)s->ab_id, store_errmsg(db));
 	if (store_ab_get(db, s->ab_id, &ab) != 0)
@@ -227,6 +228,8 @@ sched_rev_end(struct srun *s)
 			    "%lld", (long long)ab.confirms, confirmation_of(v),
 			    (long long)ab.id);
 	}
+	if (ab.bisect_id > 0)
+		sched_bisect_advance(ab.bisect_id);
 	ab_row_free(&ab);
 }
 
@@ -252,8 +255,8 @@ rev_session_new(const struct suite *su, const char *params,
  */
 int64_t
 rev_ab_queue(const struct suite *su, const char *params, const char *a,
-    const char *b, struct ab_row *meta, int64_t uid, int64_t ids[2],
-    char **cause)
+    const char *b, struct ab_row *meta, int64_t uid, int max_runs,
+    int64_t ids[2], char **cause)
 {
 	struct git_commit	 ca, cb;
 	struct session_new	 sa, sb;
@@ -273,6 +276,8 @@ rev_ab_queue(const struct suite *su, const char *params, const char *a,
 	rev_session_new(su, params, &ca, &sa);
 	rev_session_new(su, params, &cb, &sb);
 	sa.queued_by = sb.queued_by = uid;
+	if (max_runs > sa.max_runs)
+		sa.max_runs = sb.max_runs = max_runs;
 	meta->suite = su->name;
 	meta->params = (char *)params;
 	if ((id = store_ab_queue(db, meta, &sa, &sb, ids)) < 0)
@@ -310,7 +315,7 @@ sched_confirm(struct srun *s, int64_t base)
 		meta.purpose = "confirm";
 		meta.confirms = s->id;
 		id = rev_ab_queue(s->suite, r.params, b.rev, r.rev, &meta,
-		    r.queued_by, ids, &cause);
+		    r.queued_by, 0, ids, &cause);
 		if (id < 0) {
 			log_warnx("session %lld: cannot queue its confirmation: "
 			    "%s", (long long)s->id, cause);

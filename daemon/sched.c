@@ -506,6 +506,8 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 		}
 		recovered = 1;
 		sched_hold_clear();
+		/* A bisection whose step a restart ended takes it again. */
+		sched_bisect_resume();
 	}
 	if ((id = store_next_queued(db)) > 0)
 		sched_start(id);

@@ -69,7 +69,8 @@ store_ab_arms(struct store *st, int64_t id, int64_t a, int64_t b)
 static void
 ab_row_read(sqlite3_stmt *s, struct ab_row *r)
 {
-	int	st;
+	const char	*arm;
+	int		 st;
 
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(s, 0);
@@ -92,6 +93,8 @@ ab_row_read(sqlite3_stmt *s, struct ab_row *r)
 	r->rev_a = column_dup(s, 16);
 	r->rev_b = column_dup(s, 17);
 	r->reason = column_dup(s, 18);
+	arm = (const char *)sqlite3_column_text(s, 19);
+	r->failed_arm = arm == NULL ? -1 : strcmp(arm, "B") == 0;
 }
 
 /* 0, 1 when there is no such test, -1 on error. */
@@ -113,10 +116,12 @@ store_ab_get(struct store *st, int64_t id, struct ab_row *r)
 
 int
 store_ab_decide(struct store *st, int64_t id, enum verdict v, double change,
-    double lo, double hi, double threshold, int pairs)
+    double lo, double hi, double threshold, int pairs, int failed_arm)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_AB_DECIDE);
 
+	if (failed_arm >= 0)
+		bind_text(s, ":failed", failed_arm == 0 ? "A" : "B");
 	bind_int(s, ":id", id);
 	bind_text(s, ":verdict", v != VERDICT_NONE ? verdict_name(v) : NULL);
 	bind_real(s, ":change", change);

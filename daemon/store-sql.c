@@ -36,7 +36,8 @@
 	"(SELECT s.state FROM sessions s WHERE s.id = t.session_a), " \
 	"(SELECT s.rev FROM sessions s WHERE s.id = t.session_a), " \
 	"(SELECT s.rev FROM sessions s WHERE s.id = t.session_b), " \
-	"(SELECT s.reason FROM sessions s WHERE s.id = t.session_a)"
+	"(SELECT s.reason FROM sessions s WHERE s.id = t.session_a), " \
+	"t.failed_arm"
 
 const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
@@ -223,13 +224,31 @@ const char *const stmt_sql[S_COUNT] = {
 	[S_AB_DECIDE] =
 	    "UPDATE ab_tests SET verdict = :verdict, change = :change, "
 	    "ci_low = :lo, ci_high = :hi, threshold = :threshold, "
-	    "pairs = :pairs, decided_at = :now WHERE id = :id",
+	    "pairs = :pairs, decided_at = :now, failed_arm = :failed "
+	    "WHERE id = :id",
 	[S_CONFIRMATION_SET] =
 	    "UPDATE sessions SET confirmation = :state WHERE id = :id",
 	[S_AB_LIST] =
 	    "SELECT * FROM (SELECT " AB_COLS " FROM ab_tests t "
 	    "WHERE :suite IS NULL OR t.suite = :suite "
 	    "ORDER BY t.id DESC LIMIT :last) ORDER BY 1",
+	[S_BISECT_INSERT] =
+	    "INSERT INTO bisections (suite, params, good, bad, metric, "
+	    "commits, marks, created_at, queued_by) VALUES (:suite, :params, "
+	    ":good, :bad, :metric, :commits, :marks, :now, :by)",
+	[S_BISECT_GET] =
+	    "SELECT id, suite, params, good, bad, metric, state, reason, "
+	    "commits, marks, step_ab, step_index, retries, first_bad, "
+	    "final_ab, created_at, finished_at, queued_by FROM bisections "
+	    "WHERE id = :id",
+	[S_BISECT_SAVE] =
+	    "UPDATE bisections SET state = :state, reason = :reason, "
+	    "marks = :marks, step_ab = :step_ab, step_index = :step_index, "
+	    "retries = :retries, first_bad = :first_bad, final_ab = :final_ab, "
+	    "finished_at = CASE WHEN :state = 'running' THEN NULL ELSE :now "
+	    "END WHERE id = :id",
+	[S_BISECT_RUNNING] =
+	    "SELECT id FROM bisections WHERE state = 'running' ORDER BY id",
 };
 
 /* The cached statement, reset and with its bindings cleared. */

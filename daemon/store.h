@@ -385,6 +385,7 @@ struct ab_row {
 	char		*rev_a;
 	char		*rev_b;
 	char		*reason;	/* session A's */
+	int		 failed_arm;	/* 0 A, 1 B did not build; -1 */
 };
 
 struct ab_list {
@@ -401,7 +402,7 @@ int		 store_ab_arms(struct store *, int64_t, int64_t a, int64_t b);
 int		 store_ab_get(struct store *, int64_t, struct ab_row *);
 int		 store_ab_decide(struct store *, int64_t, enum verdict,
 		     double change, double lo, double hi, double threshold,
-		     int pairs);
+		     int pairs, int failed_arm);
 int		 store_ab_list(struct store *, const char *suite, int last,
 		     struct ab_list *);
 int		 store_confirmation_set(struct store *, int64_t,
@@ -409,6 +410,34 @@ int		 store_confirmation_set(struct store *, int64_t,
 int64_t		 store_ab_queue(struct store *, const struct ab_row *,
 		     struct session_new *a, struct session_new *b,
 		     int64_t ids[2]);
+
+/* A bisection (store-bisect.c); see bisect.h for the marks. */
+struct bisect_row {
+	int64_t		 id;
+	char		*suite;
+	char		*params;
+	char		*good;		/* full ids */
+	char		*bad;
+	char		*metric;
+	char		*state;		/* running completed failed cancelled */
+	char		*reason;
+	char		*commits;	/* space-separated, oldest first */
+	char		*marks;		/* one per commit */
+	int64_t		 step_ab;	/* the A/B test under way, 0 */
+	int		 step_index;	/* its commit; -1: the last test */
+	int		 retries;
+	int		 first_bad;	/* index, -1 until known */
+	int64_t		 final_ab;	/* 0 */
+	int64_t		 created_at;
+	int64_t		 finished_at;
+	int64_t		 queued_by;
+};
+
+void		 bisect_row_free(struct bisect_row *);
+int64_t		 store_bisect_insert(struct store *, const struct bisect_row *);
+int		 store_bisect_get(struct store *, int64_t, struct bisect_row *);
+int		 store_bisect_save(struct store *, const struct bisect_row *);
+size_t		 store_bisect_running(struct store *, int64_t **);
 
 /* store-profile.c */
 int		 store_profile_request(struct store *, int64_t);

@@ -33,7 +33,9 @@ CREATE TABLE ab_tests (
 	ci_high		REAL,
 	threshold	REAL,
 	pairs		INTEGER,
-	decided_at	INTEGER		-- ms since the epoch
+	decided_at	INTEGER,	-- ms since the epoch
+	-- a test that failed at an arm's checkout or build: which
+	failed_arm	TEXT CHECK (failed_arm IN ('A', 'B'))
 );
 CREATE INDEX ab_tests_confirms ON ab_tests (confirms) WHERE confirms IS NOT NULL;
 CREATE INDEX sessions_ab ON sessions (ab_id) WHERE ab_id IS NOT NULL;
@@ -43,3 +45,30 @@ CREATE INDEX sessions_ab ON sessions (ab_id) WHERE ab_id IS NOT NULL;
 -- then confirmed (it says regressed too), refuted or inconclusive.
 ALTER TABLE sessions ADD COLUMN confirmation TEXT CHECK (confirmation IN
     ('pending', 'confirmed', 'refuted', 'inconclusive'));
+
+-- A bisection: the first-parent commits after good up to bad, one mark
+-- each ('?' untested, 'g' good, 'b' bad, 's' skipped: it does not build
+-- or stayed inconclusive), and the A/B test under way (good against the
+-- commit at step_index; -1: the last test, the first bad commit against
+-- its parent).  All its state is here, so it goes on after a restart.
+CREATE TABLE bisections (
+	id		INTEGER PRIMARY KEY,
+	suite		TEXT NOT NULL,
+	params		TEXT NOT NULL DEFAULT '{}',
+	good		TEXT NOT NULL,
+	bad		TEXT NOT NULL,
+	metric		TEXT NOT NULL DEFAULT 'wall',
+	state		TEXT NOT NULL DEFAULT 'running' CHECK (state IN
+			    ('running', 'completed', 'failed', 'cancelled')),
+	reason		TEXT,
+	commits		TEXT NOT NULL,	-- ids, space-separated, oldest first
+	marks		TEXT NOT NULL,
+	step_ab		INTEGER REFERENCES ab_tests (id),
+	step_index	INTEGER,
+	retries		INTEGER NOT NULL DEFAULT 0,	-- of this step
+	first_bad	INTEGER,	-- index into commits
+	final_ab	INTEGER REFERENCES ab_tests (id),
+	created_at	INTEGER NOT NULL,
+	finished_at	INTEGER,
+	queued_by	INTEGER
+);
