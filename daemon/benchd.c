@@ -275,6 +275,7 @@ main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 
 	sched_init();
+	follow_init();
 	log_info("listening on %s, database %s", socket_path, db_path);
 	/* Socket listening and database open: clients may come now. */
 	notify_watchdog_start(ev_base);
@@ -290,6 +291,7 @@ main(int argc, char **argv)
 	event_free(ev_int);
 	event_free(ev_hup);
 	sched_hold_free();
+	follow_free();
 	sched_cgroup_fini();
 	store_close(db);
 	conf_free(cfg);

@@ -141,6 +141,9 @@ int64_t		 rev_ab_queue(const struct suite *, const char *params,
 int		 method_repo_suite(const cJSON *, const struct suite **,
 		     char **, struct rpc_error *);
 int		 method_rev_fail(char *, struct rpc_error *);
+/* follow.c: suites that follow a branch. */
+void		 follow_init(void);
+void		 follow_free(void);
 /* sched-bisect.c: bisections, step after step. */
 int64_t		 bisect_start(const struct suite *, const char *params,
 		     const char *good, const char *bad, int64_t uid, char **);

@@ -115,7 +115,7 @@ static const struct key suite_keys[] = {
 	{ "repo", T_PATH, S(repo), 0, NULL, 0, 0 },
 	{ "follow", T_OPTSTR, S(follow), 0, NULL, 0, 0 },
 	{ "fetch", T_CMD, S(fetch), 0, NULL, 0, 0 },
-	{ "follow_interval", T_INT, S(follow_interval), 0, "300", 10,
+	{ "follow_interval", T_INT, S(follow_interval), 0, "300", 1,
 	    86400 * 7 },
 };
 

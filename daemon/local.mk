@@ -63,6 +63,7 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 BENCHD_CORE_SOURCES = \
 	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
+	%reldir%/follow.c \
 	%reldir%/http.c %reldir%/http.h %reldir%/http-api.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \

@@ -27,6 +27,7 @@
 #include "compare.h"
 #include "conditions.h"
 #include "conf.h"
+#include "git.h"
 #include "log.h"
 #include "notify.h"
 #include "rev.h"
@@ -87,8 +88,31 @@ srun_free(struct srun *s)
 }
 
 /*
- * Compare a finished session with its suite's baseline against the
- * learned threshold; store the verdict, the threshold and the rule.
+ * What a finished session is compared with: a session following a branch
+ * with its first parent's session, when there is one; else the suite's
+ * baseline.  0: nothing.
+ */
+static int64_t
+sched_reference(struct srun *s, const struct session_row *r)
+{
+	int64_t	 base = 0;
+	char	*parent;
+
+	if (r->follow != NULL && s->suite->repo != NULL && r->rev != NULL &&
+	    (parent = git_parent(s->suite->repo, r->rev)) != NULL) {
+		base = store_session_of_commit(db, r->suite, r->params,
+		    parent);
+		free(parent);
+	}
+	if (base == 0)
+		base = store_baseline_current(db, s->suite->name, r->params);
+	return (base);
+}
+
+/*
+ * Compare a finished session with its parent's or its suite's baseline
+ * against the learned threshold; store the verdict, the threshold and
+ * the rule.
  */
 static void
 sched_verdict(struct srun *s)
@@ -100,7 +124,7 @@ sched_verdict(struct srun *s)
 
 	if (s->ab_id > 0 || store_session_get(db, s->id, &r) != 0)
 		return;
-	base = store_baseline_current(db, s->suite->name, r.params);
+	base = sched_reference(s, &r);
 	session_row_free(&r);
 	if (base == 0 || base == s->id)
 		return;
@@ -108,7 +132,7 @@ sched_verdict(struct srun *s)
 	    s->suite->noise, &c), &c, &v) == 0)
 		store_session_verdict(db, s->id, &v);
 	if (v.rule != RULE_NONE)
-		log_info("session %lld against baseline %lld: %s (threshold "
+		log_info("session %lld against %lld: %s (threshold "
 		    "%.2f%%, %s)", (long long)s->id, (long long)base,
 		    verdict_name(v.verdict), v.threshold * 100,
 		    verdict_rule_name(v.rule));

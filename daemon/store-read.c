@@ -63,6 +63,7 @@ session_row_read(sqlite3_stmt *s, struct session_row *r)
 	r->ab_id = column_int_or(s, 35, 0);
 	r->ab_arm = column_dup(s, 36);
 	r->confirmation = column_dup(s, 37);
+	r->follow = column_dup(s, 38);
 }
 
 void
@@ -81,6 +82,7 @@ session_row_free(struct session_row *r)
 	free(r->commit_subject);
 	free(r->ab_arm);
 	free(r->confirmation);
+	free(r->follow);
 	memset(r, 0, sizeof *r);
 }
 

@@ -194,3 +194,48 @@ fail:
 	store_rollback(st);
 	return (-1);
 }
+
+/* The latest finished session of suite and params at commit rev, or 0. */
+int64_t
+store_session_of_commit(struct store *st, const char *suite,
+    const char *params, const char *rev)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SESSION_OF_COMMIT);
+	int64_t		 id = 0;
+
+	bind_text(s, ":suite", suite);
+	bind_text(s, ":params", params);
+	bind_text(s, ":rev", rev);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return (id);
+}
+
+/* The last commit of branch the suite followed, or NULL. */
+char *
+store_follow_get(struct store *st, const char *suite, const char *branch)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_FOLLOW_GET);
+	char		*c = NULL;
+
+	bind_text(s, ":suite", suite);
+	bind_text(s, ":branch", branch);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		c = column_dup(s, 0);
+	sqlite3_reset(s);
+	return (c);
+}
+
+int
+store_follow_set(struct store *st, const char *suite, const char *branch,
+    const char *commit)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_FOLLOW_SET);
+
+	bind_text(s, ":suite", suite);
+	bind_text(s, ":branch", branch);
+	bind_text(s, ":commit", commit);
+	bind_int(s, ":now", store_now_ms());
+	return (store_step_done(st, s));
+}

@@ -27,7 +27,7 @@
 	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice, " \
 	"s.suite_hash, s.cgroup, s.max_stall, s.noise, s.verdict_threshold, " \
 	"s.verdict_rule, s.commit_time, s.commit_subject, s.ab_id, s.ab_arm, " \
-	"s.confirmation"
+	"s.confirmation, s.follow"
 
 #define AB_COLS \
 	"t.id, t.suite, t.params, t.session_a, t.session_b, t.metric, " \
@@ -43,9 +43,9 @@ const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
 	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
 	    "max_runs, cv_target, noise, queued_at, queued_by, commit_time, "
-	    "commit_subject, ab_id, ab_arm) VALUES (:suite, "
+	    "commit_subject, ab_id, ab_arm, follow) VALUES (:suite, "
 	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :noise, "
-	    ":now, :by, :ctime, :subject, :ab, :arm)",
+	    ":now, :by, :ctime, :subject, :ab, :arm, :follow)",
 	[S_SESSION_START] =
 	    "UPDATE sessions SET state = 'running', started_at = :now, "
 	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
@@ -247,6 +247,18 @@ const char *const stmt_sql[S_COUNT] = {
 	    "retries = :retries, first_bad = :first_bad, final_ab = :final_ab, "
 	    "finished_at = CASE WHEN :state = 'running' THEN NULL ELSE :now "
 	    "END WHERE id = :id",
+	[S_SESSION_OF_COMMIT] =
+	    "SELECT id FROM sessions WHERE suite = :suite AND params = :params "
+	    "AND rev = :rev AND state IN ('completed', 'unstable') "
+	    "AND ab_id IS NULL ORDER BY id DESC LIMIT 1",
+	[S_FOLLOW_GET] =
+	    "SELECT last_commit FROM follows WHERE suite = :suite "
+	    "AND branch = :branch",
+	[S_FOLLOW_SET] =
+	    "INSERT INTO follows (suite, branch, last_commit, looked_at) "
+	    "VALUES (:suite, :branch, :commit, :now) ON CONFLICT (suite) DO "
+	    "UPDATE SET branch = :branch, last_commit = :commit, "
+	    "looked_at = :now",
 	[S_BISECT_RUNNING] =
 	    "SELECT id FROM bisections WHERE state = 'running' ORDER BY id",
 };

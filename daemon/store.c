@@ -289,6 +289,7 @@ store_session_insert(struct store *st, const struct session_new *sn)
 	if (sn->ab_id > 0)
 		bind_int(s, ":ab", sn->ab_id);
 	bind_text(s, ":arm", sn->ab_arm);
+	bind_text(s, ":follow", sn->follow);
 	return (store_insert(st, s));
 }
 

@@ -52,6 +52,7 @@ struct session_new {
 	const char	*commit_subject;
 	int64_t		 ab_id;		/* 0: not an arm of an A/B test */
 	const char	*ab_arm;	/* "A", "B" */
+	const char	*follow;	/* queued following this branch */
 };
 
 /* A session as stored (store_session_get and the lists). */
@@ -96,6 +97,7 @@ struct session_row {
 	int64_t		 ab_id;		/* 0: not an arm of an A/B test */
 	char		*ab_arm;	/* "A", "B", NULL */
 	char		*confirmation;	/* of a regressed verdict, NULL */
+	char		*follow;	/* queued following this branch */
 };
 
 /* The comparison of a finished session with its baseline, as stored. */
@@ -438,6 +440,12 @@ int64_t		 store_bisect_insert(struct store *, const struct bisect_row *);
 int		 store_bisect_get(struct store *, int64_t, struct bisect_row *);
 int		 store_bisect_save(struct store *, const struct bisect_row *);
 size_t		 store_bisect_running(struct store *, int64_t **);
+int64_t		 store_session_of_commit(struct store *, const char *suite,
+		     const char *params, const char *rev);
+char		*store_follow_get(struct store *, const char *suite,
+		     const char *branch);
+int		 store_follow_set(struct store *, const char *suite,
+		     const char *branch, const char *commit);
 
 /* store-profile.c */
 int		 store_profile_request(struct store *, int64_t);

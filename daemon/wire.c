@@ -132,6 +132,7 @@ wire_session(const struct session_row *r)
 	wire_int(o, "ab", r->ab_id > 0 ? r->ab_id : STORE_NONE);
 	wire_text(o, "arm", r->ab_arm);
 	wire_text(o, "confirmation", r->confirmation);
+	wire_text(o, "follow", r->follow);
 	cJSON_AddStringToObject(o, "state", session_state_name(r->state));
 	wire_text(o, "reason", r->reason);
 	cJSON_AddNumberToObject(o, "warmup", r->warmup);

@@ -72,3 +72,14 @@ CREATE TABLE bisections (
 	finished_at	INTEGER,
 	queued_by	INTEGER
 );
+
+-- Following a branch (follow =): the last commit of the branch seen, per
+-- suite; each commit after it gets a session, marked with the branch,
+-- which is compared with the session of its first parent.
+ALTER TABLE sessions ADD COLUMN follow TEXT;
+CREATE TABLE follows (
+	suite		TEXT PRIMARY KEY,
+	branch		TEXT NOT NULL,
+	last_commit	TEXT NOT NULL,
+	looked_at	INTEGER NOT NULL	-- ms since the epoch
+);

@@ -9,10 +9,11 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import Daemon, RPCError, main, test, wait_for  # noqa
-from gitrepo import daemon, git  # noqa
+from gitrepo import commit, daemon, git  # noqa
 
 @test
 def queue_rev_checks_out_builds_and_records_the_commit():
@@ -190,6 +191,50 @@ def a_regression_the_ab_test_refutes_is_listed_apart():
     assert [x["id"] for x in out["unconfirmed"]] == [sid], out
     rc, text = d.ctl("regressions", "r", json_out=False)
     assert "Not confirmed" in text, text
+    assert d.stop() == 0
+
+
+@test
+def following_a_branch_measures_each_new_commit_against_its_parent():
+    d, repo, ids = daemon([(20, "c0", True), (20, "c1", True)], runs="6")
+    fetched = os.path.join(d.tmp, "fetched")
+    text = open(d.config).read().replace(
+        "[suite r]\n", "[suite r]\nfollow = main\nfollow_interval = 1\n"
+        "fetch = /usr/bin/touch %s\n" % fetched)
+    open(d.config, "w").write(text)
+    d.start()
+
+    def sessions_of(n):
+        def check():
+            ss = d.call("session.list", {"suite": "r"})["sessions"]
+            ss = [x for x in ss if x["ab"] is None]
+            return ss if len(ss) >= n and all(
+                x["state"] in ("completed", "unstable", "failed")
+                for x in ss) else None
+        return check
+    # The first look takes the branch's tip only.
+    first = wait_for(sessions_of(1), timeout=60, what="the tip's session")
+    assert [x["rev"] for x in first] == [ids[1]], first
+    assert first[0]["label"] == "follow main", first
+    assert os.path.exists(fetched)
+    # Two new commits: a session each, oldest first, each against its
+    # parent's session; the slower one regressed, and it is confirmed.
+    ids.append(commit(repo, 20, "c2"))
+    ids.append(commit(repo, 30, "c3: slower"))
+    ss = wait_for(sessions_of(3), timeout=60, what="the new sessions")
+    assert [x["rev"] for x in ss] == ids[1:], ss
+    c2, c3 = ss[1], ss[2]
+    assert c2["verdict"]["baseline"] == first[0]["id"], c2
+    assert c3["verdict"]["baseline"] == c2["id"], c3
+    assert c3["verdict"]["verdict"] == "regressed", c3
+    assert wait_confirmation(d, c3["id"]) == "confirmed"
+    # A restart neither repeats nor loses a commit.
+    assert d.stop() == 0
+    d.start()
+    time.sleep(2.5)
+    ss = [x for x in d.call("session.list", {"suite": "r"})["sessions"]
+          if x["ab"] is None]
+    assert [x["rev"] for x in ss] == ids[1:], ss
     assert d.stop() == 0
 
 
