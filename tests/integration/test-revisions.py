@@ -4,6 +4,8 @@ unmeasured and records the commit; interleaved A/B tests decide between
 two commits; a regressed verdict is confirmed by an A/B test before
 `regressions` reports it.  The repositories are real ones, made here."""
 
+import csv
+import io
 import os
 import sqlite3
 import subprocess
@@ -43,6 +45,20 @@ def queue_rev_checks_out_builds_and_records_the_commit():
     s2 = d.wait_state(sid2, timeout=60)
     assert s2["state"] == "completed" and s2["rev"] == ids[1], s2
     assert not os.path.exists(os.path.join(wt, "stray"))
+    # history, export and the chart say which commit each session ran.
+    rc, text = d.ctl("history", "r", json_out=False)
+    assert rc == 0 and "COMMIT" in text, text
+    assert ids[0][:12] + " first" in text, text
+    assert ids[1][:12] + " second: slower" in text, text
+    rc, text = d.ctl("export", str(sid), str(sid2), "--format", "csv",
+                     json_out=False)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {(r["commit"], r["subject"]) for r in rows} == \
+        {(ids[0], "first"), (ids[1], "second: slower")}, rows
+    rc, h = d.ctl("export", str(sid), "--format", "hyperfine")
+    assert h["results"][0]["parameters"] == {"commit": ids[0][:12]}, h
+    svg = d.call("suite.chart", {"suite": "r"})["svg"]
+    assert ids[1][:12] + " second: slower" in svg, svg
     # A name that is no commit is refused at once.
     try:
         d.call("session.queue", {"suite": "r", "rev": "no-such-branch"})
