@@ -147,6 +147,7 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	if (!sched_config_in_use(cfg))
 		conf_free(cfg);
 	cfg = c;
+	follow_init();		/* the suites that follow may have changed */
 	log_info("configuration reloaded from %s", cfg->path);
 	notify_status("Configuration reloaded from %s", cfg->path);
 	sched_kick();

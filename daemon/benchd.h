@@ -141,7 +141,7 @@ int64_t		 rev_ab_queue(const struct suite *, const char *params,
 int		 method_repo_suite(const cJSON *, const struct suite **,
 		     char **, struct rpc_error *);
 int		 method_rev_fail(char *, struct rpc_error *);
-/* follow.c: suites that follow a branch. */
+/* follow.c: suites that follow a branch; follow_init again on reload. */
 void		 follow_init(void);
 void		 follow_free(void);
 /* sched-bisect.c: bisections, step after step. */

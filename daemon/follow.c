@@ -21,7 +21,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define FOLLOW_TICK		1	/* seconds between looks at the clock */
 #define FOLLOW_FETCH_TIMEOUT	60	/* seconds */
 #define FOLLOW_MAX_NEW		20	/* sessions queued per look, newest */
 
@@ -144,12 +143,18 @@ out:
 	git_commit_free(&tip);
 }
 
+/*
+ * Look at the suites whose time has come, then sleep until the next
+ * one's: without a suite that follows, no timer at all (an idle benchd
+ * does not wake).
+ */
 static void
 follow_tick(evutil_socket_t fd, short events, void *arg)
 {
 	const struct suite	*su;
 	struct look		*l;
-	time_t			 now = time(NULL);
+	struct timeval		 tv;
+	time_t			 now = time(NULL), next = 0;
 	size_t			 i;
 
 	for (i = 0; i < cfg->nsuites; i++) {
@@ -157,21 +162,31 @@ follow_tick(evutil_socket_t fd, short events, void *arg)
 		if (su->follow == NULL || su->repo == NULL)
 			continue;
 		l = look_of(su->name);
-		if (now < l->next)
-			continue;
-		l->next = now + su->follow_interval;
-		follow_look(su);
+		if (now >= l->next) {
+			follow_look(su);
+			l->next = time(NULL) + su->follow_interval;
+		}
+		if (next == 0 || l->next < next)
+			next = l->next;
 	}
+	if (next == 0)
+		return;
+	now = time(NULL);
+	tv.tv_sec = next > now ? next - now : 0;
+	tv.tv_usec = 0;
+	if (event_add(follow_ev, &tv) != 0)
+		log_warnx("follow: cannot arm its timer");
 }
 
+/* At start and after a reload: look at once at what follows a branch. */
 void
 follow_init(void)
 {
-	struct timeval	tv = { FOLLOW_TICK, 0 };
-
-	follow_ev = event_new(ev_base, -1, EV_PERSIST, follow_tick, NULL);
-	if (follow_ev == NULL || event_add(follow_ev, &tv) != 0)
-		fatalx("follow: cannot arm its timer");
+	if (follow_ev == NULL &&
+	    (follow_ev = event_new(ev_base, -1, 0, follow_tick, NULL)) == NULL)
+		fatalx("follow: cannot make its timer");
+	event_del(follow_ev);
+	follow_tick(-1, 0, NULL);
 }
 
 void

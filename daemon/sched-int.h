@@ -124,6 +124,10 @@ const char *sched_cwd(const struct srun *);
 int64_t	sched_arm_id(const struct srun *);
 char	*sched_rev_setup(struct srun *, const struct session_row *);
 void	sched_rev_free(struct srun *);
+void	sched_rev_orphan(struct srun *, const struct session_row *,
+	    const char *);
+int	sched_rev_cancel_pair(const struct session_row *, const char *,
+	    int64_t *);
 int	sched_checkout(struct srun *, struct fsm_input *);
 void	sched_rev_env(const struct srun *, char ***);
 int	sched_rev_start(struct srun *, struct session_start *);

@@ -107,6 +107,58 @@ sched_rev_setup(struct srun *s, const struct session_row *r)
 	return (NULL);
 }
 
+/*
+ * Arm A cannot start: arm B, still queued, ends with it, for the queue
+ * never takes up a B on its own.  (Once set up, sched_rev_finish does.)
+ */
+void
+sched_rev_orphan(struct srun *s, const struct session_row *r,
+    const char *reason)
+{
+	struct ab_row		 ab;
+	struct session_row	 b;
+
+	if (r->ab_id == 0 || s->fsm.plan.ab ||
+	    store_ab_get(db, r->ab_id, &ab) != 0)
+		return;
+	if (ab.session_b > 0 && store_session_get(db, ab.session_b, &b) == 0) {
+		if (b.state == SESSION_QUEUED && store_session_finish(db, b.id,
+		    SESSION_FAILED, reason) != 0)
+			log_warnx("session %lld: %s", (long long)b.id,
+			    store_errmsg(db));
+		session_row_free(&b);
+	}
+	ab_row_free(&ab);
+}
+
+/*
+ * A queued arm is cancelled: the other arm, queued, too; *bisect is the
+ * bisection the test is a step of (0: none).  0, or -1.
+ */
+int
+sched_rev_cancel_pair(const struct session_row *r, const char *reason,
+    int64_t *bisect)
+{
+	struct ab_row		 ab;
+	struct session_row	 o;
+	int64_t			 other;
+	int			 rc = 0;
+
+	*bisect = 0;
+	if (r->ab_id == 0 || store_ab_get(db, r->ab_id, &ab) != 0)
+		return (0);
+	*bisect = ab.bisect_id;
+	other = ab.session_a == r->id ? ab.session_b : ab.session_a;
+	ab_row_free(&ab);
+	if (other > 0 && store_session_get(db, other, &o) == 0) {
+		if (o.state == SESSION_QUEUED)
+			rc = store_session_finish(db, other, SESSION_CANCELLED,
+			    reason);
+		session_row_free(&o);
+	}
+	return (rc);
+}
+
 void
 sched_rev_free(struct srun *s)
 {

@@ -509,6 +509,7 @@ sched_start(int64_t id)
 	sched_drive(s, FE_BEGIN, NULL);
 	return;
 fail:
+	sched_rev_orphan(s, &r, reason);
 	session_row_free(&r);
 	sched_drive(s, FE_FAIL, reason);
 	free(reason);
@@ -558,8 +559,12 @@ sched_cancel(int64_t id, uid_t uid, char *state, size_t len)
 {
 	struct session_row	 r;
 	char			*reason;
+	int64_t			 bisect = 0;
 	int			 rc;
 
+	/* Arm B of the A/B test in flight: the test is cancelled. */
+	if (cur != NULL && cur->fsm.plan.ab && cur->arm_id[1] == id)
+		id = cur->id;
 	if (cur != NULL && cur->id == id) {
 		if (!fsm_cancellable(&cur->fsm)) {
 			snprintf(state, len, "%s",
@@ -581,13 +586,26 @@ sched_cancel(int64_t id, uid_t uid, char *state, size_t len)
 	}
 	snprintf(state, len, "%s", session_state_name(r.state));
 	rc = r.state == SESSION_QUEUED;
-	session_row_free(&r);
-	if (!rc)
+	if (!rc) {
+		session_row_free(&r);
 		return (CANCEL_NOT_QUEUED);
+	}
 	store_refresh(db);
 	xasprintf(&reason, "cancelled by uid %ld", (long)uid);
-	rc = store_session_finish(db, id, SESSION_CANCELLED, reason);
+	/* An arm of an A/B test is cancelled with the other. */
+	if ((rc = store_begin(db)) == 0) {
+		if ((rc = store_session_finish(db, id, SESSION_CANCELLED,
+		    reason)) == 0)
+			rc = sched_rev_cancel_pair(&r, reason, &bisect);
+		if (rc == 0)
+			rc = store_commit(db);
+		else
+			store_rollback(db);
+	}
+	session_row_free(&r);
 	free(reason);
+	if (rc == 0 && bisect > 0)
+		sched_bisect_advance(bisect);	/* it ends as cancelled */
 	return (rc != 0 ? CANCEL_STORAGE : CANCEL_OK);
 }
 

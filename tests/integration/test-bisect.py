@@ -15,7 +15,7 @@ from gitrepo import daemon  # noqa
 # c0 is good; c3 does not build; c5 is the first slow one; c7 is bad.
 PLAN = [(20, "c0", True), (20, "c1", True), (20, "c2", True),
         (20, "c3: broken build", False), (20, "c4", True),
-        (30, "c5: slower", True), (30, "c6", True), (30, "c7", True)]
+        (80, "c5: slower", True), (80, "c6", True), (80, "c7", True)]
 
 
 def check_result(b, ids):
@@ -34,7 +34,7 @@ def check_result(b, ids):
 
 @test
 def bisect_finds_the_first_bad_commit_and_skips_a_broken_build():
-    d, repo, ids = daemon(PLAN)
+    d, repo, ids = daemon(PLAN, noise="20%")
     d.start()
     rc, out = d.ctl("bisect", "r", ids[0], ids[7], timeout=170)
     assert rc == 0, out
@@ -52,7 +52,7 @@ def bisect_finds_the_first_bad_commit_and_skips_a_broken_build():
 
 @test
 def bisect_goes_on_after_a_restart():
-    d, repo, ids = daemon(PLAN)
+    d, repo, ids = daemon(PLAN, noise="20%")
     d.start()
     b = d.call("bisect.start", {"suite": "r", "good": ids[0],
                                 "bad": "main"})["bisection"]

@@ -20,13 +20,13 @@ def git(repo, *args):
 
 
 def commit(repo, ms, subject, build_ok=True, flag=None):
-    """A commit whose workload sleeps ms milliseconds (and 50% more in
+    """A commit whose workload sleeps ms milliseconds (four times as long in
     the session whose id the file flag holds); its build step fails when
     build_ok is false."""
     with open(os.path.join(repo, "work.sh"), "w") as f:
         if flag is not None:
             f.write('ms=%d\n[ "$BENCHD_SESSION" = "$(cat %s 2>/dev/null)" ] '
-                    '&& ms=%d\n' % (ms, flag, ms * 3 // 2))
+                    '&& ms=%d\n' % (ms, flag, ms * 4))
             f.write("exec %s --sleep $ms\n" % DEMO_ABS)
         else:
             f.write("exec %s --sleep %d\n" % (DEMO_ABS, ms))
