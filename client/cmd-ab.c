@@ -23,12 +23,13 @@
 static int	cmd_ab_exec(struct cmd *);
 
 static const struct cmd_option	cmd_ab_options[] = {
+	{ "metric",	CMD_ARG_STRING,	0, 0 },
 	{ "no-wait",	CMD_ARG_NONE,	0, 0 },
 	{ NULL, 0, 0, 0 }
 };
 
 const struct cmd_entry	cmd_ab_entry = {
-	"ab", "SUITE REV_A REV_B [k=v ...] [--no-wait]",
+	"ab", "SUITE REV_A REV_B [k=v ...] [--metric M] [--no-wait]",
 	"interleaved A/B test of two commits (ab ID: show one)",
 	1, -1, cmd_ab_options, 0, cmd_ab_exec
 };
@@ -128,9 +129,9 @@ cmd_ab_print(const cJSON *r)
 	char		 change[OUTPUT_LEN * 3], thr[OUTPUT_LEN];
 	int		 i = 0;
 
-	output_printf("A/B test #%s of %s (%s): %s\n", json_text(t, "id"),
-	    json_text(t, "suite"), json_text(t, "purpose"),
-	    json_text(t, "state"));
+	output_printf("A/B test #%s of %s (%s, on %s): %s\n", json_text(t,
+	    "id"), json_text(t, "suite"), json_text(t, "purpose"),
+	    json_text(t, "metric"), json_text(t, "state"));
 	cJSON_ArrayForEach(s, json_array(r, "sessions"))
 		cmd_ab_arm(i++ == 0 ? "A:" : "B:", s);
 	if (v != NULL) {
@@ -179,6 +180,9 @@ cmd_ab_exec(struct cmd *cmd)
 		cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
 		cJSON_AddStringToObject(params, "a", cmd->argv[1]);
 		cJSON_AddStringToObject(params, "b", cmd->argv[2]);
+		if (cmd_value(cmd, "metric") != NULL)
+			cJSON_AddStringToObject(params, "metric",
+			    cmd_value(cmd, "metric"));
 		cJSON_AddItemToObject(params, "params", kv);
 		if ((rc = cmd_params(cmd, 3, kv)) != 0) {
 			cJSON_Delete(params);

@@ -29,7 +29,7 @@ static const struct cmd_option	cmd_bisect_options[] = {
 };
 
 const struct cmd_entry	cmd_bisect_entry = {
-	"bisect", "SUITE GOOD BAD [k=v ...] [--metric wall] [--no-wait]",
+	"bisect", "SUITE GOOD BAD [k=v ...] [--metric M] [--no-wait]",
 	"the first commit after GOOD that regressed (bisect ID: show one)",
 	1, -1, cmd_bisect_options, 0, cmd_bisect_exec
 };

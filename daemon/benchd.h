@@ -130,6 +130,7 @@ void		 method_session_plan(const struct suite *, int64_t runs,
 		     int64_t warmup, struct session_new *);
 
 /* sched-rev.c: sessions at commits, A/B tests. */
+int		 rev_metric_valid(const char *);
 struct git_commit;
 struct ab_row;
 void		 rev_session_new(const struct suite *, const char *params,
@@ -146,7 +147,8 @@ void		 follow_init(void);
 void		 follow_free(void);
 /* sched-bisect.c: bisections, step after step. */
 int64_t		 bisect_start(const struct suite *, const char *params,
-		     const char *good, const char *bad, int64_t uid, char **);
+		     const char *good, const char *bad, const char *metric,
+		     int64_t uid, char **);
 void		 sched_bisect_advance(int64_t);
 void		 sched_bisect_resume(void);
 

@@ -118,7 +118,8 @@ next_ab(struct fsm *f)
 	}
 	ab_plan_make(f->plan.runs, f->plan.max_runs, f->plan.threshold, &p);
 	if (ab_decide(f->walls, (size_t)f->clean, &p, &f->ab) != 0)
-		return (end(f, SESSION_FAILED, "a run took no time"));
+		return (end(f, SESSION_FAILED, "a run has no positive value "
+		    "of the test's metric"));
 	if (f->ab.verdict == VERDICT_NONE && f->measured >= 2 * p.max_pairs)
 		f->ab.verdict = VERDICT_INCONCLUSIVE;
 	if (f->ab.verdict != VERDICT_NONE) {
@@ -286,6 +287,7 @@ run(struct fsm *f, const struct fsm_input *in)
 		f->run_ok = in->ok;
 		f->run_disturbed = in->ok && !f->in_warmups && in->disturbed;
 		f->run_wall = in->wall;
+		f->run_value = in->value;
 		set_text(&f->run_why, in->reason);
 		f->state = FSM_RECORD;
 		return (FA_RECORD_RUN);
@@ -313,7 +315,8 @@ recorded(struct fsm *f)
 		if (!f->run_disturbed) {
 			f->walls = xreallocarray(f->walls, f->clean + 1,
 			    sizeof *f->walls);
-			f->walls[f->clean++] = f->run_wall;
+			f->walls[f->clean++] = f->plan.ab ? f->run_value :
+			    f->run_wall;
 		}
 		iteration = ++f->measured;
 	}

@@ -99,6 +99,7 @@ struct fsm_input {
 	int		 disturbed;	/* FE_EXITED: another process took
 					   its CPU (measured runs) */
 	double		 wall;		/* FE_EXITED: seconds */
+	double		 value;		/* FE_EXITED, A/B: the test's metric */
 	const char	*reason;
 };
 
@@ -137,6 +138,7 @@ struct fsm {
 	int		 run_ok;
 	int		 run_disturbed;
 	double		 run_wall;
+	double		 run_value;	/* A/B: what the decision is taken on */
 	char		*run_why;
 
 	int		 cancelled;

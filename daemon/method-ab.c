@@ -95,20 +95,26 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 {
 	const struct suite	*su;
 	struct ab_row		 meta;
-	const char		*a = NULL, *b = NULL;
+	const char		*a = NULL, *b = NULL, *metric = NULL;
 	char			*ptext, *cause;
 	int64_t			 id, ids[2];
 
 	if (rpc_param_string(params, "a", REV_MAX, &a, e) < 0 ||
-	    rpc_param_string(params, "b", REV_MAX, &b, e) < 0)
+	    rpc_param_string(params, "b", REV_MAX, &b, e) < 0 ||
+	    rpc_param_string(params, "metric", REV_MAX, &metric, e) < 0)
 		return (-1);
 	if (a == NULL || b == NULL)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "a and b are required"));
+	if (metric != NULL && !rev_metric_valid(metric))
+		return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
+		    "metric \"%.200s\" is not wall, user or phase:NAME",
+		    metric));
 	if (method_repo_suite(params, &su, &ptext, e) != 0)
 		return (-1);
 	memset(&meta, 0, sizeof meta);
 	meta.purpose = "manual";
+	meta.metric = (char *)metric;
 	store_refresh(db);
 	id = rev_ab_queue(su, ptext, a, b, &meta, client_uid(c), 0, ids,
 	    &cause);

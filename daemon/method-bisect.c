@@ -72,13 +72,15 @@ start_exec(struct client *c, const cJSON *params, cJSON **result,
 	if (good == NULL || bad == NULL)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
 		    "good and bad are required"));
-	if (metric != NULL && strcmp(metric, "wall") != 0)
+	if (metric != NULL && !rev_metric_valid(metric))
 		return (rpc_fail(e, RPC_APP_ERROR, "bad-param",
-		    "metric \"%.200s\": only wall is bisected", metric));
+		    "metric \"%.200s\" is not wall, user or phase:NAME",
+		    metric));
 	if (method_repo_suite(params, &su, &ptext, e) != 0)
 		return (-1);
 	store_refresh(db);
-	id = bisect_start(su, ptext, good, bad, client_uid(c), &cause);
+	id = bisect_start(su, ptext, good, bad, metric != NULL ? metric :
+	    "wall", client_uid(c), &cause);
 	free(ptext);
 	if (id < 0)
 		return (method_rev_fail(cause, e));

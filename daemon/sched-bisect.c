@@ -58,6 +58,7 @@ queue_step(struct bisect_row *b, const struct suite *su, const char *a,
 	memset(&meta, 0, sizeof meta);
 	meta.purpose = "bisect";
 	meta.bisect_id = b->id;
+	meta.metric = b->metric;
 	id = rev_ab_queue(su, b->params, a, bc, &meta, b->queued_by ==
 	    STORE_NONE ? 0 : b->queued_by, max_runs, ids, &cause);
 	if (id < 0) {
@@ -214,7 +215,7 @@ sched_bisect_resume(void)
  */
 int64_t
 bisect_start(const struct suite *su, const char *params, const char *good,
-    const char *bad, int64_t uid, char **cause)
+    const char *bad, const char *metric, int64_t uid, char **cause)
 {
 	struct git_commit	 g, x;
 	struct bisect_row	 b;
@@ -241,7 +242,7 @@ bisect_start(const struct suite *su, const char *params, const char *good,
 	b.params = (char *)params;
 	b.good = g.id;
 	b.bad = x.id;
-	b.metric = "wall";
+	b.metric = (char *)metric;
 	b.commits = xstrdup("");
 	b.marks = xmalloc(n + 1);
 	for (i = 0; i < n; i++) {

@@ -75,6 +75,7 @@ struct srun {
 	char		*commit[2];
 	char		*wt[2];		/* worktrees */
 	char		*build_dir[2];	/* kept between revisions */
+	char		*metric;	/* an A/B test's, NULL: wall */
 };
 
 /* sched.c */
@@ -122,6 +123,7 @@ struct session_start;
 struct session_row;
 const char *sched_cwd(const struct srun *);
 int64_t	sched_arm_id(const struct srun *);
+double	sched_metric(struct srun *, const struct run_result *);
 char	*sched_rev_setup(struct srun *, const struct session_row *);
 void	sched_rev_free(struct srun *);
 void	sched_rev_orphan(struct srun *, const struct session_row *,

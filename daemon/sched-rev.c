@@ -22,6 +22,7 @@
 #include "log.h"
 #include "sched-int.h"
 #include "store.h"
+#include "timing.h"
 #include "xmalloc.h"
 
 /* The directory the database is in: benchd's state. */
@@ -42,6 +43,45 @@ sched_cwd(const struct srun *s)
 	if (s->suite->repo != NULL && s->wt[s->fsm.arm] != NULL)
 		return (s->wt[s->fsm.arm]);
 	return (s->suite->workdir);
+}
+
+/* "wall", "user" or "phase:NAME": what an A/B test can decide on. */
+int
+rev_metric_valid(const char *m)
+{
+	if (strcmp(m, "wall") == 0 || strcmp(m, "user") == 0)
+		return (1);
+	return (strncmp(m, "phase:", 6) == 0 && m[6] != '\0' &&
+	    strlen(m) < 200);
+}
+
+/*
+ * The run's value of the A/B test's metric, in seconds: its wall time,
+ * its user CPU time, or the total of one phase's timing lines (NAN when
+ * the run printed none).
+ */
+double
+sched_metric(struct srun *s, const struct run_result *rr)
+{
+	const struct timing_phase	*p;
+	double				 v = NAN;
+	size_t				 i;
+
+	if (rr == NULL)
+		return (NAN);
+	if (s->metric == NULL)
+		return (rr->wall_ns / 1e9);
+	if (strcmp(s->metric, "user") == 0)
+		return (rr->ru.ru_utime.tv_sec + rr->ru.ru_utime.tv_usec / 1e6);
+	if (s->timing == NULL)
+		return (NAN);
+	timing_finish(s->timing);
+	for (i = 0; i < timing_count(s->timing); i++) {
+		p = timing_get(s->timing, i);
+		if (strcmp(p->phase, s->metric + 6) == 0)
+			v = (isnan(v) ? 0 : v) + p->total_ns / 1e9;
+	}
+	return (v);
 }
 
 /* The session of the arm under way. */
@@ -78,6 +118,8 @@ sched_rev_setup(struct srun *s, const struct session_row *r)
 			return (xstrdup("its A/B test is not in the database"));
 		s->ab_id = ab.id;
 		s->arm_id[1] = ab.session_b;
+		if (ab.metric != NULL && strcmp(ab.metric, "wall") != 0)
+			s->metric = xstrdup(ab.metric);
 		ab_row_free(&ab);
 		if (store_session_get(db, s->arm_id[1], &b) != 0)
 			return (xstrdup("arm B's session is not in the "
@@ -169,6 +211,7 @@ sched_rev_free(struct srun *s)
 		free(s->build_dir[i]);
 		free(s->commit[i]);
 	}
+	free(s->metric);
 }
 
 /* FA_CHECKOUT: the arm's worktree at its commit, cleaned. */

@@ -142,6 +142,7 @@ sched_exited(struct srun *s, const struct run_result *rr, int ok,
 	/* rr is the runner's own: read it before the runner goes. */
 	memset(&in, 0, sizeof in);
 	in.wall = rr != NULL ? rr->wall_ns / 1e9 : 0;
+	in.value = sched_metric(s, rr);
 	conditions_child_ended();
 	runner_free(s->runner);
 	s->runner = NULL;

@@ -85,7 +85,7 @@ def bisect_refuses_what_it_cannot_do():
             ({"suite": "r", "good": ids[1], "bad": ids[0]}, "no-such-rev"),
             ({"suite": "r", "good": "nope", "bad": ids[1]}, "no-such-rev"),
             ({"suite": "r", "good": ids[0], "bad": ids[1],
-              "metric": "phase:parse"}, "bad-param")):
+              "metric": "sys"}, "bad-param")):
         try:
             d.call("bisect.start", params)
             raise AssertionError("started %s" % params)
@@ -96,6 +96,50 @@ def bisect_refuses_what_it_cannot_do():
         raise AssertionError("bisect.get 7")
     except RPCError as e:
         assert e.data_code == "no-such-bisection", e
+    assert d.stop() == 0
+
+
+@test
+def bisect_on_a_phase_names_the_phase_that_moved():
+    # Wall time hardly moves (the link phase is a small part of it, and
+    # the other phase shrinks by as much); the link phase does.
+    fast = "--phases parse:60,link:10"
+    slow = "--phases parse:20,link:50"
+    d, repo, ids = daemon([(fast, "p0", True), (fast, "p1", True),
+                           (slow, "p2: slower link", True),
+                           (slow, "p3", True)], noise="10%")
+    d.start()
+    rc, out = d.ctl("bisect", "r", ids[0], ids[3], "--metric",
+                    "phase:link", timeout=170)
+    assert rc == 0, out
+    b = out["bisection"]
+    assert b["metric"] == "phase:link" and b["state"] == "completed", b
+    f = b["first_bad"]
+    assert f["commit"] == ids[2] and f["verdict"] == "regressed", f
+    assert f["change"] > 1, f
+    moved = {p["name"]: p["verdict"] for p in f["phases"]}
+    assert moved.get("link") == "regressed", f
+    assert moved.get("parse") == "improved", f
+    t = d.call("ab.get", {"id": f["ab"]})["ab"]
+    assert t["metric"] == "phase:link", t
+    assert d.stop() == 0
+
+
+@test
+def ab_on_user_time():
+    d, repo, ids = daemon([("--burn 10", "light", True),
+                           ("--burn 60", "heavy", True)])
+    d.start()
+    rc, out = d.ctl("ab", "r", ids[0], ids[1], "--metric", "user",
+                    timeout=120)
+    assert rc == 1 and out["ab"]["verdict"] == "regressed", out
+    assert out["ab"]["metric"] == "user", out
+    try:
+        d.call("ab.queue", {"suite": "r", "a": ids[0], "b": ids[1],
+                            "metric": "phase:"})
+        raise AssertionError("queued an empty phase")
+    except RPCError as e:
+        assert e.data_code == "bad-param", e
     assert d.stop() == 0
 
 

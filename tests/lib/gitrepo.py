@@ -21,13 +21,15 @@ def git(repo, *args):
 
 def commit(repo, ms, subject, build_ok=True, flag=None):
     """A commit whose workload sleeps ms milliseconds (four times as long in
-    the session whose id the file flag holds); its build step fails when
-    build_ok is false."""
+    the session whose id the file flag holds; ms may instead be the demo
+    workload's arguments); its build step fails when build_ok is false."""
     with open(os.path.join(repo, "work.sh"), "w") as f:
         if flag is not None:
             f.write('ms=%d\n[ "$BENCHD_SESSION" = "$(cat %s 2>/dev/null)" ] '
                     '&& ms=%d\n' % (ms, flag, ms * 4))
             f.write("exec %s --sleep $ms\n" % DEMO_ABS)
+        elif isinstance(ms, str):
+            f.write("exec %s %s\n" % (DEMO_ABS, ms))
         else:
             f.write("exec %s --sleep %d\n" % (DEMO_ABS, ms))
     with open(os.path.join(repo, "build.sh"), "w") as f:

@@ -35,6 +35,7 @@ exited(struct fsm *f, int ok, double wall, const char *why)
 	in.ev = FE_EXITED;
 	in.ok = ok;
 	in.wall = wall;
+	in.value = wall;	/* an A/B test on wall time */
 	in.reason = why;
 	return (fsm_step(f, &in));
 }
