@@ -22,7 +22,7 @@ static const char *state_names[] = {
 static const char *event_names[] = {
 	"begin", "gate-pass", "gate-wait", "gate-fail", "timer",
 	"spawn-failed", "exited", "stored", "held", "retry", "store-failed",
-	"continue", "fail", "cancel", "shutdown", "ready"
+	"continue", "fail", "cancel", "shutdown"
 };
 
 const char *
@@ -210,11 +210,18 @@ built(struct fsm *f)
 	return (start_runs(f));
 }
 
+/* The child that checked the arm's worktree out has ended. */
 static int
 checked_out(struct fsm *f, const struct fsm_input *in)
 {
-	if (in->ev != FE_READY)
+	if (in->ev != FE_EXITED && in->ev != FE_SPAWN_FAILED)
 		return (-1);
+	if (f->cancelled)
+		return (end_cancelled(f));
+	if (in->ev == FE_SPAWN_FAILED || !in->ok) {
+		f->failed_arm = f->arm;
+		return (end(f, SESSION_FAILED, in->reason));
+	}
 	if (f->plan.build) {
 		f->state = FSM_BUILD;
 		return (FA_SPAWN_BUILD);
@@ -407,10 +414,10 @@ cancel(struct fsm *f, const char *reason)
 	switch (f->state) {
 	case FSM_IDLE:
 	case FSM_GATE:
-	case FSM_CHECKOUT:
 	case FSM_RUN_GATE:
 	case FSM_NEXT:
 		return (end_cancelled(f));
+	case FSM_CHECKOUT:
 	case FSM_BUILD:
 	case FSM_RUN:
 	case FSM_PROFILE:
@@ -441,8 +448,6 @@ fsm_step(struct fsm *f, const struct fsm_input *in)
 		f->state = FSM_DONE;
 		return (FA_ABORT);
 	case FE_FAIL:
-		if (f->state == FSM_CHECKOUT)
-			f->failed_arm = f->arm;
 		if (f->state != FSM_ENDING)
 			return (end(f, SESSION_FAILED, in->reason));
 		break;

@@ -11,7 +11,7 @@
  *
  *   IDLE --BEGIN--> GATE --PASS--> BUILD --EXITED ok--> (runs)
  *   On a repository (plan.checkout) each arm is checked out first:
- *   GATE --PASS--> CHECKOUT --READY--> BUILD --EXITED ok--> (runs);
+ *   GATE --PASS--> CHECKOUT --EXITED ok--> BUILD --EXITED ok--> (runs);
  *   an A/B test (plan.ab) checks out and builds arm A, then arm B, and
  *   its runs alternate A B B A (abtest.c) until ab_decide decides.
  *   GATE --WAIT--> GATE (timer) --TIMER--> GATE
@@ -67,15 +67,14 @@ enum fsm_event {
 	FE_CONTINUE,
 	FE_FAIL,		/* the session cannot go on: reason */
 	FE_CANCEL,		/* reason */
-	FE_SHUTDOWN,		/* reason */
-	FE_READY		/* the worktree is at the arm's commit */
+	FE_SHUTDOWN		/* reason */
 };
 
 enum fsm_action {
 	FA_NONE,		/* wait for the next event */
 	FA_GATE,		/* check the conditions, apply the policy */
-	FA_CHECKOUT,		/* the worktree of arm to its commit: READY,
-				   or FAIL */
+	FA_CHECKOUT,		/* spawn the child that brings arm's
+				   worktree to its commit: EXITED */
 	FA_WAIT,		/* arm the recheck timer */
 	FA_SPAWN_BUILD,
 	FA_SPAWN_RUN,		/* a warmup (in_warmups: snapshot the

@@ -250,46 +250,37 @@ git_mkdirs(const char *dir, int last, char **cause)
 	return (0);
 }
 
-int
-git_worktree(const char *repo, const char *dir, const char *commit,
-    char **cause)
-{
-	struct git_out	 o;
-	struct stat	 sb;
-	const char	*add[] = { "worktree", "add", "--detach", "--force",
-	    "--no-checkout", dir, commit, NULL };
-	const char	*prune[] = { "worktree", "prune", NULL };
-	const char	*co[] = { "checkout", "--detach", "--force", "--quiet",
-	    commit, "--", NULL };
-	const char	*clean[] = { "clean", "-fdxq", NULL };
-	char		*dotgit;
+/*
+ * The worktree dir at commit, detached and cleaned of everything
+ * untracked or ignored, made the first time (after a prune, for one
+ * removed by hand is still registered) and reused after: one sh -c of
+ * git plumbing, so that it runs as a child the event loop waits for.
+ */
+static const char checkout_script[] =
+    "set -e\n"
+    "g() { git -c safe.directory='*' \"$@\"; }\n"
+    "if [ ! -e \"$2/.git\" ]; then\n"
+    "  g -C \"$1\" worktree prune\n"
+    "  mkdir -p \"$2\"\n"
+    "  rmdir \"$2\"\n"
+    "  g -C \"$1\" worktree add --detach --force --no-checkout -q \"$2\" \"$3\"\n"
+    "fi\n"
+    "g -C \"$2\" checkout --detach --force --quiet \"$3\" --\n"
+    "g -C \"$2\" clean -fdxq\n";
 
-	xasprintf(&dotgit, "%s/.git", dir);
-	if (stat(dotgit, &sb) == -1) {
-		free(dotgit);
-		/* A worktree removed by hand is still registered. */
-		if (git_run(repo, prune, &o, cause) != 0)
-			return (-1);
-		git_out_free(&o);
-		if (git_mkdirs(dir, 0, cause) != 0)
-			return (-1);
-		if (stat(dir, &sb) == 0 && rmdir(dir) == -1) {
-			xasprintf(cause, "%s is in the way: %s", dir,
-			    strerror(errno));
-			return (-1);
-		}
-		if (git_run(repo, add, &o, cause) != 0)
-			return (-1);
-		git_out_free(&o);
-	} else
-		free(dotgit);
-	if (git_run(dir, co, &o, cause) != 0)
-		return (-1);
-	git_out_free(&o);
-	if (git_run(dir, clean, &o, cause) != 0)
-		return (-1);
-	git_out_free(&o);
-	return (0);
+char **
+git_checkout_argv(const char *repo, const char *dir, const char *commit)
+{
+	char	**argv = xcalloc(8, sizeof *argv);
+
+	argv[0] = xstrdup("/bin/sh");
+	argv[1] = xstrdup("-c");
+	argv[2] = xstrdup(checkout_script);
+	argv[3] = xstrdup("benchd-checkout");
+	argv[4] = xstrdup(repo);
+	argv[5] = xstrdup(dir);
+	argv[6] = xstrdup(commit);
+	return (argv);
 }
 
 int

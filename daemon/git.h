@@ -19,11 +19,12 @@ int	git_resolve(const char *repo, const char *rev, struct git_commit *,
 	    char **cause);
 void	git_commit_free(struct git_commit *);
 /*
- * The worktree dir at commit, detached, cleaned of everything untracked
- * and ignored: made the first time, reused after.  0, or -1 and *cause.
+ * The argv (for argv_free) of a child that brings the worktree dir to
+ * commit: detached, cleaned of everything untracked and ignored; made
+ * the first time, reused after.
  */
-int	git_worktree(const char *repo, const char *dir, const char *commit,
-	    char **cause);
+char	**git_checkout_argv(const char *repo, const char *dir,
+	    const char *commit);
 /*
  * The commits of from..to along to's first parents, oldest first (from
  * NULL: to's whole first-parent history).  0, or -1 and *cause.

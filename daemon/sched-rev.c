@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <math.h>
@@ -214,31 +215,65 @@ sched_rev_free(struct srun *s)
 	free(s->metric);
 }
 
-/* FA_CHECKOUT: the arm's worktree at its commit, cleaned. */
+static void
+checkout_done(void *arg, const struct run_result *rr)
+{
+	struct srun	*s = arg;
+	char		*err, *reason = NULL;
+	int		 ok = WIFEXITED(rr->status) &&
+			    WEXITSTATUS(rr->status) == 0 && !rr->timed_out;
+
+	if (ok)
+		log_info("session %lld: %s at %.12s", (long long)sched_arm_id(s),
+		    s->wt[s->fsm.arm], s->commit[s->fsm.arm]);
+	else {
+		err = sched_stderr_excerpt(s);
+		xasprintf(&reason, "checkout of %.12s failed%s%s",
+		    s->commit[s->fsm.arm], *err != '\0' ? ": " : "", err);
+		free(err);
+	}
+	sched_exited(s, rr, ok, 0, reason);
+}
+
+/*
+ * FA_CHECKOUT: the arm's build directory made, and its worktree brought
+ * to its commit by a child (git.c's script), which the event loop waits
+ * for like a build step: a cancel stops it.
+ */
 int
 sched_checkout(struct srun *s, struct fsm_input *next)
 {
-	int	 arm = s->fsm.arm;
-	char	*cause = NULL;
+	static char *const	 envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin",
+	    "LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1",
+	    "HOME=/nonexistent", NULL };
+	struct run_spec		 rs;
+	int			 arm = s->fsm.arm;
+	char			**argv, *cause = NULL;
 
-	if (git_worktree(s->suite->repo, s->wt[arm], s->commit[arm],
-	    &cause) != 0) {
-		next->ev = FE_FAIL;
-		xasprintf((char **)&next->reason, "checkout of %.12s: %s",
-		    s->commit[arm], cause);
-		free(cause);
-		return (1);
-	}
 	if (git_mkdirs(s->build_dir[arm], 1, &cause) != 0) {
-		next->ev = FE_FAIL;
+		next->ev = FE_SPAWN_FAILED;
 		xasprintf((char **)&next->reason, "build directory: %s", cause);
 		free(cause);
 		return (1);
 	}
-	log_info("session %lld: %s at %.12s", (long long)sched_arm_id(s),
-	    s->wt[arm], s->commit[arm]);
-	next->ev = FE_READY;
-	return (1);
+	argv = git_checkout_argv(s->suite->repo, s->wt[arm], s->commit[arm]);
+	memset(&rs, 0, sizeof rs);
+	rs.argv = argv;
+	rs.envp = envp;
+	rs.cwd = "/";
+	rs.timeout = s->suite->build_timeout;
+	rs.kill_grace = s->conf->kill_grace;
+	runner_free(s->runner);
+	s->runner = runner_start(ev_base, &rs, NULL, checkout_done, s,
+	    &cause);
+	argv_free(argv);
+	if (s->runner == NULL) {
+		next->ev = FE_SPAWN_FAILED;
+		xasprintf((char **)&next->reason, "checkout: %s", cause);
+		free(cause);
+		return (1);
+	}
+	return (0);
 }
 
 /* The workload's environment gains where it runs and where to build. */

@@ -485,7 +485,7 @@ test_checkout(void **state)
 	assert_int_equal(f.state, FSM_CHECKOUT);
 	assert_int_equal(f.arm, 0);
 	assert_string_equal(fsm_phase(&f), "build");
-	assert_int_equal(ev(&f, FE_READY, NULL), FA_SPAWN_BUILD);
+	assert_int_equal(exited(&f, 1, 0.1, NULL), FA_SPAWN_BUILD);
 	assert_int_equal(exited(&f, 1, 1.0, NULL), FA_GATE);
 	fsm_free(&f);
 	/* A checkout that fails fails the session, and says whose it was. */
@@ -493,9 +493,20 @@ test_checkout(void **state)
 	f.plan.checkout = 1;
 	ev(&f, FE_BEGIN, NULL);
 	ev(&f, FE_GATE_PASS, NULL);
-	assert_int_equal(ev(&f, FE_FAIL, "checkout"), FA_FINISH);
+	assert_int_equal(exited(&f, 0, 0.1, "checkout of 0b4d failed"),
+	    FA_FINISH);
 	assert_int_equal(f.end_state, SESSION_FAILED);
+	assert_string_equal(f.end_reason, "checkout of 0b4d failed");
 	assert_int_equal(f.failed_arm, 0);
+	fsm_free(&f);
+	/* A cancel stops the checkout's child; its end ends the session. */
+	plan(&f, 1, 0, 1, 1, 1.0, 0);
+	f.plan.checkout = 1;
+	ev(&f, FE_BEGIN, NULL);
+	ev(&f, FE_GATE_PASS, NULL);
+	assert_int_equal(ev(&f, FE_CANCEL, "by uid 0"), FA_STOP_CHILD);
+	assert_int_equal(exited(&f, 0, 0.1, "killed"), FA_FINISH);
+	assert_int_equal(f.end_state, SESSION_CANCELLED);
 	fsm_free(&f);
 }
 
@@ -526,10 +537,10 @@ test_ab(void **state)
 	ev(&f, FE_BEGIN, NULL);
 	assert_int_equal(ev(&f, FE_GATE_PASS, NULL), FA_CHECKOUT);
 	assert_int_equal(f.arm, 0);
-	assert_int_equal(ev(&f, FE_READY, NULL), FA_SPAWN_BUILD);
+	assert_int_equal(exited(&f, 1, 0.1, NULL), FA_SPAWN_BUILD);
 	assert_int_equal(exited(&f, 1, 1.0, NULL), FA_CHECKOUT);
 	assert_int_equal(f.arm, 1);
-	assert_int_equal(ev(&f, FE_READY, NULL), FA_SPAWN_BUILD);
+	assert_int_equal(exited(&f, 1, 0.1, NULL), FA_SPAWN_BUILD);
 	/* Warmups: one per arm, A then B. */
 	assert_int_equal(exited(&f, 1, 1.0, NULL), FA_SPAWN_RUN);
 	assert_true(f.in_warmups);
