@@ -96,6 +96,7 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/sched-profile.c \
 	%reldir%/sched-recover.c \
 	%reldir%/sched-rev.c \
+	%reldir%/sched-verdict.c \
 	%reldir%/sched-bisect.c \
 	%reldir%/sched-run.c \
 	%reldir%/wire.c %reldir%/wire-report.c

@@ -118,6 +118,9 @@ void	sched_hold_clear(void);
 void	sched_hold_forget(struct srun *);
 int	sched_store_answer(struct srun *, int rc, struct fsm_input *);
 
+/* sched-verdict.c */
+void	sched_verdict(struct srun *);
+
 /* sched-rev.c */
 struct session_start;
 struct session_row;

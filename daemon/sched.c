@@ -27,7 +27,6 @@
 #include "compare.h"
 #include "conditions.h"
 #include "conf.h"
-#include "git.h"
 #include "log.h"
 #include "notify.h"
 #include "rev.h"
@@ -85,60 +84,6 @@ srun_free(struct srun *s)
 	if (s->conf != cfg)
 		conf_free(s->conf);	/* replaced by a reload meanwhile */
 	free(s);
-}
-
-/*
- * What a finished session is compared with: a session following a branch
- * with its first parent's session, when there is one; else the suite's
- * baseline.  0: nothing.
- */
-static int64_t
-sched_reference(struct srun *s, const struct session_row *r)
-{
-	int64_t	 base = 0;
-	char	*parent;
-
-	if (r->follow != NULL && s->suite->repo != NULL && r->rev != NULL &&
-	    (parent = git_parent(s->suite->repo, r->rev)) != NULL) {
-		base = store_session_of_commit(db, r->suite, r->params,
-		    parent);
-		free(parent);
-	}
-	if (base == 0)
-		base = store_baseline_current(db, s->suite->name, r->params);
-	return (base);
-}
-
-/*
- * Compare a finished session with its parent's or its suite's baseline
- * against the learned threshold; store the verdict, the threshold and
- * the rule.
- */
-static void
-sched_verdict(struct srun *s)
-{
-	struct session_verdict	 v;
-	struct comparison	 c;
-	struct session_row	 r;
-	int64_t			 base;
-
-	if (s->ab_id > 0 || store_session_get(db, s->id, &r) != 0)
-		return;
-	base = sched_reference(s, &r);
-	session_row_free(&r);
-	if (base == 0 || base == s->id)
-		return;
-	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
-	    s->suite->noise, &c), &c, &v) == 0)
-		store_session_verdict(db, s->id, &v);
-	if (v.rule != RULE_NONE)
-		log_info("session %lld against %lld: %s (threshold "
-		    "%.2f%%, %s)", (long long)s->id, (long long)base,
-		    verdict_name(v.verdict), v.threshold * 100,
-		    verdict_rule_name(v.rule));
-	comparison_free(&c);
-	if (v.verdict == VERDICT_REGRESSED)
-		sched_confirm(s, base);
 }
 
 /* FA_END: the end is written; compare, tell, and look at the queue. */
