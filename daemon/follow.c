@@ -1,13 +1,17 @@
 /*
  * follow.c -- suites that follow a branch (follow =): every
  * follow_interval seconds, the suite's fetch command runs in the
- * repository, the branch is resolved, and each commit on its first
- * parents since the last one seen gets a session (marked with the branch,
+ * repository (a child the event loop waits for), then the branch is
+ * resolved, and each commit on its first parents since the last one seen
+ * gets a session (marked with the branch,
  * so that its verdict is taken against its parent's session, sched.c).
  * The last commit seen is kept in the follows table: a restart neither
  * repeats nor loses commits.
  */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +22,28 @@
 #include "conf.h"
 #include "git.h"
 #include "log.h"
+#include "runner.h"
 #include "store.h"
 #include "xmalloc.h"
 
-#define FOLLOW_FETCH_TIMEOUT	60	/* seconds */
+#define FOLLOW_FETCH_TIMEOUT	600	/* seconds */
 #define FOLLOW_MAX_NEW		20	/* sessions queued per look, newest */
 
-/* When each suite looks next, by name (a reload may change the suites). */
+/*
+ * When each suite looks next, by name (a reload may change the suites),
+ * and its fetch command in flight.
+ */
 struct look {
-	char	*suite;
-	time_t	 next;
+	char		*suite;
+	time_t		 next;
+	struct runner	*fetch;
 };
 
 static struct event	*follow_ev;
-static struct look	*looks;
+static struct look	**looks;
 static size_t		 nlooks;
+
+static void	follow_look(const struct suite *);
 
 static struct look *
 look_of(const char *suite)
@@ -40,33 +51,61 @@ look_of(const char *suite)
 	size_t	i;
 
 	for (i = 0; i < nlooks; i++)
-		if (strcmp(looks[i].suite, suite) == 0)
-			return (&looks[i]);
+		if (strcmp(looks[i]->suite, suite) == 0)
+			return (looks[i]);
 	looks = xreallocarray(looks, nlooks + 1, sizeof *looks);
-	looks[nlooks].suite = xstrdup(suite);
-	looks[nlooks].next = 0;
-	return (&looks[nlooks++]);
+	looks[nlooks] = xcalloc(1, sizeof **looks);
+	looks[nlooks]->suite = xstrdup(suite);
+	return (looks[nlooks++]);
 }
 
-/* The suite's fetch command, run in its repository. */
+/* The fetch command has ended: look at the branch (of the suite now). */
 static void
-follow_fetch(const struct suite *su)
+fetch_done(void *arg, const struct run_result *rr)
 {
-	char	**argv = NULL, **envp = NULL, *cause = NULL;
+	struct look		*l = arg;
+	const struct suite	*su;
 
+	if (!WIFEXITED(rr->status) || WEXITSTATUS(rr->status) != 0)
+		log_warnx("suite %s: fetch %s", l->suite, rr->timed_out ?
+		    "took too long" : "failed");
+	runner_free(l->fetch);
+	l->fetch = NULL;
+	if ((su = conf_suite(cfg, l->suite)) != NULL && su->follow != NULL &&
+	    su->repo != NULL)
+		follow_look(su);
+}
+
+/* The suite's fetch command in its repository; 0, or -1: look now. */
+static int
+follow_fetch(const struct suite *su, struct look *l)
+{
+	struct run_spec	  rs;
+	char		**argv = NULL, **envp = NULL, *cause = NULL;
+
+	if (l->fetch != NULL)
+		return (0);	/* the last one is still running */
 	if (argv_build(su, su->fetch, NULL, NULL, 0, &argv, &cause) != 0) {
 		log_warnx("suite %s: fetch: %s", su->name, cause);
 		free(cause);
-		return;
+		return (-1);
 	}
 	argv_env(cfg, su, NULL, NULL, &envp);
-	if (git_fetch(su->repo, argv, envp, FOLLOW_FETCH_TIMEOUT,
-	    &cause) != 0) {
-		log_warnx("suite %s: fetch: %s", su->name, cause);
-		free(cause);
-	}
+	memset(&rs, 0, sizeof rs);
+	rs.argv = argv;
+	rs.envp = envp;
+	rs.cwd = su->repo;
+	rs.timeout = FOLLOW_FETCH_TIMEOUT;
+	rs.kill_grace = cfg->kill_grace;
+	l->fetch = runner_start(ev_base, &rs, NULL, fetch_done, l, &cause);
 	argv_free(argv);
 	argv_free(envp);
+	if (l->fetch == NULL) {
+		log_warnx("suite %s: fetch: %s", su->name, cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
 }
 
 /* One session of su at commit id, following the branch. */
@@ -104,8 +143,6 @@ follow_look(const struct suite *su)
 	char			*last, *cause = NULL, **ids = NULL;
 	size_t			 n = 0, i;
 
-	if (su->fetch != NULL)
-		follow_fetch(su);
 	if (git_resolve(su->repo, su->follow, &tip, &cause) != 0) {
 		log_warnx("suite %s: follow: %s", su->name, cause);
 		free(cause);
@@ -163,7 +200,8 @@ follow_tick(evutil_socket_t fd, short events, void *arg)
 			continue;
 		l = look_of(su->name);
 		if (now >= l->next) {
-			follow_look(su);
+			if (su->fetch == NULL || follow_fetch(su, l) != 0)
+				follow_look(su);
 			l->next = time(NULL) + su->follow_interval;
 		}
 		if (next == 0 || l->next < next)
@@ -196,8 +234,14 @@ follow_free(void)
 
 	if (follow_ev != NULL)
 		event_free(follow_ev);
-	for (i = 0; i < nlooks; i++)
-		free(looks[i].suite);
+	for (i = 0; i < nlooks; i++) {
+		if (looks[i]->fetch != NULL) {
+			runner_stop(looks[i]->fetch);
+			runner_free(looks[i]->fetch);
+		}
+		free(looks[i]->suite);
+		free(looks[i]);
+	}
 	free(looks);
 	follow_ev = NULL;
 	looks = NULL;

@@ -14,12 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "git.h"
@@ -338,52 +336,4 @@ git_ids_free(char **ids, size_t n)
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
-}
-
-/*
- * The suite's fetch command (argv, environment envp) in repo, waited for
- * at most timeout seconds, then killed.  0, or -1 and *cause.
- */
-int
-git_fetch(const char *repo, char **argv, char **envp, int timeout,
-    char **cause)
-{
-	posix_spawn_file_actions_t fa;
-	struct timespec		 ts = { 0, 50 * 1000 * 1000 };
-	pid_t			 pid, w;
-	int			 rc, status, i;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addchdir_np(&fa, repo);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0) {
-		xasprintf(cause, "%s: %s", argv[0], strerror(rc));
-		return (-1);
-	}
-	for (i = 0; i < timeout * 20; i++) {
-		if ((w = waitpid(pid, &status, WNOHANG)) == pid)
-			break;
-		if (w == -1 && errno != EINTR) {
-			xasprintf(cause, "waitpid: %s", strerror(errno));
-			return (-1);
-		}
-		nanosleep(&ts, NULL);
-	}
-	if (i == timeout * 20) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-		xasprintf(cause, "%s: killed after %d seconds", argv[0],
-		    timeout);
-		return (-1);
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return (0);
-	xasprintf(cause, "%s: exited %d", argv[0], WIFEXITED(status) ?
-	    WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	return (-1);
 }

@@ -36,8 +36,5 @@ int	git_mkdirs(const char *dir, int last, char **cause);
 /* The first parent of commit, or NULL (a root commit, an error). */
 char	*git_parent(const char *repo, const char *commit);
 void	git_ids_free(char **, size_t);
-/* A command (a suite's fetch) in repo, killed after timeout seconds. */
-int	git_fetch(const char *repo, char **argv, char **envp, int timeout,
-	    char **cause);
 
 #endif
