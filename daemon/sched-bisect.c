@@ -74,16 +74,19 @@ queue_step(struct bisect_row *b, const struct suite *su, const char *a,
 	    (long long)id, bc);
 }
 
-/* The range narrowed down: the first bad commit against its parent. */
+/*
+ * The range narrowed down: the first bad commit against its parent, or
+ * with skipped commits in between (which may not build), the last good.
+ */
 static void
 queue_final(struct bisect_row *b, const struct suite *su, int first_bad,
     int unsure)
 {
 	char	*parent, *bad, *why = NULL;
+	int	 i = first_bad - 1 - unsure;
 
 	b->first_bad = first_bad;
-	parent = first_bad == 0 ? xstrdup(b->good) : commit_at(b,
-	    first_bad - 1);
+	parent = i < 0 ? xstrdup(b->good) : commit_at(b, i);
 	bad = commit_at(b, first_bad);
 	if (unsure > 0)
 		xasprintf(&why, "%d skipped commit(s) before it may be the "
@@ -120,8 +123,11 @@ advance(struct bisect_row *b, const struct suite *su)
 			    NULL;
 			if (b->step_index >= 0)
 				queue_step(b, su, b->good, c, b->step_index, 0);
-			else
-				queue_final(b, su, b->first_bad, 0);
+			else {
+				(void)bisect_next(b->marks, &first_bad,
+				    &unsure);
+				queue_final(b, su, first_bad, unsure);
+			}
 			free(c);
 			ab_row_free(&ab);
 			return;
