@@ -204,6 +204,14 @@ extern const struct cmd_entry	 cmd_variance_entry;
 /* cmd-calibrate.c */
 extern const struct cmd_entry	 cmd_calibrate_entry;
 
+/* cmd-ab.c */
+extern const struct cmd_entry	 cmd_ab_entry;
+int		 cmd_follow(struct cmd *, const char *method, int64_t id,
+		     int (*)(const cJSON *, void *), void *, cJSON **);
+
+/* cmd-bisect.c */
+extern const struct cmd_entry	 cmd_bisect_entry;
+
 /* cmd-history.c */
 extern const struct cmd_entry	 cmd_history_entry;
 

@@ -14,6 +14,8 @@
  *              with hyperfine's definitions (mean, sample stddev or null
  *              with one run, the median of an even count as the mean of
  *              the middle two), so that they agree with "times".
+ *              A session at a commit benchd checked out (a suite with
+ *              repo) has its short id as the parameter "commit".
  *   csv        one row per run, warmups included, quoted as RFC 4180
  *              says (fields with a comma, quote or line break are quoted,
  *              quotes doubled); records end with \n.
@@ -273,6 +275,7 @@ static void
 export_hyperfine_one(const cJSON *s, const cJSON **runs, size_t n)
 {
 	const char	*command;
+	cJSON		*params;
 	double		*wall, *user, *sys, *sorted, mean;
 	char		 buf[OUTPUT_LEN];
 
@@ -301,7 +304,17 @@ export_hyperfine_one(const cJSON *s, const cJSON **runs, size_t n)
 	    sorted[n - 1]));
 	export_float_array("times", wall, n);
 	export_exit_codes(runs, n);
-	export_parameters(json_object(s, "params"));
+	/* At a commit benchd checked out: its short id is a parameter. */
+	if ((params = cJSON_Duplicate(json_object(s, "params"), 1)) == NULL)
+		params = cJSON_CreateObject();
+	if (params == NULL)
+		fatalx("out of memory");
+	if (json_string(s, "subject") != NULL) {
+		snprintf(buf, sizeof buf, "%.12s", json_text(s, "rev"));
+		cJSON_AddStringToObject(params, "commit", buf);
+	}
+	export_parameters(params);
+	cJSON_Delete(params);
 	printf("\n    }");
 	free(wall);
 	free(user);
@@ -369,6 +382,15 @@ export_csv_number(const cJSON *r, const char *name)
 	    export_double(buf, sizeof buf, v) : "", 0);
 }
 
+/* A string member of o as a field, empty when absent or null. */
+static void
+export_csv_text(const cJSON *o, const char *name, int last)
+{
+	const char	*v = json_string(o, name);
+
+	export_csv_field(v != NULL ? v : "", last);
+}
+
 static void
 export_csv(cJSON **got, int count)
 {
@@ -380,7 +402,7 @@ export_csv(cJSON **got, int count)
 
 	printf("session,suite,params,seq,kind,iteration,wall,user,sys,"
 	    "maxrss_kb,exit_code,signal,canonical,stall_share,"
-	    "interference_share,disturbed\n");
+	    "interference_share,disturbed,commit,subject,arm\n");
 	for (i = 0; i < count; i++) {
 		s = json_object(got[i], "session");
 		if (json_number(s, "id", &v) == 0)
@@ -413,7 +435,10 @@ export_csv(cJSON **got, int count)
 			export_csv_number(r, "stall_share");
 			export_csv_number(r, "interference_share");
 			export_csv_field(json_bool(r, "disturbed") ? "true" :
-			    "false", 1);
+			    "false", 0);
+			export_csv_text(s, "rev", 0);
+			export_csv_text(s, "subject", 0);
+			export_csv_text(s, "arm", 1);
 		}
 		free(params);
 	}

@@ -45,6 +45,36 @@ cmd_history_params(const cJSON *sessions)
 	return (0);
 }
 
+/* 1 when any session is at a commit benchd checked out: a COMMIT column. */
+static int
+cmd_history_commits(const cJSON *sessions)
+{
+	const cJSON	*s;
+
+	cJSON_ArrayForEach(s, sessions) {
+		if (json_string(s, "subject") != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/* "0b4d1d4c2e1f fix the arena" (the subject cut at 40 columns), or "-". */
+static void
+cmd_history_commit(struct table *t, const cJSON *s)
+{
+	const char	*rev = json_string(s, "rev");
+	const char	*subject = json_string(s, "subject");
+
+	if (rev == NULL)
+		table_cell(t, "-");
+	else if (subject == NULL)
+		table_cell(t, "%.12s", rev);
+	else if (strlen(subject) > 40)
+		table_cell(t, "%.12s %.37s...", rev, subject);
+	else
+		table_cell(t, "%.12s %s", rev, subject);
+}
+
 static void
 cmd_history_print(const cJSON *sessions)
 {
@@ -52,12 +82,15 @@ cmd_history_print(const cJSON *sessions)
 	struct table	*t;
 	char		 buf[OUTPUT_LEN * 2];
 	double		 cv;
-	int		 withparams;
+	int		 withparams, commits;
 
 	withparams = cmd_history_params(sessions);
+	commits = cmd_history_commits(sessions);
 	t = table_create();
 	table_column(t, "ID", TABLE_RIGHT);
 	table_column(t, withparams ? "PARAMS" : "LABEL", TABLE_LEFT);
+	if (commits)
+		table_column(t, "COMMIT", TABLE_LEFT);
 	table_column(t, "STATE", TABLE_LEFT);
 	table_column(t, "N", TABLE_RIGHT);
 	table_column(t, "WALL", TABLE_RIGHT);
@@ -67,6 +100,8 @@ cmd_history_print(const cJSON *sessions)
 	cJSON_ArrayForEach(s, sessions) {
 		table_cell_int(t, s, "id");
 		table_cell_params(t, s);
+		if (commits)
+			cmd_history_commit(t, s);
 		table_cell(t, "%s", json_text(s, "state"));
 		table_cell_int(t, s, "n");
 		table_cell(t, "%s", output_stats_pm(buf, sizeof buf,

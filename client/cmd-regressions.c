@@ -39,7 +39,7 @@ cmd_regressions_num(const cJSON *obj, const char *name)
 }
 
 static void
-cmd_regressions_table(const cJSON *sessions)
+cmd_regressions_table(const cJSON *sessions, int confirmation)
 {
 	const cJSON	*s, *v;
 	struct table	*t;
@@ -53,6 +53,8 @@ cmd_regressions_table(const cJSON *sessions)
 	table_column(t, "BASELINE", TABLE_RIGHT);
 	table_column(t, "CHANGE", TABLE_LEFT);
 	table_column(t, "FINISHED", TABLE_LEFT);
+	if (confirmation)
+		table_column(t, "CONFIRMATION", TABLE_LEFT);
 	cJSON_ArrayForEach(s, sessions) {
 		v = json_object(s, "verdict");
 		if (json_int(s, "id", &id) == 0)
@@ -70,6 +72,8 @@ cmd_regressions_table(const cJSON *sessions)
 		    cmd_regressions_num(v, "ci_low"),
 		    cmd_regressions_num(v, "ci_high")));
 		table_cell(t, "%s", json_text(s, "finished_at"));
+		if (confirmation)
+			table_cell(t, "%s", json_text(s, "confirmation"));
 	}
 	table_print(t);
 	table_free(t);
@@ -121,7 +125,7 @@ static int
 cmd_regressions_exec(struct cmd *cmd)
 {
 	cJSON		*params, *result;
-	const cJSON	*regs, *points;
+	const cJSON	*regs, *points, *unconfirmed;
 	int		 rc;
 
 	if ((params = cJSON_CreateObject()) == NULL)
@@ -133,13 +137,19 @@ cmd_regressions_exec(struct cmd *cmd)
 		return (rc);
 	regs = json_array(result, "regressions");
 	points = json_array(result, "change_points");
+	unconfirmed = json_array(result, "unconfirmed");
 	if (benchctl_json)
 		json_print(result);
 	else {
 		if (cJSON_GetArraySize(regs) == 0)
 			output_printf("no regressions\n");
 		else
-			cmd_regressions_table(regs);
+			cmd_regressions_table(regs, 0);
+		if (cJSON_GetArraySize(unconfirmed) > 0) {
+			output_printf("\nNot confirmed (an A/B test of the "
+			    "baseline's commit pending, or not regressed):\n");
+			cmd_regressions_table(unconfirmed, 1);
+		}
 		if (cJSON_GetArraySize(points) > 0) {
 			output_printf("\nChange points:\n");
 			cmd_regressions_points(points);

@@ -86,7 +86,7 @@ cmd_show_header(const cJSON *s)
 	const char	*reason, *started, *finished;
 	char		*params, *line, dur[OUTPUT_LEN];
 	double		 secs;
-	int64_t		 id = 0, uid;
+	int64_t		 id = 0, uid, ab;
 
 	(void)json_int(s, "id", &id);
 	params = json_params_text(json_object(s, "params"));
@@ -96,6 +96,16 @@ cmd_show_header(const cJSON *s)
 	output_line(SHOW_LABEL "%s", "Label:", json_text(s, "label"));
 	output_line(SHOW_LABEL "%s%s", "Revision:", json_text(s, "rev"),
 	    json_bool(s, "dirty") ? " (dirty)" : "");
+	if (json_string(s, "subject") != NULL)
+		output_line(SHOW_LABEL "%s", "Subject:", json_text(s,
+		    "subject"));
+	if (json_int(s, "ab", &ab) == 0)
+		output_printf(SHOW_LABEL "#%lld, arm %s (benchctl ab %lld)\n",
+		    "A/B test:", (long long)ab, json_text(s, "arm"),
+		    (long long)ab);
+	if (json_string(s, "confirmation") != NULL)
+		output_line(SHOW_LABEL "%s", "Confirmed:", json_text(s,
+		    "confirmation"));
 	reason = json_string(s, "reason");
 	output_line(SHOW_LABEL "%s%s%s", "State:", json_text(s, "state"),
 	    reason != NULL ? ": " : "", reason != NULL ? reason : "");

@@ -58,6 +58,8 @@ const struct cmd_entry	*cmd_table[] = {
 	&cmd_regressions_entry,
 	&cmd_variance_entry,
 	&cmd_calibrate_entry,
+	&cmd_ab_entry,
+	&cmd_bisect_entry,
 	&cmd_history_entry,
 	&cmd_flamegraph_entry,
 	&cmd_hot_entry,

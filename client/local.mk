@@ -3,7 +3,9 @@ bin_PROGRAMS += client/benchctl
 client_benchctl_SOURCES = \
 	%reldir%/benchctl.c %reldir%/client.h \
 	%reldir%/cmd.c \
+	%reldir%/cmd-ab.c \
 	%reldir%/cmd-baseline.c \
+	%reldir%/cmd-bisect.c \
 	%reldir%/cmd-calibrate.c \
 	%reldir%/cmd-cancel.c \
 	%reldir%/cmd-compare.c \

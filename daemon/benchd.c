@@ -147,6 +147,7 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	if (!sched_config_in_use(cfg))
 		conf_free(cfg);
 	cfg = c;
+	follow_init();		/* the suites that follow may have changed */
 	log_info("configuration reloaded from %s", cfg->path);
 	notify_status("Configuration reloaded from %s", cfg->path);
 	sched_kick();
@@ -275,6 +276,7 @@ main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 
 	sched_init();
+	follow_init();
 	log_info("listening on %s, database %s", socket_path, db_path);
 	/* Socket listening and database open: clients may come now. */
 	notify_watchdog_start(ev_base);
@@ -290,6 +292,7 @@ main(int argc, char **argv)
 	event_free(ev_int);
 	event_free(ev_hup);
 	sched_hold_free();
+	follow_free();
 	sched_cgroup_fini();
 	store_close(db);
 	conf_free(cfg);

@@ -109,6 +109,11 @@ extern const struct rpc_method	method_suite_chart;
 extern const struct rpc_method	method_suite_calibrate;
 extern const struct rpc_method	method_calibration_get;
 extern const struct rpc_method	method_calibration_list;
+extern const struct rpc_method	method_ab_queue;
+extern const struct rpc_method	method_ab_get;
+extern const struct rpc_method	method_ab_list;
+extern const struct rpc_method	method_bisect_start;
+extern const struct rpc_method	method_bisect_get;
 
 /* method-session.c: a Session object with its brief statistics. */
 void		 method_add_brief(cJSON *, int64_t, int cpu);
@@ -123,6 +128,29 @@ int		 method_params_check(const struct suite *, const cJSON *,
 		     int all, struct rpc_error *);
 void		 method_session_plan(const struct suite *, int64_t runs,
 		     int64_t warmup, struct session_new *);
+
+/* sched-rev.c: sessions at commits, A/B tests. */
+int		 rev_metric_valid(const char *);
+struct git_commit;
+struct ab_row;
+void		 rev_session_new(const struct suite *, const char *params,
+		     const struct git_commit *, struct session_new *);
+int64_t		 rev_ab_queue(const struct suite *, const char *params,
+		     const char *a, const char *b, struct ab_row *, int64_t uid,
+		     int max_runs, int64_t ids[2], char **);
+/* method-ab.c: what ab.queue and bisect.start share. */
+int		 method_repo_suite(const cJSON *, const struct suite **,
+		     char **, struct rpc_error *);
+int		 method_rev_fail(char *, struct rpc_error *);
+/* follow.c: suites that follow a branch; follow_init again on reload. */
+void		 follow_init(void);
+void		 follow_free(void);
+/* sched-bisect.c: bisections, step after step. */
+int64_t		 bisect_start(const struct suite *, const char *params,
+		     const char *good, const char *bad, const char *metric,
+		     int64_t uid, char **);
+void		 sched_bisect_advance(int64_t);
+void		 sched_bisect_resume(void);
 
 /* method-history.c: the suite and last params of a history's reader. */
 int		 method_suite_params(const cJSON *, int64_t, const char **,
@@ -199,6 +227,10 @@ cJSON		*wire_progress(const struct sched_progress *);
 cJSON		*wire_hold(const struct hold_status *);
 cJSON		*wire_finished(int64_t, enum session_state, const char *);
 cJSON		*wire_calibration(const struct calibration_row *);
+cJSON		*wire_ab(const struct ab_row *);
+struct bisect_row;
+cJSON		*wire_bisection(const struct bisect_row *, const struct ab_row *,
+		     const char *subject, const struct comparison *);
 void		 wire_notify_progress(int64_t, const struct sched_progress *);
 void		 wire_notify_finished(int64_t, enum session_state,
 		     const char *);

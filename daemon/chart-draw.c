@@ -362,7 +362,12 @@ svg_tooltip(struct chart_plot *p, const struct chart_mark *mk)
 		chart_value(val, sizeof(val), a->mean, (a->hi - a->lo) / 2,
 		    p->unit, p->scale);
 		svgbuf_printf(&p->b, "<title>session %" PRId64 DOT "%s UTC" DOT
-		    "%s%s%s%s%s</title>", a->cp->id, when, val,
+		    "%s", a->cp->id, when, val);
+		if (a->cp->commit[0] != '\0') {
+			svgbuf_printf(&p->b, DOT "%s ", a->cp->commit);
+			chart_xml(&p->b, a->cp->subject, 60);
+		}
+		svgbuf_printf(&p->b, "%s%s%s%s</title>",
 		    a->cp->regressed ? DOT "regressed" : "",
 		    a->cp->improved ? DOT "improved" : "",
 		    a->cp->unstable ? DOT "unstable" : "",

@@ -27,6 +27,9 @@ struct chart_point {
 	int	 improved;
 	int	 changepoint;	/* a change point starts at this session */
 	int	 unstable;	/* did not meet the stopping rule */
+	char	 commit[13];	/* short id at a commit benchd checked out,
+				   "" otherwise */
+	char	 subject[81];	/* its subject, cut */
 };
 
 struct chart {

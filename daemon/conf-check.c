@@ -91,9 +91,27 @@ conf_suite_finish(struct parse *ps, struct suite *s, struct lines *l)
 	int	*used, line, rc = -1;
 	size_t	 i;
 
-	if (s->workdir == NULL || s->command == NULL) {
+	if ((s->workdir == NULL && s->repo == NULL) || s->command == NULL) {
 		conf_error(ps, s->line, "suite \"%s\": %s is required",
-		    s->name, s->workdir == NULL ? "workdir" : "command");
+		    s->name, s->workdir == NULL && s->repo == NULL ?
+		    "workdir (or repo)" : "command");
+		return (-1);
+	}
+	if (s->workdir != NULL && s->repo != NULL) {
+		conf_error(ps, SEEN(l, "workdir"), "suite \"%s\": workdir and "
+		    "repo exclude each other (a suite on a repository runs in "
+		    "benchd's own worktree)", s->name);
+		return (-1);
+	}
+	if (s->follow != NULL && s->nparams > 0) {
+		conf_error(ps, SEEN(l, "follow"), "suite \"%s\": follow needs a "
+		    "suite without param.NAME", s->name);
+		return (-1);
+	}
+	if ((s->follow != NULL || s->fetch != NULL) && s->repo == NULL) {
+		conf_error(ps, SEEN(l, s->follow != NULL ? "follow" : "fetch"),
+		    "suite \"%s\": %s needs repo", s->name, s->follow != NULL ?
+		    "follow" : "fetch");
 		return (-1);
 	}
 	if (s->max_runs < s->runs) {

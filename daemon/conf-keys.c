@@ -112,6 +112,11 @@ static const struct key suite_keys[] = {
 	    "ORI_BUILD_TIMING ORI_TEST_TIMING", 0, 0 },
 	{ "cpus", T_CPUS, S(cpus), S(cpuset), NULL, 0, 0 },
 	{ "nice", T_INT, S(nice), 0, "0", -20, 19 },
+	{ "repo", T_PATH, S(repo), 0, NULL, 0, 0 },
+	{ "follow", T_OPTSTR, S(follow), 0, NULL, 0, 0 },
+	{ "fetch", T_CMD, S(fetch), 0, NULL, 0, 0 },
+	{ "follow_interval", T_INT, S(follow_interval), 0, "300", 1,
+	    86400 * 7 },
 };
 
 static const struct key profile_keys[] = {
@@ -480,6 +485,20 @@ text_words(FILE *f, char *const *words, size_t n)
 	}
 }
 
+/*
+ * Keys left out of a suite's text: when to measure is not what is
+ * measured, and a suite without repo hashes as it did before there was
+ * one.
+ */
+static int
+text_skips(const struct key *k, const struct suite *s)
+{
+	if (k->off == S(follow) || k->off == S(fetch) ||
+	    k->off == S(follow_interval))
+		return (1);
+	return (k->off == S(repo) && s->repo == NULL);
+}
+
 /* The suite as a config section: every key, defaults spelled out. */
 char *
 conf_suite_text(const struct suite *s)
@@ -494,6 +513,8 @@ conf_suite_text(const struct suite *s)
 		fatal("open_memstream");
 	fprintf(f, "[suite %s]\n", s->name);
 	for (k = suite_keys; k < suite_keys + nitems(suite_keys); k++) {
+		if (text_skips(k, s))
+			continue;
 		fprintf(f, "%s =", k->name);
 		switch (k->type) {
 		case T_INT:

@@ -4,7 +4,7 @@
 
 struct suite;
 
-#define CONF_KEYS_MAX	16	/* keys in one table */
+#define CONF_KEYS_MAX	24	/* keys in one table */
 
 enum conf_table {
 	CONF_DAEMON,		/* [daemon], struct config */

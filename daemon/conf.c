@@ -500,6 +500,9 @@ suite_free(struct suite *s)
 	}
 	free(s->params);
 	free(s->cpus);
+	free(s->repo);
+	free(s->follow);
+	free(s->fetch);
 	free(s->text);
 }
 

@@ -102,6 +102,11 @@ struct suite {
 	char			 *cpus;		/* affinity list, "2-3", NULL */
 	cpu_set_t		  cpuset;	/* cpus parsed, when not NULL */
 	int			  nice;
+	/* On a repository: benchd checks commits out itself (git.c). */
+	char			 *repo;		/* NULL: runs in workdir */
+	char			 *follow;	/* branch whose commits it runs */
+	char			 *fetch;	/* run in repo before a look */
+	int			  follow_interval; /* seconds between looks */
 	char			 *text;		/* canonical definition, hashed */
 };
 

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@
 #include "xmalloc.h"
 
 static const char *state_names[] = {
-	"idle", "gate", "build", "run-gate", "run", "record", "next",
+	"idle", "gate", "checkout", "build", "run-gate", "run", "record", "next",
 	"profile", "script", "profile-store", "ending", "done"
 };
 
@@ -42,6 +43,7 @@ fsm_init(struct fsm *f, const struct fsm_plan *plan)
 	memset(f, 0, sizeof *f);
 	f->state = FSM_IDLE;
 	f->plan = *plan;
+	f->failed_arm = -1;
 }
 
 void
@@ -79,6 +81,58 @@ end_cancelled(struct fsm *f)
 	return (end(f, SESSION_CANCELLED, f->cancel_reason));
 }
 
+/* The A/B test's decision, as the end's reason. */
+static char *
+ab_reason(const struct fsm *f)
+{
+	const struct ab_decision	*d = &f->ab;
+	char				*r;
+
+	if (isnan(d->change))
+		xasprintf(&r, "A/B %s after %d pairs", verdict_name(
+		    d->verdict), d->pairs);
+	else
+		xasprintf(&r, "A/B %s: B %+.2f%% against A (%+.2f%% .. "
+		    "%+.2f%%) after %d pairs", verdict_name(d->verdict),
+		    d->change * 100, d->ci_low * 100, d->ci_high * 100,
+		    d->pairs);
+	return (r);
+}
+
+/*
+ * The next run of an A/B test: warmups alternate A B; measured runs go
+ * A B B A, a disturbed run is taken again in its place; after each block
+ * ab_decide may end the test.
+ */
+static enum fsm_action
+next_ab(struct fsm *f)
+{
+	struct ab_plan	 p;
+	char		*why;
+	enum fsm_action	 a;
+
+	if (f->in_warmups) {
+		f->arm = f->warmups_done % 2;
+		f->state = FSM_RUN;
+		return (FA_SPAWN_RUN);
+	}
+	ab_plan_make(f->plan.runs, f->plan.max_runs, f->plan.threshold, &p);
+	if (ab_decide(f->walls, (size_t)f->clean, &p, &f->ab) != 0)
+		return (end(f, SESSION_FAILED, "a run has no positive value "
+		    "of the test's metric"));
+	if (f->ab.verdict == VERDICT_NONE && f->measured >= 2 * p.max_pairs)
+		f->ab.verdict = VERDICT_INCONCLUSIVE;
+	if (f->ab.verdict != VERDICT_NONE) {
+		why = ab_reason(f);
+		a = end(f, SESSION_COMPLETED, why);
+		free(why);
+		return (a);
+	}
+	f->arm = ab_arm((size_t)f->clean);
+	f->state = FSM_RUN_GATE;
+	return (FA_GATE);
+}
+
 /* The next run, or the end when the stopping rule holds. */
 static enum fsm_action
 next(struct fsm *f)
@@ -88,6 +142,8 @@ next(struct fsm *f)
 	char			*why = NULL;
 	enum fsm_action		 a;
 
+	if (f->plan.ab)
+		return (next_ab(f));
 	if (!f->in_warmups)
 		d = rule_stop(f->walls, (size_t)f->clean, (size_t)f->measured,
 		    f->plan.runs, f->plan.max_runs, f->plan.cv_target, &why);
@@ -124,6 +180,55 @@ start_runs(struct fsm *f)
 	return (next(f));
 }
 
+/* The arm's worktree (plan.checkout), then its build, then the next. */
+static enum fsm_action
+prepare(struct fsm *f)
+{
+	if (f->plan.checkout) {
+		f->state = FSM_CHECKOUT;
+		return (FA_CHECKOUT);
+	}
+	if (f->plan.build) {
+		f->state = FSM_BUILD;
+		return (FA_SPAWN_BUILD);
+	}
+	if (f->plan.ab && f->arm == 0) {
+		f->arm = 1;
+		return (prepare(f));
+	}
+	return (start_runs(f));
+}
+
+/* The arm is built: the other arm, or the runs. */
+static enum fsm_action
+built(struct fsm *f)
+{
+	if (f->plan.ab && f->arm == 0) {
+		f->arm = 1;
+		return (prepare(f));
+	}
+	return (start_runs(f));
+}
+
+/* The child that checked the arm's worktree out has ended. */
+static int
+checked_out(struct fsm *f, const struct fsm_input *in)
+{
+	if (in->ev != FE_EXITED && in->ev != FE_SPAWN_FAILED)
+		return (-1);
+	if (f->cancelled)
+		return (end_cancelled(f));
+	if (in->ev == FE_SPAWN_FAILED || !in->ok) {
+		f->failed_arm = f->arm;
+		return (end(f, SESSION_FAILED, in->reason));
+	}
+	if (f->plan.build) {
+		f->state = FSM_BUILD;
+		return (FA_SPAWN_BUILD);
+	}
+	return (built(f));
+}
+
 static int
 gate(struct fsm *f, const struct fsm_input *in)
 {
@@ -133,11 +238,8 @@ gate(struct fsm *f, const struct fsm_input *in)
 			f->state = FSM_RUN;
 			return (FA_SPAWN_RUN);
 		}
-		if (f->plan.build) {
-			f->state = FSM_BUILD;
-			return (FA_SPAWN_BUILD);
-		}
-		return (start_runs(f));
+		f->arm = 0;
+		return (prepare(f));
 	case FE_GATE_WAIT:
 		return (FA_WAIT);
 	case FE_TIMER:
@@ -152,12 +254,15 @@ gate(struct fsm *f, const struct fsm_input *in)
 static int
 build(struct fsm *f, const struct fsm_input *in)
 {
-	char	*r;
-	int	 a;
+	const char	*arm = "";
+	char		*r;
+	int		 a;
 
+	if (f->plan.ab)
+		arm = f->arm == 0 ? " (A)" : " (B)";
 	switch (in->ev) {
 	case FE_SPAWN_FAILED:
-		xasprintf(&r, "build step: %s", in->reason);
+		xasprintf(&r, "build step%s: %s", arm, in->reason);
 		a = end(f, SESSION_FAILED, r);
 		free(r);
 		return (a);
@@ -165,8 +270,9 @@ build(struct fsm *f, const struct fsm_input *in)
 		if (f->cancelled)
 			return (end_cancelled(f));
 		if (in->ok)
-			return (start_runs(f));
-		xasprintf(&r, "build step %s", in->reason);
+			return (built(f));
+		f->failed_arm = f->arm;
+		xasprintf(&r, "build step%s %s", arm, in->reason);
 		a = end(f, SESSION_FAILED, r);
 		free(r);
 		return (a);
@@ -188,6 +294,7 @@ run(struct fsm *f, const struct fsm_input *in)
 		f->run_ok = in->ok;
 		f->run_disturbed = in->ok && !f->in_warmups && in->disturbed;
 		f->run_wall = in->wall;
+		f->run_value = in->value;
 		set_text(&f->run_why, in->reason);
 		f->state = FSM_RECORD;
 		return (FA_RECORD_RUN);
@@ -205,14 +312,18 @@ recorded(struct fsm *f)
 	enum fsm_action	 a;
 
 	f->seq++;
+	f->arm_seq[f->arm]++;
 	f->last_wall = f->run_wall;
-	if (f->in_warmups)
+	if (f->in_warmups) {
 		iteration = ++f->warmups_done;
-	else {
+		f->arm_warmups[f->arm]++;
+	} else {
+		f->arm_measured[f->arm]++;
 		if (!f->run_disturbed) {
 			f->walls = xreallocarray(f->walls, f->clean + 1,
 			    sizeof *f->walls);
-			f->walls[f->clean++] = f->run_wall;
+			f->walls[f->clean++] = f->plan.ab ? f->run_value :
+			    f->run_wall;
 		}
 		iteration = ++f->measured;
 	}
@@ -225,7 +336,8 @@ recorded(struct fsm *f)
 	}
 	if (f->cancelled)
 		return (end_cancelled(f));
-	if (f->in_warmups && f->warmups_done >= f->plan.warmup)
+	if (f->in_warmups && f->warmups_done >= f->plan.warmup *
+	    (f->plan.ab ? 2 : 1))
 		f->in_warmups = 0;
 	f->state = FSM_NEXT;
 	return (FA_PROGRESS);
@@ -305,6 +417,7 @@ cancel(struct fsm *f, const char *reason)
 	case FSM_RUN_GATE:
 	case FSM_NEXT:
 		return (end_cancelled(f));
+	case FSM_CHECKOUT:
 	case FSM_BUILD:
 	case FSM_RUN:
 	case FSM_PROFILE:
@@ -356,6 +469,9 @@ fsm_step(struct fsm *f, const struct fsm_input *in)
 	case FSM_RUN_GATE:
 		a = gate(f, in);
 		break;
+	case FSM_CHECKOUT:
+		a = checked_out(f, in);
+		break;
 	case FSM_BUILD:
 		a = build(f, in);
 		break;
@@ -394,6 +510,7 @@ fsm_phase(const struct fsm *f)
 	switch (f->state) {
 	case FSM_IDLE:
 	case FSM_GATE:
+	case FSM_CHECKOUT:
 	case FSM_BUILD:
 		return ("build");
 	case FSM_RUN_GATE:
@@ -439,7 +556,9 @@ fsm_run_total(const struct fsm *f)
 	case FSM_RECORD:
 	case FSM_NEXT:
 		if (f->in_warmups)
-			return (f->plan.warmup);
+			return (f->plan.warmup * (f->plan.ab ? 2 : 1));
+		if (f->plan.ab)
+			return (i > 2 * f->plan.runs ? i : 2 * f->plan.runs);
 		return (i > f->plan.runs ? i : f->plan.runs);
 	default:
 		return (1);

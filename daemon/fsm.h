@@ -10,6 +10,10 @@
  * tests/unit/test-fsm.c drives it with events alone.
  *
  *   IDLE --BEGIN--> GATE --PASS--> BUILD --EXITED ok--> (runs)
+ *   On a repository (plan.checkout) each arm is checked out first:
+ *   GATE --PASS--> CHECKOUT --EXITED ok--> BUILD --EXITED ok--> (runs);
+ *   an A/B test (plan.ab) checks out and builds arm A, then arm B, and
+ *   its runs alternate A B B A (abtest.c) until ab_decide decides.
  *   GATE --WAIT--> GATE (timer) --TIMER--> GATE
  *   (runs): RUN --EXITED--> RECORD --STORED--> NEXT --CONTINUE--> (next)
  *   (next): warmups left: RUN; measured: RUN_GATE --PASS--> RUN;
@@ -29,11 +33,13 @@
 #ifndef BENCHD_FSM_H
 #define BENCHD_FSM_H
 
+#include "abtest.h"
 #include "store.h"
 
 enum fsm_state {
 	FSM_IDLE,		/* made, not begun */
 	FSM_GATE,		/* conditions before the session */
+	FSM_CHECKOUT,		/* the arm's worktree is prepared */
 	FSM_BUILD,		/* the build step runs */
 	FSM_RUN_GATE,		/* conditions before a measured run */
 	FSM_RUN,		/* a warmup or measured run runs */
@@ -67,6 +73,8 @@ enum fsm_event {
 enum fsm_action {
 	FA_NONE,		/* wait for the next event */
 	FA_GATE,		/* check the conditions, apply the policy */
+	FA_CHECKOUT,		/* spawn the child that brings arm's
+				   worktree to its commit: EXITED */
 	FA_WAIT,		/* arm the recheck timer */
 	FA_SPAWN_BUILD,
 	FA_SPAWN_RUN,		/* a warmup (in_warmups: snapshot the
@@ -90,6 +98,7 @@ struct fsm_input {
 	int		 disturbed;	/* FE_EXITED: another process took
 					   its CPU (measured runs) */
 	double		 wall;		/* FE_EXITED: seconds */
+	double		 value;		/* FE_EXITED, A/B: the test's metric */
 	const char	*reason;
 };
 
@@ -101,6 +110,9 @@ struct fsm_plan {
 	int		 max_runs;
 	double		 cv_target;
 	int		 profile;	/* one more run under perf */
+	int		 checkout;	/* a worktree per arm, at a commit */
+	int		 ab;		/* two arms, interleaved */
+	double		 threshold;	/* ab: the change that matters */
 };
 
 struct fsm {
@@ -114,11 +126,18 @@ struct fsm {
 	double		*walls;		/* of the clean runs */
 	double		 last_wall;
 	int		 held;		/* the write waits for the database */
+	int		 arm;		/* of the step under way: 0 A, 1 B */
+	int		 failed_arm;	/* whose build failed; -1: none */
+	int		 arm_seq[2];	/* ab: runs recorded per arm */
+	int		 arm_warmups[2];
+	int		 arm_measured[2];
+	struct ab_decision ab;		/* ab: the last look's */
 
 	/* The run that ended, until it is recorded. */
 	int		 run_ok;
 	int		 run_disturbed;
 	double		 run_wall;
+	double		 run_value;	/* A/B: what the decision is taken on */
 	char		*run_why;
 
 	int		 cancelled;

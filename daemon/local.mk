@@ -29,12 +29,15 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/store-int.h %reldir%/store-read.c %reldir%/store-sql.c \
 	%reldir%/store-baseline.c %reldir%/store-profile.c \
-	%reldir%/store-fault.c %reldir%/store-calibrate.c \
+	%reldir%/store-fault.c %reldir%/store-calibrate.c %reldir%/store-rev.c \
+	%reldir%/store-bisect.c \
 	%reldir%/rules.c %reldir%/rules.h \
 	%reldir%/session.c %reldir%/session.h \
 	%reldir%/compare.c %reldir%/compare.h \
 	%reldir%/calibrate.c %reldir%/calibrate.h \
 	%reldir%/fsm.c %reldir%/fsm.h \
+	%reldir%/git.c %reldir%/git.h %reldir%/abtest.c %reldir%/abtest.h \
+	%reldir%/bisect.c %reldir%/bisect.h \
 	%reldir%/profile.c %reldir%/profile.h \
 	%reldir%/profile-fold.c %reldir%/profile-hot.c \
 	%reldir%/profile-int.h %reldir%/profile-perf.c \
@@ -60,6 +63,7 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 BENCHD_CORE_SOURCES = \
 	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
+	%reldir%/follow.c \
 	%reldir%/http.c %reldir%/http.h %reldir%/http-api.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
@@ -72,6 +76,8 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/method-phases.c \
 	%reldir%/method-queue.c \
 	%reldir%/method-regressions.c \
+	%reldir%/method-ab.c \
+	%reldir%/method-bisect.c \
 	%reldir%/method-session.c \
 	%reldir%/method-status.c \
 	%reldir%/method-suites.c \
@@ -89,6 +95,9 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/sched-progress.c \
 	%reldir%/sched-profile.c \
 	%reldir%/sched-recover.c \
+	%reldir%/sched-rev.c \
+	%reldir%/sched-verdict.c \
+	%reldir%/sched-bisect.c \
 	%reldir%/sched-run.c \
 	%reldir%/wire.c %reldir%/wire-report.c
 daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c \

@@ -54,6 +54,11 @@ chart_points(const struct suite *su, const int64_t *ids, const double *means,
 		p->regressed = r.verdict == VERDICT_REGRESSED;
 		p->improved = r.verdict == VERDICT_IMPROVED;
 		p->unstable = r.state == SESSION_UNSTABLE;
+		if (r.commit_subject != NULL && r.rev != NULL) {
+			snprintf(p->commit, sizeof p->commit, "%.12s", r.rev);
+			snprintf(p->subject, sizeof p->subject, "%s",
+			    r.commit_subject);
+		}
 		session_row_free(&r);
 	}
 	k = n >= 2 ? stats_change_points(means, n, 0, 0, cp, CHART_CP_MAX) : 0;

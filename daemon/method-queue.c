@@ -6,6 +6,7 @@
 
 #include "benchd.h"
 #include "conf.h"
+#include "git.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -20,6 +21,7 @@ struct queue_req {
 	int			 profile;	/* one more run under perf */
 	int64_t			 runs;
 	int64_t			 warmup;
+	struct git_commit	 commit;	/* a suite on a repository */
 	uid_t			 uid;
 	cJSON			*out;		/* sessions queued */
 };
@@ -128,6 +130,11 @@ queue_one(struct queue_req *q, cJSON *params, struct rpc_error *e)
 	sn.label = label;
 	sn.rev = q->rev;
 	sn.queued_by = q->uid;
+	if (q->suite->repo != NULL) {
+		sn.rev = q->commit.id;
+		sn.commit_time = q->commit.time;
+		sn.commit_subject = q->commit.subject;
+	}
 	id = store_session_insert(db, &sn);
 	free(ptext);
 	free(label);
@@ -172,6 +179,7 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 	const char		*name = NULL;
 	const cJSON		*v;
 	cJSON			*p;
+	char			*cause = NULL;
 	size_t			 i;
 	int			 rc;
 
@@ -195,6 +203,13 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (-1);
 	if (method_params_check(q.suite, q.given, q.all, e) != 0)
 		return (-1);
+	/* On a repository, the commit is fixed now: HEAD means today's. */
+	if (q.suite->repo != NULL && git_resolve(q.suite->repo, q.rev != NULL ?
+	    q.rev : "HEAD", &q.commit, &cause) != 0) {
+		rc = rpc_fail(e, RPC_APP_ERROR, "no-such-rev", "%s", cause);
+		free(cause);
+		return (rc);
+	}
 	q.uid = client_uid(c);
 	q.out = cJSON_CreateArray();
 	/* In the suite's order, so equal values give equal JSON text. */
@@ -214,6 +229,7 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 	else if (rc != 0)
 		store_rollback(db);
 	cJSON_Delete(p);
+	git_commit_free(&q.commit);
 	if (rc != 0) {
 		cJSON_Delete(q.out);
 		return (-1);

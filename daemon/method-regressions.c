@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "benchd.h"
 #include "conf.h"
@@ -73,7 +74,8 @@ regressions_exec(struct client *c, const cJSON *params, cJSON **result,
 	const struct suite	*su = NULL;
 	struct session_list	 l;
 	const char		*suite = NULL;
-	cJSON			*cps, *a;
+	const char		*conf;
+	cJSON			*cps, *a, *u;
 	size_t			 i;
 
 	if (rpc_param_string(params, "suite", 200, &suite, e) < 0)
@@ -85,8 +87,13 @@ regressions_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (rpc_storage_read(e));
 	*result = cJSON_CreateObject();
 	a = cJSON_AddArrayToObject(*result, "regressions");
-	for (i = 0; i < l.n; i++)
-		cJSON_AddItemToArray(a, wire_session(&l.v[i]));
+	u = cJSON_AddArrayToObject(*result, "unconfirmed");
+	for (i = 0; i < l.n; i++) {
+		/* One a confirmation could not check stays a finding. */
+		conf = l.v[i].confirmation;
+		cJSON_AddItemToArray(conf == NULL || strcmp(conf,
+		    "confirmed") == 0 ? a : u, wire_session(&l.v[i]));
+	}
 	session_list_free(&l);
 	cps = cJSON_AddArrayToObject(*result, "change_points");
 	if (suite != NULL)

@@ -92,6 +92,14 @@ session_summary(struct svgbuf *b, const cJSON *s)
 	html_text(b, fmt_str(s, "rev") != NULL ? fmt_str(s, "rev") : "-");
 	if (cJSON_IsTrue(dirty))
 		svgbuf_puts(b, " (dirty)");
+	if (fmt_str(s, "subject") != NULL) {
+		svgbuf_puts(b, " ");
+		html_text(b, fmt_str(s, "subject"));
+	}
+	if (fmt_str(s, "arm") != NULL)
+		svgbuf_printf(b, " (arm %s of A/B test %lld)",
+		    fmt_str(s, "arm")[0] == 'A' ? "A" : "B",
+		    (long long)fmt_int(s, "ab"));
 	svgbuf_puts(b, "</dd>\n<dt>command</dt><dd><code>");
 	html_text(b, fmt_str(s, "command"));
 	svgbuf_printf(b, "</code></dd>\n<dt>runs</dt><dd>%lld measured, %lld "

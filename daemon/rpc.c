@@ -47,6 +47,11 @@ static const struct rpc_method *methods[] = {
 	&method_suite_calibrate,
 	&method_calibration_get,
 	&method_calibration_list,
+	&method_ab_queue,
+	&method_ab_get,
+	&method_ab_list,
+	&method_bisect_start,
+	&method_bisect_get,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 

@@ -68,6 +68,14 @@ struct srun {
 	uint64_t	 profile_wall;
 	struct profile_fold *fold;
 	struct profile_row *prof_row;	/* the outcome, until stored */
+
+	/* On a repository (sched-rev.c): per arm, 0 A and 1 B. */
+	int64_t		 ab_id;		/* 0: not an A/B test */
+	int64_t		 arm_id[2];	/* the arms' sessions */
+	char		*commit[2];
+	char		*wt[2];		/* worktrees */
+	char		*build_dir[2];	/* kept between revisions */
+	char		*metric;	/* an A/B test's, NULL: wall */
 };
 
 /* sched.c */
@@ -109,6 +117,28 @@ void	sched_hold(struct srun *, const char *what);
 void	sched_hold_clear(void);
 void	sched_hold_forget(struct srun *);
 int	sched_store_answer(struct srun *, int rc, struct fsm_input *);
+
+/* sched-verdict.c */
+void	sched_verdict(struct srun *);
+
+/* sched-rev.c */
+struct session_start;
+struct session_row;
+const char *sched_cwd(const struct srun *);
+int64_t	sched_arm_id(const struct srun *);
+double	sched_metric(struct srun *, const struct run_result *);
+char	*sched_rev_setup(struct srun *, const struct session_row *);
+void	sched_rev_free(struct srun *);
+void	sched_rev_orphan(struct srun *, const struct session_row *,
+	    const char *);
+int	sched_rev_cancel_pair(const struct session_row *, const char *,
+	    int64_t *);
+int	sched_checkout(struct srun *, struct fsm_input *);
+void	sched_rev_env(const struct srun *, char ***);
+int	sched_rev_start(struct srun *, struct session_start *);
+int	sched_rev_finish(struct srun *);
+void	sched_rev_end(struct srun *);
+void	sched_confirm(struct srun *, int64_t base);
 
 /* sched-gate.c */
 void	sched_gate(struct srun *, struct fsm_input *);

@@ -107,10 +107,11 @@ sched_spawn(struct srun *s, char **argv, const char *iter, int timeout,
 	sched_cgroup_open(s);
 	snprintf(id, sizeof id, "%lld", (long long)s->id);
 	argv_env(s->conf, s->suite, id, iter, &envp);
+	sched_rev_env(s, &envp);
 	memset(&rs, 0, sizeof rs);
 	rs.argv = argv;
 	rs.envp = envp;
-	rs.cwd = s->suite->workdir;
+	rs.cwd = sched_cwd(s);
 	rs.timeout = timeout;
 	rs.kill_grace = s->conf->kill_grace;
 	rs.cpus = s->have_cpus ? &s->cpus : NULL;
@@ -141,6 +142,7 @@ sched_exited(struct srun *s, const struct run_result *rr, int ok,
 	/* rr is the runner's own: read it before the runner goes. */
 	memset(&in, 0, sizeof in);
 	in.wall = rr != NULL ? rr->wall_ns / 1e9 : 0;
+	in.value = sched_metric(s, rr);
 	conditions_child_ended();
 	runner_free(s->runner);
 	s->runner = NULL;
@@ -311,6 +313,12 @@ sched_record_run(struct srun *s, struct fsm_input *next)
 	row.seq = f->seq + 1;
 	row.warmup = f->in_warmups;
 	row.iteration = (f->in_warmups ? f->warmups_done : f->measured) + 1;
+	if (f->plan.ab) {
+		/* Each arm's session numbers its own runs. */
+		row.seq = f->arm_seq[f->arm] + 1;
+		row.iteration = (f->in_warmups ? f->arm_warmups :
+		    f->arm_measured)[f->arm] + 1;
+	}
 	row.started_at = s->run_started;
 	row.wall_ns = rr->wall_ns;
 	row.ru = rr->ru;
@@ -338,7 +346,7 @@ sched_record_run(struct srun *s, struct fsm_input *next)
 	}
 	phases = run_phases(s, &row.nphases);
 	row.phases = phases;
-	rc = store_run_insert(db, s->id, &row);
+	rc = store_run_insert(db, sched_arm_id(s), &row);
 	free(phases);
 	return (sched_store_answer(s, rc, next));
 }

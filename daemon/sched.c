@@ -74,6 +74,7 @@ srun_free(struct srun *s)
 	free(s->snapshot);
 	free(s->wait_reason);
 	free(s->cpus_text);
+	sched_rev_free(s);
 	if (s->recheck != NULL)
 		event_free(s->recheck);
 	if (s->timing != NULL)
@@ -83,35 +84,6 @@ srun_free(struct srun *s)
 	if (s->conf != cfg)
 		conf_free(s->conf);	/* replaced by a reload meanwhile */
 	free(s);
-}
-
-/*
- * Compare a finished session with its suite's baseline against the
- * learned threshold; store the verdict, the threshold and the rule.
- */
-static void
-sched_verdict(struct srun *s)
-{
-	struct session_verdict	 v;
-	struct comparison	 c;
-	struct session_row	 r;
-	int64_t			 base;
-
-	if (store_session_get(db, s->id, &r) != 0)
-		return;
-	base = store_baseline_current(db, s->suite->name, r.params);
-	session_row_free(&r);
-	if (base == 0 || base == s->id)
-		return;
-	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
-	    s->suite->noise, &c), &c, &v) == 0)
-		store_session_verdict(db, s->id, &v);
-	if (v.rule != RULE_NONE)
-		log_info("session %lld against baseline %lld: %s (threshold "
-		    "%.2f%%, %s)", (long long)s->id, (long long)base,
-		    verdict_name(v.verdict), v.threshold * 100,
-		    verdict_rule_name(v.rule));
-	comparison_free(&c);
 }
 
 /* FA_END: the end is written; compare, tell, and look at the queue. */
@@ -131,6 +103,7 @@ sched_end(struct srun *s)
 	calibration_settle(db);
 	if (session_state_done(f->end_state))
 		sched_verdict(s);
+	sched_rev_end(s);
 	wire_notify_finished(s->id, f->end_state, reason);
 	if (cur == s)
 		cur = NULL;
@@ -172,6 +145,7 @@ sched_abort(struct srun *s)
 	sched_cgroup_close(s, 0, NULL);
 	sched_cleanup(s);
 	store_session_finish(db, s->id, s->fsm.end_state, s->fsm.end_reason);
+	sched_rev_finish(s);
 	log_info("session %lld interrupted: %s", (long long)s->id,
 	    s->fsm.end_reason);
 	if (cur == s)
@@ -187,7 +161,15 @@ sched_finish_write(struct srun *s, struct fsm_input *next)
 	const struct fsm	*f = &s->fsm;
 	int			 rc;
 
-	rc = store_session_finish(db, s->id, f->end_state, f->end_reason);
+	if ((rc = store_begin(db)) == 0) {
+		if ((rc = store_session_finish(db, s->id, f->end_state,
+		    f->end_reason)) == 0)
+			rc = sched_rev_finish(s);
+		if (rc == 0)
+			rc = store_commit(db);
+		else
+			store_rollback(db);
+	}
 	if (rc != 0 && !store_fault(db))
 		log_warnx("session %lld: cannot record %s: %s",
 		    (long long)s->id, session_state_name(f->end_state),
@@ -247,6 +229,9 @@ sched_step(struct srun *s, const struct fsm_input *first)
 			return;
 		case FA_GATE:
 			sched_gate(s, &next);
+			break;
+		case FA_CHECKOUT:
+			go = sched_checkout(s, &next);
 			break;
 		case FA_WAIT:
 			sched_gate_wait(s);
@@ -368,7 +353,10 @@ srun_record_start(struct srun *s, const struct session_row *r)
 	char			*detected = NULL, *fp, *cmd, hash[17];
 	int			 dirty = -1, rc;
 
-	if (r->rev != NULL)
+	if (s->suite->repo != NULL) {
+		detected = xstrdup(r->rev);	/* checked out by benchd */
+		dirty = 0;
+	} else if (r->rev != NULL)
 		detected = xstrdup(r->rev);	/* --rev overrides git */
 	else
 		rev_detect(s->suite->workdir, &detected, &dirty);
@@ -386,7 +374,14 @@ srun_record_start(struct srun *s, const struct session_row *r)
 	ss.command = cmd;
 	ss.cgroup = sched_cgroup_where();
 	ss.max_stall = s->conf->cond.max_stall;
-	rc = store_session_start(db, s->id, &ss);
+	if ((rc = store_begin(db)) == 0) {
+		if ((rc = store_session_start(db, s->id, &ss)) == 0)
+			rc = sched_rev_start(s, &ss);
+		if (rc == 0)
+			rc = store_commit(db);
+		else
+			store_rollback(db);
+	}
 	free(detected);
 	free(fp);
 	free(cmd);
@@ -421,11 +416,13 @@ sched_start(int64_t id)
 		    r.suite);
 		goto fail;
 	}
-	if (access(s->suite->workdir, X_OK) != 0) {
+	if (s->suite->repo == NULL && access(s->suite->workdir, X_OK) != 0) {
 		xasprintf(&reason, "workdir %s: %s", s->suite->workdir,
 		    strerror(errno));
 		goto fail;
 	}
+	if ((reason = sched_rev_setup(s, &r)) != NULL)
+		goto fail;
 	if ((reason = srun_argv(s, r.params)) != NULL)
 		goto fail;
 	s->fsm.plan.build = s->build_argv != NULL;
@@ -457,6 +454,7 @@ sched_start(int64_t id)
 	sched_drive(s, FE_BEGIN, NULL);
 	return;
 fail:
+	sched_rev_orphan(s, &r, reason);
 	session_row_free(&r);
 	sched_drive(s, FE_FAIL, reason);
 	free(reason);
@@ -478,6 +476,8 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 		}
 		recovered = 1;
 		sched_hold_clear();
+		/* A bisection whose step a restart ended takes it again. */
+		sched_bisect_resume();
 	}
 	if ((id = store_next_queued(db)) > 0)
 		sched_start(id);
@@ -504,8 +504,12 @@ sched_cancel(int64_t id, uid_t uid, char *state, size_t len)
 {
 	struct session_row	 r;
 	char			*reason;
+	int64_t			 bisect = 0;
 	int			 rc;
 
+	/* Arm B of the A/B test in flight: the test is cancelled. */
+	if (cur != NULL && cur->fsm.plan.ab && cur->arm_id[1] == id)
+		id = cur->id;
 	if (cur != NULL && cur->id == id) {
 		if (!fsm_cancellable(&cur->fsm)) {
 			snprintf(state, len, "%s",
@@ -527,16 +531,29 @@ sched_cancel(int64_t id, uid_t uid, char *state, size_t len)
 	}
 	snprintf(state, len, "%s", session_state_name(r.state));
 	rc = r.state == SESSION_QUEUED;
-	session_row_free(&r);
-	if (!rc)
+	if (!rc) {
+		session_row_free(&r);
 		return (CANCEL_NOT_QUEUED);
+	}
 	store_refresh(db);
 	xasprintf(&reason, "cancelled by uid %ld", (long)uid);
-	rc = store_session_finish(db, id, SESSION_CANCELLED, reason);
+	/* An arm of an A/B test is cancelled with the other. */
+	if ((rc = store_begin(db)) == 0) {
+		if ((rc = store_session_finish(db, id, SESSION_CANCELLED,
+		    reason)) == 0)
+			rc = sched_rev_cancel_pair(&r, reason, &bisect);
+		if (rc == 0)
+			rc = store_commit(db);
+		else
+			store_rollback(db);
+	}
+	session_row_free(&r);
 	/* Its subscribers hear of its end as of any other's. */
 	if (rc == 0)
 		wire_notify_finished(id, SESSION_CANCELLED, reason);
 	free(reason);
+	if (rc == 0 && bisect > 0)
+		sched_bisect_advance(bisect);	/* it ends as cancelled */
 	return (rc != 0 ? CANCEL_STORAGE : CANCEL_OK);
 }
 

@@ -58,6 +58,12 @@ session_row_read(sqlite3_stmt *s, struct session_row *r)
 	r->noise = column_real(s, 30);
 	r->threshold = column_real(s, 31);
 	r->rule = verdict_rule_parse((const char *)sqlite3_column_text(s, 32));
+	r->commit_time = column_int_or(s, 33, STORE_NONE);
+	r->commit_subject = column_dup(s, 34);
+	r->ab_id = column_int_or(s, 35, 0);
+	r->ab_arm = column_dup(s, 36);
+	r->confirmation = column_dup(s, 37);
+	r->follow = column_dup(s, 38);
 }
 
 void
@@ -73,6 +79,10 @@ session_row_free(struct session_row *r)
 	free(r->cpus);
 	free(r->suite_hash);
 	free(r->cgroup);
+	free(r->commit_subject);
+	free(r->ab_arm);
+	free(r->confirmation);
+	free(r->follow);
 	memset(r, 0, sizeof *r);
 }
 

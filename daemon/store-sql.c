@@ -26,14 +26,26 @@
 	"s.verdict, s.baseline_id, s.change, s.change_ci_low, " \
 	"s.change_ci_high, s.command, s.fingerprint, s.cpus, s.nice, " \
 	"s.suite_hash, s.cgroup, s.max_stall, s.noise, s.verdict_threshold, " \
-	"s.verdict_rule"
+	"s.verdict_rule, s.commit_time, s.commit_subject, s.ab_id, s.ab_arm, " \
+	"s.confirmation, s.follow"
+
+#define AB_COLS \
+	"t.id, t.suite, t.params, t.session_a, t.session_b, t.metric, " \
+	"t.purpose, t.confirms, t.bisect_id, t.verdict, t.change, t.ci_low, " \
+	"t.ci_high, t.threshold, t.pairs, " \
+	"(SELECT s.state FROM sessions s WHERE s.id = t.session_a), " \
+	"(SELECT s.rev FROM sessions s WHERE s.id = t.session_a), " \
+	"(SELECT s.rev FROM sessions s WHERE s.id = t.session_b), " \
+	"(SELECT s.reason FROM sessions s WHERE s.id = t.session_a), " \
+	"t.failed_arm"
 
 const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_INSERT] =
 	    "INSERT INTO sessions (suite, params, label, rev, warmup, runs, "
-	    "max_runs, cv_target, noise, queued_at, queued_by) VALUES (:suite, "
+	    "max_runs, cv_target, noise, queued_at, queued_by, commit_time, "
+	    "commit_subject, ab_id, ab_arm, follow) VALUES (:suite, "
 	    ":params, :label, :rev, :warmup, :runs, :max_runs, :cv, :noise, "
-	    ":now, :by)",
+	    ":now, :by, :ctime, :subject, :ab, :arm, :follow)",
 	[S_SESSION_START] =
 	    "UPDATE sessions SET state = 'running', started_at = :now, "
 	    "suite_text = :text, suite_hash = :hash, rev = :rev, "
@@ -45,8 +57,8 @@ const char *const stmt_sql[S_COUNT] = {
 	    "finished_at = :now, pgid = NULL, wall_mean = (" WALL_MEAN ") "
 	    "WHERE id = :id",
 	[S_NEXT_QUEUED] =
-	    "SELECT id FROM sessions WHERE state = 'queued' ORDER BY id "
-	    "LIMIT 1",
+	    "SELECT id FROM sessions WHERE state = 'queued' AND "
+	    "(ab_arm IS NULL OR ab_arm = 'A') ORDER BY id LIMIT 1",
 	[S_RUN_INSERT] =
 	    "INSERT INTO runs (session_id, seq, kind, iteration, started_at, "
 	    "wall_ns, utime_us, stime_us, maxrss_kb, minflt, majflt, nvcsw, "
@@ -201,6 +213,54 @@ const char *const stmt_sql[S_COUNT] = {
 	    "AND (SELECT max(p.b) FROM calibration_pairs p "
 	    "WHERE p.calibration_id = c.id) <= :upto "
 	    "ORDER BY c.id DESC LIMIT 1",
+	[S_AB_INSERT] =
+	    "INSERT INTO ab_tests (suite, params, metric, purpose, confirms, "
+	    "bisect_id) VALUES (:suite, :params, :metric, :purpose, "
+	    ":confirms, :bisect)",
+	[S_AB_ARMS] =
+	    "UPDATE ab_tests SET session_a = :a, session_b = :b WHERE id = :id",
+	[S_AB_GET] =
+	    "SELECT " AB_COLS " FROM ab_tests t WHERE t.id = :id",
+	[S_AB_DECIDE] =
+	    "UPDATE ab_tests SET verdict = :verdict, change = :change, "
+	    "ci_low = :lo, ci_high = :hi, threshold = :threshold, "
+	    "pairs = :pairs, decided_at = :now, failed_arm = :failed "
+	    "WHERE id = :id",
+	[S_CONFIRMATION_SET] =
+	    "UPDATE sessions SET confirmation = :state WHERE id = :id",
+	[S_AB_LIST] =
+	    "SELECT * FROM (SELECT " AB_COLS " FROM ab_tests t "
+	    "WHERE :suite IS NULL OR t.suite = :suite "
+	    "ORDER BY t.id DESC LIMIT :last) ORDER BY 1",
+	[S_BISECT_INSERT] =
+	    "INSERT INTO bisections (suite, params, good, bad, metric, "
+	    "commits, marks, created_at, queued_by) VALUES (:suite, :params, "
+	    ":good, :bad, :metric, :commits, :marks, :now, :by)",
+	[S_BISECT_GET] =
+	    "SELECT id, suite, params, good, bad, metric, state, reason, "
+	    "commits, marks, step_ab, step_index, retries, first_bad, "
+	    "final_ab, created_at, finished_at, queued_by FROM bisections "
+	    "WHERE id = :id",
+	[S_BISECT_SAVE] =
+	    "UPDATE bisections SET state = :state, reason = :reason, "
+	    "marks = :marks, step_ab = :step_ab, step_index = :step_index, "
+	    "retries = :retries, first_bad = :first_bad, final_ab = :final_ab, "
+	    "finished_at = CASE WHEN :state = 'running' THEN NULL ELSE :now "
+	    "END WHERE id = :id",
+	[S_SESSION_OF_COMMIT] =
+	    "SELECT id FROM sessions WHERE suite = :suite AND params = :params "
+	    "AND rev = :rev AND state IN ('completed', 'unstable') "
+	    "AND ab_id IS NULL ORDER BY id DESC LIMIT 1",
+	[S_FOLLOW_GET] =
+	    "SELECT last_commit FROM follows WHERE suite = :suite "
+	    "AND branch = :branch",
+	[S_FOLLOW_SET] =
+	    "INSERT INTO follows (suite, branch, last_commit, looked_at) "
+	    "VALUES (:suite, :branch, :commit, :now) ON CONFLICT (suite) DO "
+	    "UPDATE SET branch = :branch, last_commit = :commit, "
+	    "looked_at = :now",
+	[S_BISECT_RUNNING] =
+	    "SELECT id FROM bisections WHERE state = 'running' ORDER BY id",
 };
 
 /* The cached statement, reset and with its bindings cleared. */

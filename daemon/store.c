@@ -283,6 +283,13 @@ store_session_insert(struct store *st, const struct session_new *sn)
 	bind_real(s, ":noise", sn->noise);
 	bind_int(s, ":now", store_now_ms());
 	bind_int(s, ":by", sn->queued_by);
+	if (sn->commit_time > 0)
+		bind_int(s, ":ctime", sn->commit_time);
+	bind_text(s, ":subject", sn->commit_subject);
+	if (sn->ab_id > 0)
+		bind_int(s, ":ab", sn->ab_id);
+	bind_text(s, ":arm", sn->ab_arm);
+	bind_text(s, ":follow", sn->follow);
 	return (store_insert(st, s));
 }
 

@@ -48,6 +48,11 @@ struct session_new {
 	double		 cv_target;
 	double		 noise;		/* the suite's; NAN: unknown */
 	int64_t		 queued_by;
+	int64_t		 commit_time;	/* seconds, 0: not known */
+	const char	*commit_subject;
+	int64_t		 ab_id;		/* 0: not an arm of an A/B test */
+	const char	*ab_arm;	/* "A", "B" */
+	const char	*follow;	/* queued following this branch */
 };
 
 /* A session as stored (store_session_get and the lists). */
@@ -86,6 +91,13 @@ struct session_row {
 	double		 ci_high;
 	double		 threshold;	/* the verdict's; NAN */
 	enum verdict_rule rule;		/* what decided it; RULE_NONE */
+	/* At a commit benchd checked out (010-revisions.sql). */
+	int64_t		 commit_time;	/* seconds, STORE_NONE */
+	char		*commit_subject;
+	int64_t		 ab_id;		/* 0: not an arm of an A/B test */
+	char		*ab_arm;	/* "A", "B", NULL */
+	char		*confirmation;	/* of a regressed verdict, NULL */
+	char		*follow;	/* queued following this branch */
 };
 
 /* The comparison of a finished session with its baseline, as stored. */
@@ -353,6 +365,87 @@ int		 store_calibration_save(struct store *,
 		     const struct calibration_row *);
 double		 store_calibration_learned(struct store *, const char *suite,
 		     const char *params, int64_t upto, int64_t *id);
+
+/* An interleaved A/B test: two sessions whose runs alternate. */
+struct ab_row {
+	int64_t		 id;
+	char		*suite;
+	char		*params;
+	int64_t		 session_a;	/* 0 until queued */
+	int64_t		 session_b;
+	char		*metric;	/* "wall" */
+	char		*purpose;	/* manual confirm bisect */
+	int64_t		 confirms;	/* the session it confirms, 0 */
+	int64_t		 bisect_id;	/* 0 */
+	enum verdict	 verdict;	/* VERDICT_NONE: not decided */
+	double		 change;	/* NAN */
+	double		 ci_low;
+	double		 ci_high;
+	double		 threshold;
+	int		 pairs;
+	enum session_state state;	/* session A's */
+	char		*rev_a;
+	char		*rev_b;
+	char		*reason;	/* session A's */
+	int		 failed_arm;	/* 0 A, 1 B did not build; -1 */
+};
+
+struct ab_list {
+	struct ab_row	*v;
+	size_t		 n;
+};
+
+void		 ab_row_free(struct ab_row *);
+void		 ab_list_free(struct ab_list *);
+
+/* store-rev.c */
+int64_t		 store_ab_insert(struct store *, const struct ab_row *);
+int		 store_ab_arms(struct store *, int64_t, int64_t a, int64_t b);
+int		 store_ab_get(struct store *, int64_t, struct ab_row *);
+int		 store_ab_decide(struct store *, int64_t, enum verdict,
+		     double change, double lo, double hi, double threshold,
+		     int pairs, int failed_arm);
+int		 store_ab_list(struct store *, const char *suite, int last,
+		     struct ab_list *);
+int		 store_confirmation_set(struct store *, int64_t,
+		     const char *);
+int64_t		 store_ab_queue(struct store *, const struct ab_row *,
+		     struct session_new *a, struct session_new *b,
+		     int64_t ids[2]);
+
+/* A bisection (store-bisect.c); see bisect.h for the marks. */
+struct bisect_row {
+	int64_t		 id;
+	char		*suite;
+	char		*params;
+	char		*good;		/* full ids */
+	char		*bad;
+	char		*metric;
+	char		*state;		/* running completed failed cancelled */
+	char		*reason;
+	char		*commits;	/* space-separated, oldest first */
+	char		*marks;		/* one per commit */
+	int64_t		 step_ab;	/* the A/B test under way, 0 */
+	int		 step_index;	/* its commit; -1: the last test */
+	int		 retries;
+	int		 first_bad;	/* index, -1 until known */
+	int64_t		 final_ab;	/* 0 */
+	int64_t		 created_at;
+	int64_t		 finished_at;
+	int64_t		 queued_by;
+};
+
+void		 bisect_row_free(struct bisect_row *);
+int64_t		 store_bisect_insert(struct store *, const struct bisect_row *);
+int		 store_bisect_get(struct store *, int64_t, struct bisect_row *);
+int		 store_bisect_save(struct store *, const struct bisect_row *);
+size_t		 store_bisect_running(struct store *, int64_t **);
+int64_t		 store_session_of_commit(struct store *, const char *suite,
+		     const char *params, const char *rev);
+char		*store_follow_get(struct store *, const char *suite,
+		     const char *branch);
+int		 store_follow_set(struct store *, const char *suite,
+		     const char *branch, const char *commit);
 
 /* store-profile.c */
 int		 store_profile_request(struct store *, int64_t);

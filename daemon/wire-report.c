@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "benchd.h"
 #include "compare.h"
 #include "session.h"
 #include "store.h"
+#include "xmalloc.h"
 
 static cJSON *
 side_json(const struct cmp_side *s)
@@ -261,4 +263,93 @@ wire_notify_finished(int64_t id, enum session_state state,
     const char *reason)
 {
 	server_notify(id, "session.finished", wire_finished(id, state, reason));
+}
+
+/* The ABTest object: its arms, its purpose and its decision. */
+cJSON *
+wire_ab(const struct ab_row *t)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)t->id);
+	cJSON_AddStringToObject(o, "suite", t->suite);
+	cJSON_AddItemToObject(o, "params", wire_params(t->params));
+	wire_int(o, "session_a", t->session_a > 0 ? t->session_a : STORE_NONE);
+	wire_int(o, "session_b", t->session_b > 0 ? t->session_b : STORE_NONE);
+	wire_text(o, "rev_a", t->rev_a);
+	wire_text(o, "rev_b", t->rev_b);
+	wire_text(o, "metric", t->metric);
+	wire_text(o, "purpose", t->purpose);
+	wire_int(o, "confirms", t->confirms > 0 ? t->confirms : STORE_NONE);
+	wire_int(o, "bisection", t->bisect_id > 0 ? t->bisect_id : STORE_NONE);
+	cJSON_AddStringToObject(o, "state", session_state_name(t->state));
+	wire_text(o, "reason", t->reason);
+	wire_text(o, "verdict", t->verdict != VERDICT_NONE ?
+	    verdict_name(t->verdict) : NULL);
+	wire_num(o, "change", t->change);
+	wire_num(o, "ci_low", t->ci_low);
+	wire_num(o, "ci_high", t->ci_high);
+	wire_num(o, "threshold", t->threshold);
+	cJSON_AddNumberToObject(o, "pairs", t->pairs);
+	return (o);
+}
+
+/*
+ * The Bisection object: its range and marks, and once narrowed down the
+ * first bad commit with the last A/B test (fin, NULL until it ends) and
+ * the phases that moved in it (c, NULL when not compared).
+ */
+cJSON *
+wire_bisection(const struct bisect_row *b, const struct ab_row *fin,
+    const char *subject, const struct comparison *c)
+{
+	cJSON		*o = cJSON_CreateObject(), *a, *f, *p;
+	const char	*s, *e;
+	char		*id;
+	size_t		 i, k = 0;
+
+	cJSON_AddNumberToObject(o, "id", (double)b->id);
+	cJSON_AddStringToObject(o, "suite", b->suite);
+	cJSON_AddItemToObject(o, "params", wire_params(b->params));
+	cJSON_AddStringToObject(o, "good", b->good);
+	cJSON_AddStringToObject(o, "bad", b->bad);
+	cJSON_AddStringToObject(o, "metric", b->metric);
+	cJSON_AddStringToObject(o, "state", b->state);
+	wire_text(o, "reason", b->reason);
+	wire_time(o, "created_at", b->created_at);
+	wire_time(o, "finished_at", b->finished_at);
+	wire_int(o, "step", b->step_ab > 0 && fin == NULL ? b->step_ab :
+	    STORE_NONE);
+	a = cJSON_AddArrayToObject(o, "commits");
+	for (s = b->commits; *s != '\0'; s = *e == ' ' ? e + 1 : e, k++) {
+		e = s + strcspn(s, " ");
+		id = xstrndup(s, e - s);
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "commit", id);
+		cJSON_AddStringToObject(p, "mark", b->marks[k] == 'g' ? "good" :
+		    b->marks[k] == 'b' ? "bad" : b->marks[k] == 's' ?
+		    "skipped" : "untested");
+		cJSON_AddItemToArray(a, p);
+		free(id);
+	}
+	if (b->first_bad < 0 || fin == NULL) {
+		cJSON_AddNullToObject(o, "first_bad");
+		return (o);
+	}
+	f = cJSON_AddObjectToObject(o, "first_bad");
+	wire_text(f, "commit", fin->rev_b);
+	wire_text(f, "parent", fin->rev_a);
+	wire_text(f, "subject", subject);
+	cJSON_AddNumberToObject(f, "ab", (double)fin->id);
+	wire_text(f, "verdict", fin->verdict != VERDICT_NONE ?
+	    verdict_name(fin->verdict) : NULL);
+	wire_num(f, "change", fin->change);
+	wire_num(f, "ci_low", fin->ci_low);
+	wire_num(f, "ci_high", fin->ci_high);
+	a = cJSON_AddArrayToObject(f, "phases");
+	for (i = 0; c != NULL && i < c->nphases; i++)
+		if (c->phases[i].verdict == VERDICT_REGRESSED ||
+		    c->phases[i].verdict == VERDICT_IMPROVED)
+			cJSON_AddItemToArray(a, metric_json(&c->phases[i]));
+	return (o);
 }

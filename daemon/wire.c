@@ -127,6 +127,12 @@ wire_session(const struct session_row *r)
 		cJSON_AddNullToObject(o, "dirty");
 	else
 		cJSON_AddBoolToObject(o, "dirty", r->dirty);
+	wire_int(o, "commit_time", r->commit_time);
+	wire_text(o, "subject", r->commit_subject);
+	wire_int(o, "ab", r->ab_id > 0 ? r->ab_id : STORE_NONE);
+	wire_text(o, "arm", r->ab_arm);
+	wire_text(o, "confirmation", r->confirmation);
+	wire_text(o, "follow", r->follow);
 	cJSON_AddStringToObject(o, "state", session_state_name(r->state));
 	wire_text(o, "reason", r->reason);
 	cJSON_AddNumberToObject(o, "warmup", r->warmup);

@@ -17,7 +17,9 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBEVENT_CFLAGS) \
 UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS = \
+	%reldir%/unit/test-abtest \
 	%reldir%/unit/test-argv \
+	%reldir%/unit/test-bisect \
 	%reldir%/unit/test-calibrate \
 	%reldir%/unit/test-chart \
 	%reldir%/unit/test-compare \
@@ -45,6 +47,12 @@ TESTS += %reldir%/unit/no-cmocka.sh
 endif
 EXTRA_DIST += %reldir%/unit/no-cmocka.sh
 
+tests_unit_test_abtest_SOURCES = %reldir%/unit/test-abtest.c
+tests_unit_test_abtest_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_abtest_LDADD = $(UNIT_LDADD)
+tests_unit_test_bisect_SOURCES = %reldir%/unit/test-bisect.c
+tests_unit_test_bisect_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_bisect_LDADD = $(UNIT_LDADD)
 tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
 tests_unit_test_argv_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_argv_LDADD = $(UNIT_LDADD)
@@ -119,6 +127,7 @@ tests_unit_test_tune_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tune_LDADD = $(UNIT_LDADD)
 
 INTEGRATION_TESTS = \
+	%reldir%/integration/test-bisect.py \
 	%reldir%/integration/test-calibrate.py \
 	%reldir%/integration/test-compare.py \
 	%reldir%/integration/test-completion.py \
@@ -135,6 +144,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-protocol.py \
 	%reldir%/integration/test-readers.py \
 	%reldir%/integration/test-restart.py \
+	%reldir%/integration/test-revisions.py \
 	%reldir%/integration/test-service.py \
 	%reldir%/integration/test-systemd.py \
 	%reldir%/integration/test-workloads.py \
@@ -144,7 +154,7 @@ INTEGRATION_TESTS = \
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
-	%reldir%/lib/browser.py \
+	%reldir%/lib/browser.py %reldir%/lib/gitrepo.py \
 	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
 	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
 	%reldir%/data/perf/nocallchain.script \

@@ -77,7 +77,8 @@ static const char *const error_codes[] = {
 	"no-such-suite", "no-such-session", "bad-param", "permission-denied",
 	"busy", "not-cancellable", "storage", "not-a-baseline", "incomparable",
 	"no-profile", "idle-timeout", "request-timeout", "too-large",
-	"no-such-calibration"
+	"no-such-calibration", "no-such-rev", "no-such-ab", "no-repo",
+	"no-such-bisection"
 };
 
 /* One reply object: JSON-RPC 2.0 with a code PROTOCOL.md lists. */

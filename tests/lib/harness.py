@@ -231,7 +231,8 @@ class Daemon:
         for name, s in suites.items():
             lines.append("[suite %s]" % name)
             s = dict(s)
-            s.setdefault("workdir", self.workdir)
+            if "repo" not in s:     # a repo suite runs in benchd's worktree
+                s.setdefault("workdir", self.workdir)
             s.setdefault("warmup", "1")
             s.setdefault("runs", "3")
             # Tiny workloads are noisy; tests of the stopping rule set it.

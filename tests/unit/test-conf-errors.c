@@ -43,7 +43,19 @@ test_errors(void **state)
 	    "5: suite \"x\": max_runs (3) must be at least runs (5)");
 	loadconf_fails("[daemon]\n\n[suite x]\nworkdir = /srv\n",
 	    "3: suite \"x\": command is required");
-	loadconf_fails("[suite x]\n", "1: suite \"x\": workdir is required");
+	loadconf_fails("[suite x]\n", "1: suite \"x\": workdir (or repo) is "
+	    "required");
+	loadconf_fails("[suite x]\nworkdir = /tmp\nrepo = /tmp\ncommand = c\n",
+	    "2: suite \"x\": workdir and repo exclude each other (a suite on "
+	    "a repository runs in benchd's own worktree)");
+	loadconf_fails("[suite x]\nworkdir = /tmp\ncommand = c\n"
+	    "follow = main\n", "4: suite \"x\": follow needs repo");
+	loadconf_fails("[suite x]\nrepo = /tmp\ncommand = c {v}\n"
+	    "param.v = a\nfollow = main\n", "5: suite \"x\": follow needs a "
+	    "suite without param.NAME");
+	loadconf_fails("[suite x]\nrepo = /tmp\ncommand = c\n"
+	    "follow_interval = 0\n", "4: suite \"x\": follow_interval must "
+	    "be an integer from 1 to 604800, got \"0\"");
 	loadconf_fails("[conditions]\npolicy = sometimes\n", "2: conditions: "
 	    "policy must be wait, warn or refuse, got \"sometimes\"");
 	loadconf_fails(SX "[suite x]\n",

@@ -1,0 +1,71 @@
+/*
+ * sched-verdict.c -- a finished session compared: with its first
+ * parent's session when it follows a branch, else with its suite's
+ * baseline, against the learned threshold; the verdict stored, and a
+ * regressed one on a repository sent for confirmation (sched-rev.c).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "benchd.h"
+#include "compare.h"
+#include "conf.h"
+#include "git.h"
+#include "log.h"
+#include "sched-int.h"
+#include "store.h"
+
+/*
+ * What a finished session is compared with: a session following a branch
+ * with its first parent's session, when there is one; else the suite's
+ * baseline.  0: nothing.
+ */
+static int64_t
+sched_reference(struct srun *s, const struct session_row *r)
+{
+	int64_t	 base = 0;
+	char	*parent;
+
+	if (r->follow != NULL && s->suite->repo != NULL && r->rev != NULL &&
+	    (parent = git_parent(s->suite->repo, r->rev)) != NULL) {
+		base = store_session_of_commit(db, r->suite, r->params,
+		    parent);
+		free(parent);
+	}
+	if (base == 0)
+		base = store_baseline_current(db, s->suite->name, r->params);
+	return (base);
+}
+
+/*
+ * Compare a finished session with its parent's or its suite's baseline
+ * against the learned threshold; store the verdict, the threshold and
+ * the rule.
+ */
+void
+sched_verdict(struct srun *s)
+{
+	struct session_verdict	 v;
+	struct comparison	 c;
+	struct session_row	 r;
+	int64_t			 base;
+
+	if (s->ab_id > 0 || store_session_get(db, s->id, &r) != 0)
+		return;
+	base = sched_reference(s, &r);
+	session_row_free(&r);
+	if (base == 0 || base == s->id)
+		return;
+	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
+	    s->suite->noise, &c), &c, &v) == 0)
+		store_session_verdict(db, s->id, &v);
+	if (v.rule != RULE_NONE)
+		log_info("session %lld against %lld: %s (threshold "
+		    "%.2f%%, %s)", (long long)s->id, (long long)base,
+		    verdict_name(v.verdict), v.threshold * 100,
+		    verdict_rule_name(v.rule));
+	comparison_free(&c);
+	if (v.verdict == VERDICT_REGRESSED)
+		sched_confirm(s, base);
+}
