@@ -147,6 +147,7 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 	if (!sched_config_in_use(cfg))
 		conf_free(cfg);
 	cfg = c;
+	alert_configure(cfg);
 	log_info("configuration reloaded from %s", cfg->path);
 	notify_status("Configuration reloaded from %s", cfg->path);
 	sched_kick();
@@ -274,6 +275,9 @@ main(int argc, char **argv)
 	evsignal_add(ev_int, NULL);
 	evsignal_add(ev_hup, NULL);
 
+	/* After daemon(): a thread does not survive a fork. */
+	if (alert_start(cfg, db_path, &cause) != 0)
+		fatalx("%s", cause);
 	sched_init();
 	log_info("listening on %s, database %s", socket_path, db_path);
 	/* Socket listening and database open: clients may come now. */
@@ -282,6 +286,7 @@ main(int argc, char **argv)
 	event_base_dispatch(ev_base);
 
 	notify_watchdog_stop();
+	alert_stop();
 	runner_shutdown();
 	http_stop();
 	server_close();

@@ -109,6 +109,7 @@ extern const struct rpc_method	method_suite_chart;
 extern const struct rpc_method	method_suite_calibrate;
 extern const struct rpc_method	method_calibration_get;
 extern const struct rpc_method	method_calibration_list;
+extern const struct rpc_method	method_notifications_list;
 
 /* method-session.c: a Session object with its brief statistics. */
 void		 method_add_brief(cJSON *, int64_t, int cpu);
@@ -133,6 +134,34 @@ cJSON		*method_phases_json(int64_t);
 
 /* method-profile.c */
 cJSON		*method_profile_json(int64_t);
+
+/* alert-event.c: notifications made where the findings are. */
+struct comparison;
+struct session_row;
+struct session_verdict;
+void		 alert_verdict(struct store *, const struct session_row *,
+		     const struct session_verdict *, const struct comparison *,
+		     int confirmed);
+void		 alert_session_failed(struct store *, int64_t id,
+		     const char *reason);
+void		 alert_not_canonical(struct store *, int64_t id,
+		     int64_t seconds, const char *reason);
+
+/* alert-deliver.c: the outbox sent from a thread of its own. */
+int		 alert_start(const struct config *, const char *dbpath,
+		     char **cause);
+void		 alert_configure(const struct config *);
+void		 alert_wake(void);
+int		 alert_quiet(int);
+void		 alert_stop(void);
+
+/* alert-send.c: one attempt at one target, from the delivery thread. */
+int		 alert_post(void *curl, const char *url, const char *body,
+		     int timeout, char **error);
+int		 alert_exec(const char *command, const char *body,
+		     const char *kind, int64_t id, const char *path,
+		     const char *home, const char *lang, int timeout,
+		     char **error);
 
 /* sched.c: the queue and the session in flight. */
 struct sched_progress {

@@ -13,6 +13,7 @@ daemon_benchd_spawn_LDFLAGS = $(SPAWN_LDFLAGS)
 # Everything but main(), so unit tests can link the modules they test.
 noinst_LIBRARIES += daemon/libbenchd.a
 daemon_libbenchd_a_SOURCES = \
+	%reldir%/alert.c %reldir%/alert.h \
 	%reldir%/argv.c %reldir%/argv.h \
 	%reldir%/conditions.c %reldir%/conditions-layout.c \
 	%reldir%/conditions-proc.c %reldir%/conditions-sys.c \
@@ -30,6 +31,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/store-int.h %reldir%/store-read.c %reldir%/store-sql.c \
 	%reldir%/store-baseline.c %reldir%/store-profile.c \
 	%reldir%/store-fault.c %reldir%/store-calibrate.c \
+	%reldir%/store-alert.c %reldir%/store-alert.h \
 	%reldir%/rules.c %reldir%/rules.h \
 	%reldir%/session.c %reldir%/session.h \
 	%reldir%/compare.c %reldir%/compare.h \
@@ -58,6 +60,7 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 # main() and the socket server, which tests/fuzz/fuzz-rpc.c replaces with
 # its own (tests/fuzz/local.mk).
 BENCHD_CORE_SOURCES = \
+	%reldir%/alert-deliver.c %reldir%/alert-event.c %reldir%/alert-send.c \
 	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
 	%reldir%/http.c %reldir%/http.h %reldir%/http-api.c \
@@ -69,6 +72,7 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/method-compare.c \
 	%reldir%/method-conditions.c \
 	%reldir%/method-history.c \
+	%reldir%/method-notifications.c \
 	%reldir%/method-phases.c \
 	%reldir%/method-queue.c \
 	%reldir%/method-regressions.c \
@@ -94,10 +98,11 @@ BENCHD_CORE_SOURCES = \
 daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c \
 	%reldir%/server-int.h %reldir%/server-limits.c $(BENCHD_CORE_SOURCES)
 nodist_daemon_benchd_SOURCES = %reldir%/www.c
-daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
+daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS) \
+	$(CURL_CFLAGS) -pthread
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
-daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS)
+daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS) $(CURL_LIBS) -lpthread
 
 # Run as root by benchd.service around benchd, or by hand.
 daemon_benchd_tune_SOURCES = %reldir%/benchd-tune.c

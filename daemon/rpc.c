@@ -47,6 +47,7 @@ static const struct rpc_method *methods[] = {
 	&method_suite_calibrate,
 	&method_calibration_get,
 	&method_calibration_list,
+	&method_notifications_list,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])
 

@@ -58,6 +58,7 @@ struct srun {
 	int64_t		 wait_since;	/* ms since the epoch */
 	struct timespec	 wait_start;	/* CLOCK_MONOTONIC */
 	char		*wait_reason;
+	int		 wait_told;	/* the wait's alert made */
 	struct event	*recheck;
 
 	/* queue --profile: one more run under perf, not measured. */

@@ -100,18 +100,21 @@ sched_verdict(struct srun *s)
 	if (store_session_get(db, s->id, &r) != 0)
 		return;
 	base = store_baseline_current(db, s->suite->name, r.params);
-	session_row_free(&r);
-	if (base == 0 || base == s->id)
+	if (base == 0 || base == s->id) {
+		session_row_free(&r);
 		return;
+	}
 	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
-	    s->suite->noise, &c), &c, &v) == 0)
-		store_session_verdict(db, s->id, &v);
+	    s->suite->noise, &c), &c, &v) == 0 &&
+	    store_session_verdict(db, s->id, &v) == 0)
+		alert_verdict(db, &r, &v, &c, 0);
 	if (v.rule != RULE_NONE)
 		log_info("session %lld against baseline %lld: %s (threshold "
 		    "%.2f%%, %s)", (long long)s->id, (long long)base,
 		    verdict_name(v.verdict), v.threshold * 100,
 		    verdict_rule_name(v.rule));
 	comparison_free(&c);
+	session_row_free(&r);
 }
 
 /* FA_END: the end is written; compare, tell, and look at the queue. */
@@ -131,6 +134,8 @@ sched_end(struct srun *s)
 	calibration_settle(db);
 	if (session_state_done(f->end_state))
 		sched_verdict(s);
+	else if (f->end_state == SESSION_FAILED)
+		alert_session_failed(db, s->id, reason);
 	wire_notify_finished(s->id, f->end_state, reason);
 	if (cur == s)
 		cur = NULL;
@@ -479,8 +484,17 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 		recovered = 1;
 		sched_hold_clear();
 	}
-	if ((id = store_next_queued(db)) > 0)
+	/*
+	 * No notification goes out while a session is in flight; one
+	 * under way now kicks the scheduler again when it has ended.
+	 */
+	if ((id = store_next_queued(db)) > 0) {
+		if (alert_quiet(1) != 0)
+			return;
 		sched_start(id);
+	}
+	if (cur == NULL)
+		alert_quiet(0);
 }
 
 /* Look at the queue from the event loop, never from inside a callback. */

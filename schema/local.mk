@@ -8,5 +8,6 @@ SCHEMA_FILES = \
 	%reldir%/006-profile-settle.sql \
 	%reldir%/007-interference.sql \
 	%reldir%/008-thresholds.sql \
-	%reldir%/009-others.sql
+	%reldir%/009-others.sql \
+	%reldir%/011-notify.sql
 EXTRA_DIST += $(SCHEMA_FILES)

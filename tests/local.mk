@@ -130,6 +130,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-interference.py \
 	%reldir%/integration/test-http.py \
+	%reldir%/integration/test-notify.py \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-profile.py \
 	%reldir%/integration/test-protocol.py \
