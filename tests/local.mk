@@ -17,6 +17,7 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBEVENT_CFLAGS) \
 UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS = \
+	%reldir%/unit/test-alert \
 	%reldir%/unit/test-argv \
 	%reldir%/unit/test-calibrate \
 	%reldir%/unit/test-chart \
@@ -45,6 +46,9 @@ TESTS += %reldir%/unit/no-cmocka.sh
 endif
 EXTRA_DIST += %reldir%/unit/no-cmocka.sh
 
+tests_unit_test_alert_SOURCES = %reldir%/unit/test-alert.c
+tests_unit_test_alert_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_alert_LDADD = $(UNIT_LDADD)
 tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
 tests_unit_test_argv_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_argv_LDADD = $(UNIT_LDADD)
