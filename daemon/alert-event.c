@@ -75,7 +75,7 @@ alert_targets(const struct config_notify *cn, const char *targets[2])
 }
 
 /* Into the journal and the outbox; dedupe (or NULL) keeps it to one. */
-static void
+void
 alert_emit(struct store *st, struct alert_event *e, const char *dedupe)
 {
 	const char	*targets[2];
@@ -159,6 +159,7 @@ alert_verdict(struct store *st, const struct session_row *r,
 	e.suite = r->suite;
 	e.params = r->params;
 	e.rev = r->rev;
+	e.p = NAN;
 	e.baseline = v->baseline;
 	e.baseline_rev = have_b ? b.rev : NULL;
 	e.metric = "wall";
@@ -182,6 +183,23 @@ alert_verdict(struct store *st, const struct session_row *r,
 		session_row_free(&b);
 }
 
+/* An event of kind about session id, from its row r (caller frees). */
+int
+alert_of_session(struct store *st, int64_t id, int kind,
+    struct alert_event *e, struct session_row *r)
+{
+	if (store_session_get(st, id, r) != 0)
+		return (-1);
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	e->session = id;
+	e->suite = r->suite;
+	e->params = r->params;
+	e->rev = r->rev;
+	e->before = e->after = e->change = e->p = NAN;
+	return (0);
+}
+
 void
 alert_session_failed(struct store *st, int64_t id, const char *reason)
 {
@@ -189,16 +207,9 @@ alert_session_failed(struct store *st, int64_t id, const char *reason)
 	struct alert_event	 e;
 	char			*cmd;
 
-	if (store_session_get(st, id, &r) != 0)
+	if (alert_of_session(st, id, ALERT_FAILED, &e, &r) != 0)
 		return;
-	memset(&e, 0, sizeof e);
-	e.kind = ALERT_FAILED;
-	e.session = id;
-	e.suite = r.suite;
-	e.params = r.params;
-	e.rev = r.rev;
 	e.reason = reason != NULL ? reason : r.reason;
-	e.before = e.after = NAN;
 	xasprintf(&cmd, "benchctl show %lld", (long long)id);
 	e.command = cmd;
 	alert_emit(st, &e, NULL);
@@ -214,17 +225,10 @@ alert_not_canonical(struct store *st, int64_t id, int64_t seconds,
 	struct alert_event	 e;
 	char			*dedupe;
 
-	if (store_session_get(st, id, &r) != 0)
+	if (alert_of_session(st, id, ALERT_CONDITIONS, &e, &r) != 0)
 		return;
-	memset(&e, 0, sizeof e);
-	e.kind = ALERT_CONDITIONS;
-	e.session = id;
-	e.suite = r.suite;
-	e.params = r.params;
-	e.rev = r.rev;
 	e.reason = reason;
 	e.seconds = seconds;
-	e.before = e.after = NAN;
 	e.command = "benchctl conditions";
 	xasprintf(&dedupe, "not-canonical #%lld", (long long)id);
 	alert_emit(st, &e, dedupe);

@@ -150,9 +150,10 @@ alert_summary(const struct alert_event *e)
 		    e->reason : "no reason known");
 		break;
 	case ALERT_CHANGEPOINT:
+		pct(a, sizeof a, e->change);
 		xasprintf(&out, "%s: change point at session #%lld: mean "
-		    "%.6g s before, %.6g s after", what,
-		    (long long)e->session, e->before, e->after);
+		    "%.6g s before, %.6g s after (%s)", what,
+		    (long long)e->session, e->before, e->after, a);
 		break;
 	case ALERT_NOISE:
 		pct(b, sizeof b, e->before);
@@ -278,6 +279,10 @@ alert_payload(const struct alert_event *e)
 		if (e->kind == ALERT_NOISE)
 			cJSON_AddNumberToObject(o, "calibration",
 			    (double)e->calibration);
+		else {
+			add_num(o, "change", e->change);
+			add_num(o, "p", e->p);
+		}
 		add_num(o, "before", e->before);
 		add_num(o, "after", e->after);
 		break;
@@ -405,6 +410,23 @@ alert_verdict_confirmed(const struct session_verdict *v,
 	if (v->verdict != VERDICT_REGRESSED && v->verdict != VERDICT_IMPROVED)
 		return (0);
 	return (prev->verdict == v->verdict && prev->baseline == v->baseline);
+}
+
+int
+alert_noise_rose(double before, double after, double rise)
+{
+	if (!isfinite(before) || !isfinite(after) || before <= 0)
+		return (0);
+	return (after >= before * (1 + rise));
+}
+
+int
+alert_change_point_recent(size_t index, size_t n, double rel,
+    double min_change)
+{
+	if (index == 0 || index >= n || n - index > ALERT_CP_RECENT)
+		return (0);
+	return (fabs(rel) >= min_change);
 }
 
 char *

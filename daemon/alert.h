@@ -63,8 +63,10 @@ struct alert_event {
 	/* A failure, a wait, a stall: why, and for how long (seconds). */
 	const char		*reason;
 	int64_t			 seconds;
-	/* Noise (a calibration); a change point's means before and after. */
+	/* Noise (a calibration); a change point's means before and after
+	 * (change is its relative step, p its significance). */
 	int64_t			 calibration;
+	double			 p;
 	double			 before;	/* NAN: not known */
 	double			 after;
 	/* What to type to see more. */
@@ -104,6 +106,20 @@ int		 alert_verdict_tellable(enum verdict, double change,
  */
 int		 alert_verdict_confirmed(const struct session_verdict *v,
 		     const struct session_verdict *prev);
+/*
+ * Whether a calibration's learned noise rose: after is at least
+ * (1 + rise) times before, both known and before above 0.
+ */
+int		 alert_noise_rose(double before, double after, double rise);
+/*
+ * Whether a change point is told when the session at index last of a
+ * history ends: the new level began among its last ALERT_CP_RECENT
+ * sessions (older ones were there to be told before), and moved the
+ * mean by at least min_change.
+ */
+#define ALERT_CP_RECENT	10
+int		 alert_change_point_recent(size_t index, size_t n, double rel,
+		     double min_change);
 /*
  * What makes two verdicts one finding: suite, parameter values, metric,
  * baseline and direction.  A level shift that every later session sees

@@ -129,6 +129,13 @@ void		 method_session_plan(const struct suite *, int64_t runs,
 int		 method_suite_params(const cJSON *, int64_t, const char **,
 		     int64_t *, struct rpc_error *);
 
+/* method-regressions.c: change points as regressions.list reports them. */
+#define REGRESSIONS_CP_MAX	64
+struct stats_cp;
+struct suite;
+size_t		 regressions_change_points(const struct suite *,
+		     const double *means, size_t n, struct stats_cp *);
+
 /* method-phases.c */
 cJSON		*method_phases_json(int64_t);
 
@@ -136,16 +143,26 @@ cJSON		*method_phases_json(int64_t);
 cJSON		*method_profile_json(int64_t);
 
 /* alert-event.c: notifications made where the findings are. */
+struct alert_event;
 struct comparison;
 struct session_row;
 struct session_verdict;
 void		 alert_verdict(struct store *, const struct session_row *,
 		     const struct session_verdict *, const struct comparison *,
 		     int confirmed);
+void		 alert_emit(struct store *, struct alert_event *,
+		     const char *dedupe);
+int		 alert_of_session(struct store *, int64_t id, int kind,
+		     struct alert_event *, struct session_row *);
 void		 alert_session_failed(struct store *, int64_t id,
 		     const char *reason);
 void		 alert_not_canonical(struct store *, int64_t id,
 		     int64_t seconds, const char *reason);
+
+/* alert-watch.c: notifications of a suite's history and calibrations. */
+void		 alert_change_points(struct store *, int64_t id);
+void		 alert_calibrations(struct store *, const int64_t *ids,
+		     size_t n);
 
 /* alert-deliver.c: the outbox sent from a thread of its own. */
 int		 alert_start(const struct config *, const char *dbpath,

@@ -148,6 +148,7 @@ static const struct key notify_keys[] = {
 	{ "webhook", T_URL, N(webhook), 0, NULL, 0, 0 },
 	{ "format", T_FORMAT, N(format), 0, "json", 0, 0 },
 	{ "min_change", T_FRAC, N(min_change), 0, "0", 0, 100 },
+	{ "noise_rise", T_FRAC, N(noise_rise), 0, "25%", 0, 100 },
 	{ "notify_after", T_INT, N(notify_after), 0, "300", 1, INT_MAX },
 	{ "retry_base", T_NUM, N(retry_base), 0, "1", 0.01, 3600 },
 	{ "retry_max", T_NUM, N(retry_max), 0, "3600", 0.01, 86400 },

@@ -81,6 +81,7 @@ struct config_notify {
 	char		 *webhook;	/* http:// or https:// URL */
 	enum notify_format format;
 	double		  min_change;	/* fraction; smaller is not told */
+	double		  noise_rise;	/* fraction a calibration's may grow */
 	int		  notify_after;	/* seconds not canonical */
 	double		  retry_base;	/* seconds before the 2nd try */
 	double		  retry_max;	/* seconds, the longest wait */

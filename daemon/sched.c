@@ -123,6 +123,8 @@ sched_end(struct srun *s)
 {
 	const struct fsm	*f = &s->fsm;
 	const char		*reason = f->end_reason;
+	int64_t			*cal;
+	size_t			 ncal;
 
 	sched_hold_clear();
 	sched_unplace(s);
@@ -131,10 +133,14 @@ sched_end(struct srun *s)
 	    session_state_name(f->end_state), reason != NULL ? ": " : "",
 	    reason != NULL ? reason : "");
 	/* A calibration this ends is settled first: the verdict uses it. */
+	ncal = store_calibrations_running(db, &cal);
 	calibration_settle(db);
-	if (session_state_done(f->end_state))
+	alert_calibrations(db, cal, ncal);
+	free(cal);
+	if (session_state_done(f->end_state)) {
 		sched_verdict(s);
-	else if (f->end_state == SESSION_FAILED)
+		alert_change_points(db, s->id);
+	} else if (f->end_state == SESSION_FAILED)
 		alert_session_failed(db, s->id, reason);
 	wire_notify_finished(s->id, f->end_state, reason);
 	if (cur == s)

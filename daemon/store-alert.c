@@ -39,6 +39,21 @@ prepare(struct store *st, const char *sql)
 	return (s);
 }
 
+/* Step a query of one row: 0 a row, 1 none, -1 (logged). */
+static int
+step_one(struct store *st, sqlite3_stmt *s)
+{
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW:
+		return (0);
+	case SQLITE_DONE:
+		return (1);
+	default:
+		log_warnx("database: %s", sqlite3_errmsg(st->db));
+		return (-1);
+	}
+}
+
 void
 alert_row_free(struct alert_row *r)
 {
@@ -162,19 +177,8 @@ store_alert_next(struct store *st, const char *target, struct alert_row *r)
 	    "AND d.state = 'pending' ORDER BY d.alert_id LIMIT 1")) == NULL)
 		return (-1);
 	bind_text(s, ":target", target);
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	if ((rc = step_one(st, s)) == 0)
 		alert_row_read(s, r);
-		rc = 0;
-		break;
-	case SQLITE_DONE:
-		rc = 1;
-		break;
-	default:
-		log_warnx("database: %s", sqlite3_errmsg(st->db));
-		rc = -1;
-		break;
-	}
 	sqlite3_finalize(s);
 	return (rc);
 }
@@ -269,8 +273,7 @@ store_prev_verdict(struct store *st, int64_t id, const char *suite,
 	bind_text(s, ":suite", suite);
 	bind_text(s, ":params", params);
 	bind_int(s, ":id", id);
-	switch (sqlite3_step(s)) {
-	case SQLITE_ROW:
+	if ((rc = step_one(st, s)) == 0) {
 		v->baseline = column_int_or(s, 0, 0);
 		v->verdict = verdict_parse((const char *)
 		    sqlite3_column_text(s, 1));
@@ -280,15 +283,6 @@ store_prev_verdict(struct store *st, int64_t id, const char *suite,
 		v->threshold = column_real(s, 5);
 		v->rule = verdict_rule_parse((const char *)
 		    sqlite3_column_text(s, 6));
-		rc = 0;
-		break;
-	case SQLITE_DONE:
-		rc = 1;
-		break;
-	default:
-		log_warnx("database: %s", sqlite3_errmsg(st->db));
-		rc = -1;
-		break;
 	}
 	sqlite3_finalize(s);
 	return (rc);

@@ -287,6 +287,56 @@ def an_unconfirmed_or_small_change_is_not_told():
 
 
 @test
+def a_change_point_in_the_history_is_told_once():
+    hook = Hook()
+    d = notify_daemon({"webhook": hook.url}).start()
+    work(d, 20)
+    for _ in range(6):
+        run(d)
+    work(d, 60)
+    first = run(d)
+    for _ in range(3):
+        run(d)
+    settle(d, lambda: hook.delivered(), "a delivery")
+    time.sleep(0.5)
+    cps = [b for b in hook.delivered() if b["event"] == "change-point"]
+    assert len(cps) == 1, hook.requests()
+    cp = cps[0]
+    assert cp["session"] == first["id"] and cp["suite"] == "w", cp
+    assert cp["before"] < cp["after"] and cp["change"] > 1, cp
+    assert 0 <= cp["p"] <= 0.001, cp
+    assert cp["command"] == "benchctl regressions w", cp
+    # No baseline: no verdicts, so nothing else.
+    assert [b["event"] for b in hook.delivered()] == ["change-point"]
+    assert d.stop() == 0
+    hook.close()
+
+
+@test
+def a_calibration_that_learns_more_noise_is_told():
+    hook = Hook()
+    d = notify_daemon({"webhook": hook.url}).start()
+    work(d, 20)
+    rc, c1 = d.ctl("calibrate", "w", "--pairs", "5", timeout=60)
+    assert c1["learned_noise"] is not None, c1
+    # Each run sleeps 10 to 60 ms: A/A pairs differ a lot more.
+    with open(os.path.join(d.workdir, "work.sh"), "w") as f:
+        f.write("exec %s --sleep $(shuf -i 10-60 -n 1)\n" % DEMO)
+    rc, c2 = d.ctl("calibrate", "w", "--pairs", "5", timeout=60)
+    assert c2["learned_noise"] > 1.25 * c1["learned_noise"], (c1, c2)
+    settle(d, lambda: [b for b in hook.delivered()
+                       if b["event"] == "noise-rose"], "the alert")
+    ev = [b for b in hook.delivered() if b["event"] == "noise-rose"]
+    assert len(ev) == 1, ev
+    assert ev[0]["calibration"] == c2["id"], ev
+    assert ev[0]["before"] == c1["learned_noise"], ev
+    assert ev[0]["after"] == c2["learned_noise"], ev
+    assert ev[0]["command"] == "benchctl calibrate w", ev
+    assert d.stop() == 0
+    hook.close()
+
+
+@test
 def configtest_checks_notify():
     d = Daemon()
     good = open(d.config).read()

@@ -82,6 +82,26 @@ test_confirmed(void **state)
 }
 
 static void
+test_watch_rules(void **state)
+{
+	assert_true(alert_noise_rose(0.02, 0.025, 0.25));
+	assert_false(alert_noise_rose(0.02, 0.0249, 0.25));
+	assert_false(alert_noise_rose(0.02, 0.01, 0.25));
+	assert_false(alert_noise_rose(NAN, 0.5, 0.25));
+	assert_false(alert_noise_rose(0.02, NAN, 0.25));
+	assert_false(alert_noise_rose(0, 0.5, 0.25));
+	assert_true(alert_noise_rose(0.02, 0.02, 0));
+	/* A change point is told while its new level is recent. */
+	assert_true(alert_change_point_recent(6, 7, 1.0, 0));
+	assert_true(alert_change_point_recent(6, 16, -0.5, 0.1));
+	assert_false(alert_change_point_recent(6, 17, 1.0, 0));
+	assert_false(alert_change_point_recent(6, 16, 0.05, 0.1));
+	assert_false(alert_change_point_recent(0, 5, 1.0, 0));
+	assert_false(alert_change_point_recent(5, 5, 1.0, 0));
+	assert_false(alert_change_point_recent(3, 5, NAN, 0));
+}
+
+static void
 test_dedupe(void **state)
 {
 	char	*a, *b;
@@ -356,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_tellable),
 		cmocka_unit_test(test_confirmed),
+		cmocka_unit_test(test_watch_rules),
 		cmocka_unit_test(test_dedupe),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_payload),
