@@ -1,8 +1,9 @@
 /*
  * alert-watch.c -- notifications of what a suite's history and its
  * calibrations say once a session has ended: a new change point in the
- * history of its parameter values (as regressions.list finds them), and
- * a calibration that learned more noise than the one before it.
+ * history of its parameter values (as regressions.list finds them) when
+ * they have no baseline, and a calibration that learned more noise than
+ * the one before it.
  */
 #include "config.h"
 
@@ -71,6 +72,14 @@ alert_change_points(struct store *st, int64_t id)
 
 	if (store_session_get(st, id, &r) != 0)
 		return;
+	/*
+	 * With a baseline, a level shift is told by the verdicts against
+	 * it (one alert per shift); change points would tell it twice.
+	 */
+	if (store_baseline_current(st, r.suite, r.params) != 0) {
+		session_row_free(&r);
+		return;
+	}
 	w.st = st;
 	w.r = &r;
 	if ((w.su = conf_suite(cfg, r.suite)) != NULL)

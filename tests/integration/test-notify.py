@@ -289,7 +289,9 @@ def an_unconfirmed_or_small_change_is_not_told():
 @test
 def a_change_point_in_the_history_is_told_once():
     hook = Hook()
-    d = notify_daemon({"webhook": hook.url}).start()
+    # A loaded machine's 20 ms sleeps move by 10 % now and then: only a
+    # step above the suite's noise is a change point.
+    d = notify_daemon({"webhook": hook.url}, noise="30%").start()
     work(d, 20)
     for _ in range(6):
         run(d)
