@@ -10,11 +10,13 @@
  * then twice that, ... at most retry_max; after [notify] attempts the
  * delivery is failed.
  *
- * Never during a session: the scheduler asks for quiet (alert_quiet)
- * before it starts one, and gets it only when no attempt is under way;
- * otherwise the thread kicks the scheduler when the attempt has ended.
- * A session that waits at the gate lets deliveries go meanwhile
- * (sched-gate.c), and takes the quiet back before its next run.
+ * Never during a session: before the scheduler starts one it opens a
+ * window (alert_between): the thread tries once what is due, then keeps
+ * quiet and kicks the scheduler, which starts the session.  So a queue
+ * that never empties still lets alerts out between its sessions, and
+ * each start waits at most an attempt per target.  A session that waits
+ * at the gate lets deliveries go meanwhile (sched-gate.c), and takes the
+ * quiet back before its next run (alert_quiet).
  */
 #include "config.h"
 
@@ -61,6 +63,12 @@ struct deliverer {
 	int			 stop;
 	int			 wake;		/* new events or config */
 	int			 quiet;		/* a session: no attempt starts */
+	enum {
+		WINDOW_NONE,
+		WINDOW_ASKED,		/* one pass before a session */
+		WINDOW_DONE		/* made: quiet now */
+	}			 window;
+	int			 running;	/* the thread is there */
 	int			 busy;		/* an attempt is under way */
 	struct deliver_conf	 conf;
 	char			*dbpath;
@@ -285,17 +293,22 @@ deliver_main(void *arg)
 	char			*cause = NULL;
 	int64_t			 due = INT64_MAX;
 	size_t			 n;
-	int			 go = 0, orphans = 1;
+	int			 go = 0, orphans = 1, window;
 
 	if ((st = store_open(d->dbpath, &cause)) == NULL) {
 		log_warnx("alert: no deliveries: %s", cause);
 		free(cause);
+		pthread_mutex_lock(&d->lock);
+		d->running = 0;
+		pthread_mutex_unlock(&d->lock);
+		tell_loop(d);
 		return (NULL);
 	}
 	memset(&c, 0, sizeof c);
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
-		if (!go && !d->wake) {
+		window = d->window == WINDOW_ASKED;
+		if (!go && !d->wake && !window) {
 			if (d->quiet || due == INT64_MAX)
 				pthread_cond_wait(&d->cond, &d->lock);
 			else {
@@ -327,6 +340,12 @@ deliver_main(void *arg)
 		go = deliver_pass(d, st, &c, &due);
 
 		pthread_mutex_lock(&d->lock);
+		if (window && d->window == WINDOW_ASKED) {
+			/* The pass before a session: quiet now, and say so. */
+			d->window = WINDOW_DONE;
+			d->quiet = 1;
+			tell_loop(d);
+		}
 	}
 	pthread_mutex_unlock(&d->lock);
 	deliver_conf_free(&c);
@@ -367,6 +386,7 @@ alert_start(const struct config *c, const char *dbpath, char **cause)
 	if (pthread_mutex_init(&d->lock, NULL) != 0 ||
 	    pthread_cond_init(&d->cond, NULL) != 0)
 		fatalx("alert: pthread init failed");
+	d->running = 1;
 	if ((rc = pthread_create(&d->thread, NULL, deliver_main, d)) != 0) {
 		xasprintf(cause, "pthread_create: %s", strerror(rc));
 		goto fail;
@@ -415,7 +435,7 @@ alert_wake(void)
 }
 
 /*
- * on: a session is about to start; -1 while an attempt is under way (the
+ * on: a run is about to start; -1 while an attempt is under way (the
  * thread kicks the scheduler when it ends).  off: deliveries may go.
  */
 int
@@ -426,12 +446,41 @@ alert_quiet(int on)
 	if (dl == NULL)
 		return (0);
 	pthread_mutex_lock(&dl->lock);
-	if (on && dl->busy)
+	if (on && dl->busy && dl->running)
 		rc = -1;
 	else {
 		if (dl->quiet && !on)
 			pthread_cond_signal(&dl->cond);
 		dl->quiet = on;
+		dl->window = WINDOW_NONE;
+	}
+	pthread_mutex_unlock(&dl->lock);
+	return (rc);
+}
+
+/*
+ * A session is due: 0 when it may start (deliveries keep quiet until
+ * alert_quiet(0)), -1 while the thread has its one pass first; it kicks
+ * the scheduler when that is done.
+ */
+int
+alert_between(void)
+{
+	int	rc = -1;
+
+	if (dl == NULL)
+		return (0);
+	pthread_mutex_lock(&dl->lock);
+	if (!dl->running) {
+		dl->quiet = 1;
+		rc = 0;
+	} else if (dl->window == WINDOW_DONE && !dl->busy) {
+		dl->window = WINDOW_NONE;
+		rc = 0;
+	} else if (dl->window == WINDOW_NONE) {
+		dl->window = WINDOW_ASKED;
+		dl->quiet = 0;
+		pthread_cond_signal(&dl->cond);
 	}
 	pthread_mutex_unlock(&dl->lock);
 	return (rc);

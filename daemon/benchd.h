@@ -170,6 +170,7 @@ int		 alert_start(const struct config *, const char *dbpath,
 void		 alert_configure(const struct config *);
 void		 alert_wake(void);
 int		 alert_quiet(int);
+int		 alert_between(void);
 void		 alert_stop(void);
 
 /* alert-send.c: one attempt at one target, from the delivery thread. */

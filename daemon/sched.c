@@ -491,11 +491,12 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 		sched_hold_clear();
 	}
 	/*
-	 * No notification goes out while a session is in flight; one
-	 * under way now kicks the scheduler again when it has ended.
+	 * No notification goes out while a session is in flight: what is
+	 * due is tried first, and the delivery thread kicks the scheduler
+	 * again when it is done.
 	 */
 	if ((id = store_next_queued(db)) > 0) {
-		if (alert_quiet(1) != 0)
+		if (alert_between() != 0)
 			return;
 		sched_start(id);
 	}

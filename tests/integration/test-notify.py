@@ -27,6 +27,7 @@ class Hook:
         self.fail = fail
         self.failing = False
         self.got = []
+        self.when = []
         self.lock = threading.Lock()
         hook = self
 
@@ -41,6 +42,7 @@ class Hook:
                     status = 500 if bad else 200
                     hook.got.append((status, body,
                                      self.headers.get("Content-Type")))
+                    hook.when.append(time.monotonic())
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -334,6 +336,30 @@ def a_calibration_that_learns_more_noise_is_told():
     assert ev[0]["before"] == c1["learned_noise"], ev
     assert ev[0]["after"] == c2["learned_noise"], ev
     assert ev[0]["command"] == "benchctl calibrate w", ev
+    assert d.stop() == 0
+    hook.close()
+
+
+@test
+def alerts_go_out_between_the_sessions_of_a_busy_queue():
+    hook = Hook()
+    d = notify_daemon({"webhook": hook.url}).start()
+    work(d, 300)
+    c = d.conn()
+    c.call("session.subscribe")
+    for suite in ("bad", "bad", "w", "w"):
+        last = c.call("session.queue", {"suite": suite})["sessions"][0]["id"]
+    while True:
+        n = c.notification(timeout=60)
+        if n["method"] == "session.finished" and n["params"]["id"] == last:
+            break
+    done = time.monotonic()
+    c.close()
+    got = hook.delivered()
+    assert [(b["id"], b["event"]) for b in got] == [
+        (1, "session-failed"), (2, "session-failed")], hook.requests()
+    # Each before the queue ran dry: the last session alone takes 0.9 s.
+    assert all(t < done - 0.8 for t in hook.when), (hook.when, done)
     assert d.stop() == 0
     hook.close()
 
