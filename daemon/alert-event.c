@@ -235,3 +235,30 @@ alert_not_canonical(struct store *st, int64_t id, int64_t seconds,
 	free(dedupe);
 	session_row_free(&r);
 }
+
+/* id: the session in flight, 0 for none; since: when the queue moved. */
+void
+alert_queue_stalled(struct store *st, int64_t id, int64_t since,
+    int64_t seconds, const char *reason)
+{
+	struct session_row	 r;
+	struct alert_event	 e;
+	char			*dedupe;
+	int			 have_r;
+
+	have_r = id > 0 && alert_of_session(st, id, ALERT_STALLED, &e,
+	    &r) == 0;
+	if (!have_r) {
+		memset(&e, 0, sizeof e);
+		e.kind = ALERT_STALLED;
+		e.before = e.after = e.change = e.p = NAN;
+	}
+	e.reason = reason;
+	e.seconds = seconds;
+	e.command = "benchctl status";
+	xasprintf(&dedupe, "queue-stalled since %lld", (long long)since);
+	alert_emit(st, &e, dedupe);
+	free(dedupe);
+	if (have_r)
+		session_row_free(&r);
+}

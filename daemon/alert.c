@@ -125,8 +125,8 @@ alert_summary(const struct alert_event *e)
 	char	*p, *what, *out, b[32], a[32];
 
 	p = params_words(e->params);
-	xasprintf(&what, "%s %s%s", kinds[e->kind].name,
-	    e->suite != NULL ? e->suite : "", p);
+	xasprintf(&what, "%s%s%s%s", kinds[e->kind].name,
+	    e->suite != NULL ? " " : "", e->suite != NULL ? e->suite : "", p);
 	free(p);
 	switch (e->kind) {
 	case ALERT_REGRESSION:

@@ -154,6 +154,8 @@ void		 alert_emit(struct store *, struct alert_event *,
 		     const char *dedupe);
 int		 alert_of_session(struct store *, int64_t id, int kind,
 		     struct alert_event *, struct session_row *);
+void		 alert_queue_stalled(struct store *, int64_t id, int64_t since,
+		     int64_t seconds, const char *reason);
 void		 alert_session_failed(struct store *, int64_t id,
 		     const char *reason);
 void		 alert_not_canonical(struct store *, int64_t id,

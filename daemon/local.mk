@@ -94,6 +94,7 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/sched-progress.c \
 	%reldir%/sched-profile.c \
 	%reldir%/sched-recover.c \
+	%reldir%/sched-stall.c \
 	%reldir%/sched-run.c \
 	%reldir%/wire.c %reldir%/wire-report.c
 daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c \

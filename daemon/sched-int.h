@@ -85,6 +85,10 @@ void	sched_cgroup_sweep(void);
 void	sched_cgroup_open(struct srun *);
 void	sched_cgroup_close(struct srun *, int joined, struct cgroup_usage *);
 
+/* sched-stall.c */
+void	sched_stall_init(void);
+void	sched_stall_moved(void);
+
 /* sched-recover.c */
 int	sched_recover(void);
 

@@ -127,6 +127,7 @@ sched_end(struct srun *s)
 	size_t			 ncal;
 
 	sched_hold_clear();
+	sched_stall_moved();
 	sched_unplace(s);
 	conditions_layout_forget();
 	log_info("session %lld %s%s%s", (long long)s->id,
@@ -461,6 +462,7 @@ sched_start(int64_t id)
 		goto fail;
 	}
 	sched_hold_clear();
+	sched_stall_moved();
 	session_row_free(&r);
 	log_info("session %lld: suite %s started", (long long)id,
 	    s->suite->name);
@@ -516,6 +518,7 @@ sched_init(void)
 {
 	sched_gate_init();
 	sched_cgroup_init();
+	sched_stall_init();
 	kick_ev = event_new(ev_base, -1, 0, sched_kick_cb, NULL);
 	sched_kick();
 }
