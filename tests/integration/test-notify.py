@@ -16,7 +16,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import BENCHD, DEMO, Daemon, free_port, main, test, wait_for  # noqa
+from harness import (BENCHD, DEMO, Daemon, FakeRoot, free_port, main,  # noqa
+                     test, wait_for)
 
 
 class Hook:
@@ -391,6 +392,33 @@ def a_queue_that_does_not_move_is_told_once():
     settle(d, lambda: hook.delivered(), "the delivery")
     d.wait_state(after)
     assert [b["event"] for b in hook.delivered()] == ["queue-stalled"]
+    assert d.stop() == 0
+    hook.close()
+
+
+@test
+def a_long_wait_for_canonical_conditions_is_told_while_it_waits():
+    hook = Hook()
+    suites = {"demo": {"command": DEMO + " --sleep 10", "warmup": "0",
+                       "runs": "1"}}
+    d = Daemon(suites)
+    fake = FakeRoot(d.tmp)
+    d.write_config(suites, fake.conditions())
+    with open(d.config, "a") as f:
+        f.write("\n[notify]\nwebhook = %s\nnotify_after = 1\n" % hook.url)
+    fake.governor(1, "powersave")
+    d.start()
+    sid = d.queue("demo")
+    # Sent while the session waits: nothing is measured meanwhile.
+    settle(d, lambda: hook.delivered(), "the alert", timeout=10)
+    ev = hook.delivered()[0]
+    assert ev["event"] == "not-canonical" and ev["session"] == sid, ev
+    assert "cpu1=powersave" in ev["reason"] and ev["seconds"] >= 1, ev
+    assert d.session(sid, runs=False)["session"]["state"] == "running"
+    fake.governor(1, "performance")
+    s = d.wait_state(sid, timeout=10)
+    assert s["state"] == "completed", s
+    assert [b["event"] for b in hook.delivered()] == ["not-canonical"]
     assert d.stop() == 0
     hook.close()
 
