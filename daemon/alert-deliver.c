@@ -77,6 +77,9 @@ struct deliverer {
 	CURL			*curl;
 };
 
+#define DELIVER_BUSY_MS		5000
+#define DELIVER_RECORD_TRIES	12
+
 static struct deliverer	*dl;
 
 static void
@@ -182,7 +185,7 @@ deliver_record(struct store *st, const struct deliver_conf *c,
     const struct alert_row *r, int rc, const char *error)
 {
 	int64_t		 next = 0;
-	int		 attempts = r->attempts + 1;
+	int		 attempts = r->attempts + 1, i;
 	const char	*state;
 
 	if (rc == 0) {
@@ -199,10 +202,18 @@ deliver_record(struct store *st, const struct deliver_conf *c,
 		log_info("alert %lld to %s: attempt %d: %s", (long long)r->id,
 		    r->target, attempts, error);
 	}
-	if (store_alert_attempted(st, r->id, r->target, state, attempts, next,
-	    rc == 0 ? NULL : error) != 0)
+	/*
+	 * Unrecorded, a sent event would be sent again: keep at it (each
+	 * try waits for the lock up to DELIVER_BUSY_MS).
+	 */
+	for (i = 0; i < DELIVER_RECORD_TRIES; i++) {
+		if (store_alert_attempted(st, r->id, r->target, state,
+		    attempts, next, rc == 0 ? NULL : error) == 0)
+			return;
 		log_warnx("alert %lld: cannot record the attempt: %s",
 		    (long long)r->id, store_errmsg(st));
+		sleep(1);
+	}
 }
 
 /*
@@ -295,6 +306,20 @@ deliver_main(void *arg)
 	size_t			 n;
 	int			 go = 0, orphans = 1, window;
 
+	/*
+	 * Not before the scheduler first lets it: at start the event loop
+	 * settles what a previous benchd left running, and must not find
+	 * the database locked by this thread while it does.
+	 */
+	pthread_mutex_lock(&d->lock);
+	while (d->quiet && d->window != WINDOW_ASKED && !d->stop)
+		pthread_cond_wait(&d->cond, &d->lock);
+	if (d->stop) {
+		d->running = 0;
+		pthread_mutex_unlock(&d->lock);
+		return (NULL);
+	}
+	pthread_mutex_unlock(&d->lock);
 	if ((st = store_open(d->dbpath, &cause)) == NULL) {
 		log_warnx("alert: no deliveries: %s", cause);
 		free(cause);
@@ -304,6 +329,7 @@ deliver_main(void *arg)
 		tell_loop(d);
 		return (NULL);
 	}
+	store_alert_patient(st, DELIVER_BUSY_MS);
 	memset(&c, 0, sizeof c);
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
@@ -383,6 +409,7 @@ alert_start(const struct config *c, const char *dbpath, char **cause)
 	d->dbpath = xstrdup(dbpath);
 	deliver_conf_set(&d->conf, c);
 	d->wake = 1;	/* what a previous benchd left pending */
+	d->quiet = 1;	/* until the scheduler has looked at the queue */
 	if (pthread_mutex_init(&d->lock, NULL) != 0 ||
 	    pthread_cond_init(&d->cond, NULL) != 0)
 		fatalx("alert: pthread init failed");

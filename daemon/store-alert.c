@@ -55,6 +55,12 @@ step_one(struct store *st, sqlite3_stmt *s)
 }
 
 void
+store_alert_patient(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
+}
+
+void
 alert_row_free(struct alert_row *r)
 {
 	free(r->kind);

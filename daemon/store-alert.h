@@ -33,6 +33,12 @@ struct alert_list {
 	size_t		  n;
 };
 
+/*
+ * The delivery thread's connection may wait for a lock far longer than
+ * the event loop's (200 ms): nothing waits on it.
+ */
+void	store_alert_patient(struct store *, int ms);
+
 void	alert_row_free(struct alert_row *);
 void	alert_list_free(struct alert_list *);
 
