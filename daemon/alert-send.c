@@ -3,18 +3,13 @@
  * (alert-deliver.c): a POST with libcurl, or a program with the event on
  * its standard input.
  *
- * benchd's SIGCHLD handler reaps every child it is told of (wait4(-1)),
- * so the program is not our child: ours is a copy of this process made
- * with clone() and no exit signal, which that handler neither hears of
- * nor may reap (only waitpid with __WCLONE does), and which runs the
- * program, waits for it and exits with its status.  An exec would give
- * it an exit signal again, so the copy never execs itself.  Both copies
- * make only system calls that are safe after a fork in a threaded
- * process (raw clone, not fork, which takes libc's locks).
+ * The program is started with posix_spawn, in a process group of its own
+ * (a timeout kills all it started), and reaped by benchd's SIGCHLD
+ * handler like every other child: alert-deliver.c hands its status to
+ * this thread (alert_reaped).
  */
 #include "config.h"
 
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -22,6 +17,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +31,6 @@
 #include "benchd.h"
 #include "log.h"
 #include "xmalloc.h"
-
-#ifndef __WCLONE
-#define __WCLONE	0x80000000
-#endif
 
 /* What the server answers is not read: the status says it all. */
 static size_t
@@ -104,8 +96,8 @@ alert_post(void *handle, const char *url, const char *body, int timeout,
 	return (0);
 }
 
-static int64_t
-mono_ms(void)
+int64_t
+alert_mono_ms(void)
 {
 	struct timespec	ts;
 
@@ -125,7 +117,7 @@ feed(int fd, const char *body, int64_t end, char **error)
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
 	while (off < len) {
-		if ((left = end - mono_ms()) <= 0) {
+		if ((left = end - alert_mono_ms()) <= 0) {
 			*error = xstrdup("timed out writing its input");
 			return (-1);
 		}
@@ -147,31 +139,6 @@ feed(int fd, const char *body, int64_t end, char **error)
 	return (0);
 }
 
-/* Its end by the deadline, or killed (its whole group): the status. */
-static int
-reap(pid_t pid, int64_t end, int *timed_out)
-{
-	struct timespec	 ts = { 0, 10 * 1000000 };
-	int		 status = 0;
-	pid_t		 r;
-
-	*timed_out = 0;
-	for (;;) {
-		r = waitpid(pid, &status, __WCLONE | WNOHANG);
-		if (r == pid || (r == -1 && errno != EINTR))
-			return (status);
-		if (mono_ms() >= end)
-			break;
-		nanosleep(&ts, NULL);
-	}
-	*timed_out = 1;
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, __WCLONE) == -1 && errno == EINTR)
-		;
-	return (status);
-}
-
 static char **
 exec_env(const char *kind, int64_t id, const char *path, const char *home,
     const char *lang)
@@ -186,50 +153,50 @@ exec_env(const char *kind, int64_t id, const char *path, const char *home,
 	return (env);
 }
 
-/*
- * The copy without an exit signal: its own process group (a timeout
- * kills it all), the program as its child, and the program's status as
- * its own.  Never returns.
- */
-static void
-exec_child(char **argv, char **env, int in, int out)
+/* The program as its own group's leader, stdin from in, stdout to out. */
+static int
+exec_spawn(char **argv, char **env, int in, int out, pid_t *pid,
+    char **error)
 {
-	struct sigaction	sa;
-	sigset_t		none;
-	pid_t			pid;
-	int			status;
+	posix_spawn_file_actions_t	fa;
+	posix_spawnattr_t		at;
+	sigset_t			none, dfl;
+	int				rc;
 
-	setpgid(0, 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	/* benchd's handlers are not for this process, nor SIGPIPE ignored. */
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(in, 0) == -1 || dup2(out, 1) == -1)
-		_exit(126);
-#ifdef SYS_close_range
-	syscall(SYS_close_range, 3U, ~0U, 0U);
-#endif
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL,
-	    NULL, NULL);
-	if (pid == 0) {
-		execve(argv[0], argv, env);
-		_exit(127);
+	if ((rc = posix_spawn_file_actions_init(&fa)) != 0) {
+		xasprintf(error, "posix_spawn: %s", strerror(rc));
+		return (-1);
 	}
-	if (pid == -1)
-		_exit(126);
-	close(0);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			_exit(126);
-	if (WIFEXITED(status))
-		_exit(WEXITSTATUS(status));
-	_exit(128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+	if ((rc = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		xasprintf(error, "posix_spawn: %s", strerror(rc));
+		return (-1);
+	}
+	sigemptyset(&none);
+	/* benchd ignores SIGPIPE; the program gets the defaults. */
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGXFSZ);
+	if ((rc = posix_spawn_file_actions_adddup2(&fa, in, 0)) != 0 ||
+	    (rc = posix_spawn_file_actions_adddup2(&fa, out, 1)) != 0 ||
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
+	    (rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) != 0 ||
+#endif
+	    (rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0 ||
+	    (rc = posix_spawnattr_setpgroup(&at, 0)) != 0 ||
+	    (rc = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
+	    (rc = posix_spawnattr_setsigdefault(&at, &dfl)) != 0)
+		xasprintf(error, "posix_spawn: %s", strerror(rc));
+	else {
+		alert_child_begin();
+		if ((rc = posix_spawn(pid, argv[0], &fa, &at, argv, env)) != 0)
+			xasprintf(error, "%s: %s", argv[0], strerror(rc));
+		alert_child_pid(rc == 0 ? *pid : 0);
+	}
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	return (rc == 0 ? 0 : -1);
 }
 
 int
@@ -238,8 +205,8 @@ alert_exec(const char *command, const char *body, const char *kind,
     int timeout, char **error)
 {
 	char	**argv, **env, *cause;
-	int	  fds[2], devnull, status, timed_out, rc;
-	int64_t	  end = mono_ms() + (int64_t)timeout * 1000;
+	int	  fds[2], devnull, status = 0, rc;
+	int64_t	  end = alert_mono_ms() + (int64_t)timeout * 1000;
 	pid_t	  pid;
 
 	if (argv_split(command, &argv, &cause) != 0) {
@@ -259,15 +226,12 @@ alert_exec(const char *command, const char *body, const char *kind,
 		return (-1);
 	}
 	env = exec_env(kind, id, path, home, lang);
-	pid = (pid_t)syscall(SYS_clone, 0UL, NULL, NULL, NULL, NULL);
-	if (pid == 0)
-		exec_child(argv, env, fds[0], devnull);
+	rc = exec_spawn(argv, env, fds[0], devnull, &pid, error);
 	close(fds[0]);
 	close(devnull);
 	argv_free(env);
 	argv_free(argv);
-	if (pid == -1) {
-		xasprintf(error, "clone: %s", strerror(errno));
+	if (rc != 0) {
 		close(fds[1]);
 		return (-1);
 	}
@@ -275,8 +239,11 @@ alert_exec(const char *command, const char *body, const char *kind,
 		log_warn("alert: fcntl");
 	rc = feed(fds[1], body, end, error);
 	close(fds[1]);
-	status = reap(pid, end, &timed_out);
-	if (timed_out) {
+	if (alert_child_wait(pid, end, &status) != 0) {
+		/* Its whole group, and the reap that follows. */
+		kill(-pid, SIGKILL);
+		if (alert_child_wait(pid, alert_mono_ms() + 5000, &status) != 0)
+			log_warnx("alert: process %ld not reaped", (long)pid);
 		free(*error);
 		xasprintf(error, "timed out after %d s", timeout);
 		return (-1);
@@ -286,8 +253,7 @@ alert_exec(const char *command, const char *body, const char *kind,
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return (0);
 	if (WIFEXITED(status))
-		xasprintf(error, "exited with %d%s", WEXITSTATUS(status),
-		    WEXITSTATUS(status) == 127 ? " (could not be run)" : "");
+		xasprintf(error, "exited with %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		xasprintf(error, "killed by signal %d", WTERMSIG(status));
 	else

@@ -93,6 +93,7 @@ sigchld_cb(evutil_socket_t sig, short events, void *arg)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		spawner_lost(pid);
+		alert_reaped(pid, status);
 		runner_reaped(pid, status, &ru, (int64_t)now.tv_sec *
 		    1000000000 + now.tv_nsec);
 	}

@@ -173,9 +173,14 @@ void		 alert_configure(const struct config *);
 void		 alert_wake(void);
 int		 alert_quiet(int);
 int		 alert_between(void);
+void		 alert_reaped(pid_t, int status);
+void		 alert_child_begin(void);
+void		 alert_child_pid(pid_t);
+int		 alert_child_wait(pid_t, int64_t end, int *status);
 void		 alert_stop(void);
 
 /* alert-send.c: one attempt at one target, from the delivery thread. */
+int64_t		 alert_mono_ms(void);
 int		 alert_post(void *curl, const char *url, const char *body,
 		     int timeout, char **error);
 int		 alert_exec(const char *command, const char *body,

@@ -220,6 +220,29 @@ def an_exec_target_that_fails_is_retried_then_failed():
 
 
 @test
+def an_exec_target_that_hangs_is_killed_after_timeout():
+    d = Daemon({"bad": {"command": DEMO + " --exit 2", "warmup": "0",
+                        "runs": "1"}})
+    pidfile = os.path.join(d.tmp, "pid")
+    script = os.path.join(d.tmp, "hang.sh")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\necho $$ > %s\nexec sleep 60\n" % pidfile)
+    os.chmod(script, 0o755)
+    with open(d.config, "a") as f:
+        f.write("\n[notify]\nexec = %s\ntimeout = 1\nattempts = 1\n"
+                % script)
+    d.start()
+    run(d, "bad")
+    n = settle(d, lambda: [x for x in notifications(d)
+                           if x["state"] == "failed"], "a failed delivery")
+    assert n[0]["error"] == "timed out after 1 s", n
+    pid = int(open(pidfile).read())
+    wait_for(lambda: not os.path.exists("/proc/%d" % pid), timeout=5,
+             what="the hung target to be gone")
+    assert d.stop() == 0
+
+
+@test
 def a_restart_with_pending_events_delivers_them_once():
     hook = Hook()
     hook.failing = True

@@ -37,7 +37,7 @@ shift
     test-storage.py test-profile.py test-phases.py test-compare.py \
     test-workloads.py test-crash.py test-service.py test-systemd.py \
     test-tune.py test-hardening.py test-interference.py test-readers.py \
-    test-http.py
+    test-http.py test-notify.py
 for p in daemon/benchd client/benchctl tests/demo/benchd-demo; do
 	[ -x "$build/$p" ] || { echo "run-valgrind: no $build/$p" >&2; exit 1; }
 done
