@@ -72,9 +72,10 @@ class Hook:
         self.server.server_close()
 
 
-def notify_daemon(notify, suites=None, noise="5%"):
+def notify_daemon(notify, suites=None, noise="30%"):
     """Suite w runs work.sh in the workdir (tests change the workload as
-    a commit would); suite bad fails."""
+    a commit would); suite bad fails.  Steps are 5-fold and the noise
+    30 %: a loaded machine (make -j check) moves short sleeps a lot."""
     if suites is None:
         suites = {"w": {"command": "/bin/sh work.sh", "warmup": "0",
                         "runs": "5", "max_runs": "5", "noise": noise},
@@ -117,12 +118,12 @@ def settle(d, pred, what, timeout=20):
 def a_webhook_that_fails_for_a_while_gets_each_event_once_in_order():
     hook = Hook(fail=3)
     d = notify_daemon({"webhook": hook.url, "attempts": "20"}).start()
-    work(d, 20)
+    work(d, 50)
     base = run(d)
     d.call("baseline.set", {"suite": "w", "id": base["id"]})
     # A level shift: the first regressed session is not confirmed, the
     # second is (one alert), the third is the same finding (none).
-    got = [verdict(d, 100) for _ in range(3)]
+    got = [verdict(d, 250) for _ in range(3)]
     assert got == ["regressed"] * 3, got
     failed = run(d, "bad")
     assert failed["state"] == "failed", failed
@@ -141,7 +142,7 @@ def a_webhook_that_fails_for_a_while_gets_each_event_once_in_order():
     assert reg["baseline"] == base["id"] and reg["verdict"] == "regressed"
     assert reg["metric"] == "wall" and reg["change"] > 0.5, reg
     assert reg["ci"][0] <= reg["change"] <= reg["ci"][1], reg
-    assert reg["threshold"] >= 0.05, reg
+    assert reg["threshold"] >= 0.3, reg
     assert reg["command"] == "benchctl compare %d %d" % (
         base["id"], reg["session"]), reg
     assert "regression w" in reg["summary"], reg
@@ -283,14 +284,14 @@ def notifications_db(d):
 def an_unconfirmed_or_small_change_is_not_told():
     hook = Hook()
     d = notify_daemon({"webhook": hook.url, "min_change": "1000%"}).start()
-    work(d, 20)
+    work(d, 50)
     base = run(d)
     d.call("baseline.set", {"suite": "w", "id": base["id"]})
     # Once regressed, then back: never confirmed.
-    assert verdict(d, 100) == "regressed"
-    assert verdict(d, 20) != "regressed"
+    assert verdict(d, 250) == "regressed"
+    assert verdict(d, 50) != "regressed"
     # Confirmed, but +400% is below min_change.
-    assert [verdict(d, 100) for _ in range(2)] == ["regressed"] * 2
+    assert [verdict(d, 250) for _ in range(2)] == ["regressed"] * 2
     time.sleep(0.5)
     assert hook.requests() == [] and notifications(d) == [], \
         hook.requests()
@@ -302,10 +303,10 @@ def an_unconfirmed_or_small_change_is_not_told():
     d.proc.send_signal(signal.SIGHUP)
     wait_for(lambda: "configuration reloaded" in d.read_log(),
              what="the reload")
-    assert verdict(d, 100) == "regressed"
+    assert verdict(d, 250) == "regressed"
     settle(d, lambda: len(hook.delivered()) == 1, "one delivery")
     assert hook.delivered()[0]["event"] == "regression"
-    assert verdict(d, 100) == "regressed"
+    assert verdict(d, 250) == "regressed"
     time.sleep(0.5)
     assert len(hook.requests()) == 1, hook.requests()
     assert d.stop() == 0
@@ -315,13 +316,13 @@ def an_unconfirmed_or_small_change_is_not_told():
 @test
 def a_change_point_in_the_history_is_told_once():
     hook = Hook()
-    # A loaded machine's 20 ms sleeps move by 10 % now and then: only a
-    # step above the suite's noise is a change point.
-    d = notify_daemon({"webhook": hook.url}, noise="30%").start()
-    work(d, 20)
+    # A loaded machine's short sleeps move by 10 % now and then: only a
+    # step above the suite's noise (30 %) is a change point.
+    d = notify_daemon({"webhook": hook.url}).start()
+    work(d, 50)
     for _ in range(6):
         run(d)
-    work(d, 100)
+    work(d, 250)
     first = run(d)
     for _ in range(3):
         run(d)
@@ -344,12 +345,12 @@ def a_change_point_in_the_history_is_told_once():
 def a_calibration_that_learns_more_noise_is_told():
     hook = Hook()
     d = notify_daemon({"webhook": hook.url}).start()
-    work(d, 20)
+    work(d, 50)
     rc, c1 = d.ctl("calibrate", "w", "--pairs", "5", timeout=60)
     assert c1["learned_noise"] is not None, c1
-    # Each run sleeps 10 to 60 ms: A/A pairs differ a lot more.
+    # Each run sleeps 20 to 300 ms: A/A pairs differ a lot more.
     with open(os.path.join(d.workdir, "work.sh"), "w") as f:
-        f.write("exec %s --sleep $(shuf -i 10-60 -n 1)\n" % DEMO)
+        f.write("exec %s --sleep $(shuf -i 20-300 -n 1)\n" % DEMO)
     rc, c2 = d.ctl("calibrate", "w", "--pairs", "5", timeout=60)
     assert c2["learned_noise"] > 1.25 * c1["learned_noise"], (c1, c2)
     settle(d, lambda: [b for b in hook.delivered()
