@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,8 +56,6 @@ struct deliver_conf {
 	char		*env_lang;
 };
 
-#define CHILD_EARLY	8	/* reaps kept while the pid is not known */
-
 struct deliverer {
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
@@ -73,14 +70,6 @@ struct deliverer {
 	}			 window;
 	int			 running;	/* the thread is there */
 	int			 busy;		/* an attempt is under way */
-	int			 loop_gone;	/* no SIGCHLD handler now */
-	/* The exec target's process, reaped by the event loop. */
-	pid_t			 child;		/* 0: none */
-	int			 child_done;
-	int			 child_status;
-	int			 spawning;	/* posix_spawn under way */
-	pid_t			 early[CHILD_EARLY];	/* reaped meanwhile */
-	int			 early_status[CHILD_EARLY];
 	struct deliver_conf	 conf;
 	char			*dbpath;
 	int			 pipe[2];	/* the thread kicks the loop */
@@ -525,101 +514,6 @@ alert_between(void)
 	return (rc);
 }
 
-/*
- * benchd's SIGCHLD handler reaps every child; one of them may be the
- * exec target's, whose status the thread waits for.
- */
-void
-alert_reaped(pid_t pid, int status)
-{
-	int	i;
-
-	if (dl == NULL)
-		return;
-	pthread_mutex_lock(&dl->lock);
-	if (dl->child == pid) {
-		dl->child_status = status;
-		dl->child_done = 1;
-		pthread_cond_broadcast(&dl->cond);
-	} else if (dl->spawning) {
-		/* It may have ended before posix_spawn told us its pid. */
-		for (i = 0; i < CHILD_EARLY && dl->early[i] != 0; i++)
-			;
-		if (i < CHILD_EARLY) {
-			dl->early[i] = pid;
-			dl->early_status[i] = status;
-		}
-	}
-	pthread_mutex_unlock(&dl->lock);
-}
-
-/* The thread is about to start a process. */
-void
-alert_child_begin(void)
-{
-	pthread_mutex_lock(&dl->lock);
-	memset(dl->early, 0, sizeof dl->early);
-	dl->spawning = 1;
-	dl->child = 0;
-	dl->child_done = 0;
-	pthread_mutex_unlock(&dl->lock);
-}
-
-/* It started as pid (0: it did not). */
-void
-alert_child_pid(pid_t pid)
-{
-	int	i;
-
-	pthread_mutex_lock(&dl->lock);
-	dl->spawning = 0;
-	dl->child = pid;
-	for (i = 0; pid != 0 && i < CHILD_EARLY; i++) {
-		if (dl->early[i] == pid) {
-			dl->child_status = dl->early_status[i];
-			dl->child_done = 1;
-		}
-	}
-	pthread_mutex_unlock(&dl->lock);
-}
-
-/*
- * Its status once reaped: 0, or -1 at end (CLOCK_MONOTONIC ms).  Once
- * the event loop has stopped reaping (alert_stop), reaped here.
- */
-int
-alert_child_wait(pid_t pid, int64_t end, int *status)
-{
-	struct timespec	ts;
-	int		rc = 0;
-
-	pthread_mutex_lock(&dl->lock);
-	while (!dl->child_done) {
-		if (dl->loop_gone && waitpid(pid, &dl->child_status,
-		    WNOHANG) == pid) {
-			dl->child_done = 1;
-			break;
-		}
-		if (alert_mono_ms() >= end) {
-			rc = -1;
-			break;
-		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 50 * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&dl->cond, &dl->lock, &ts);
-	}
-	if (rc == 0) {
-		*status = dl->child_status;
-		dl->child = 0;
-	}
-	pthread_mutex_unlock(&dl->lock);
-	return (rc);
-}
-
 /* At exit: an attempt under way ends (within timeout), then the thread. */
 void
 alert_stop(void)
@@ -630,9 +524,9 @@ alert_stop(void)
 		return;
 	pthread_mutex_lock(&d->lock);
 	d->stop = 1;
-	d->loop_gone = 1;
 	pthread_cond_signal(&d->cond);
 	pthread_mutex_unlock(&d->lock);
+	alert_reap_stop();	/* the loop reaps no more: the thread does */
 	pthread_join(d->thread, NULL);
 	dl = NULL;
 	event_free(d->ev);

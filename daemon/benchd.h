@@ -173,10 +173,13 @@ void		 alert_configure(const struct config *);
 void		 alert_wake(void);
 int		 alert_quiet(int);
 int		 alert_between(void);
+
+/* alert-reap.c: the exec target's status, from the loop to the thread. */
 void		 alert_reaped(pid_t, int status);
 void		 alert_child_begin(void);
 void		 alert_child_pid(pid_t);
 int		 alert_child_wait(pid_t, int64_t end, int *status);
+void		 alert_reap_stop(void);
 void		 alert_stop(void);
 
 /* alert-send.c: one attempt at one target, from the delivery thread. */

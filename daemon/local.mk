@@ -61,7 +61,7 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 # its own (tests/fuzz/local.mk).
 BENCHD_CORE_SOURCES = \
 	%reldir%/alert-deliver.c %reldir%/alert-event.c %reldir%/alert-send.c \
-	%reldir%/alert-watch.c \
+	%reldir%/alert-reap.c %reldir%/alert-watch.c \
 	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
 	%reldir%/http.c %reldir%/http.h %reldir%/http-api.c \
