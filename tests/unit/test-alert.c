@@ -101,37 +101,32 @@ test_watch_rules(void **state)
 	assert_false(alert_change_point_recent(3, 5, NAN, 0));
 }
 
+/* Whether a key made of these differs from key. */
+static int
+key_differs(const char *key, const char *suite, const char *params,
+    const char *metric, int64_t baseline, enum verdict v)
+{
+	char	*k = alert_dedupe_key(suite, params, metric, baseline, v);
+	int	 rc = strcmp(key, k) != 0;
+
+	free(k);
+	return (rc);
+}
+
 static void
 test_dedupe(void **state)
 {
-	char	*a, *b;
+	const char	*p1 = "{\"n\":\"1\"}";
+	char		*a;
 
-	a = alert_dedupe_key("w", "{\"n\":\"1\"}", "wall", 3,
-	    VERDICT_REGRESSED);
-	b = alert_dedupe_key("w", "{\"n\":\"1\"}", "wall", 3,
-	    VERDICT_REGRESSED);
-	assert_string_equal(a, b);
-	free(b);
-	b = alert_dedupe_key("w", "{\"n\":\"2\"}", "wall", 3,
-	    VERDICT_REGRESSED);
-	assert_string_not_equal(a, b);
-	free(b);
-	b = alert_dedupe_key("w", "{\"n\":\"1\"}", "wall", 4,
-	    VERDICT_REGRESSED);
-	assert_string_not_equal(a, b);
-	free(b);
-	b = alert_dedupe_key("w", "{\"n\":\"1\"}", "wall", 3,
-	    VERDICT_IMPROVED);
-	assert_string_not_equal(a, b);
-	free(b);
-	b = alert_dedupe_key("v", "{\"n\":\"1\"}", "wall", 3,
-	    VERDICT_REGRESSED);
-	assert_string_not_equal(a, b);
-	free(b);
-	b = alert_dedupe_key("w", "{\"n\":\"1\"}", "cpu", 3,
-	    VERDICT_REGRESSED);
-	assert_string_not_equal(a, b);
-	free(b);
+	a = alert_dedupe_key("w", p1, "wall", 3, VERDICT_REGRESSED);
+	assert_false(key_differs(a, "w", p1, "wall", 3, VERDICT_REGRESSED));
+	assert_true(key_differs(a, "w", "{\"n\":\"2\"}", "wall", 3,
+	    VERDICT_REGRESSED));
+	assert_true(key_differs(a, "w", p1, "wall", 4, VERDICT_REGRESSED));
+	assert_true(key_differs(a, "w", p1, "wall", 3, VERDICT_IMPROVED));
+	assert_true(key_differs(a, "v", p1, "wall", 3, VERDICT_REGRESSED));
+	assert_true(key_differs(a, "w", p1, "cpu", 3, VERDICT_REGRESSED));
 	free(a);
 }
 
