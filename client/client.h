@@ -224,6 +224,7 @@ extern const struct cmd_entry	 cmd_compare_entry;
 
 /* cmd-regressions.c */
 extern const struct cmd_entry	 cmd_regressions_entry;
+extern const struct cmd_entry	 cmd_notifications_entry;
 
 /* cmd-export.c */
 extern const struct cmd_entry	 cmd_export_entry;

@@ -56,6 +56,7 @@ const struct cmd_entry	*cmd_table[] = {
 	&cmd_baseline_set_entry,
 	&cmd_compare_entry,
 	&cmd_regressions_entry,
+	&cmd_notifications_entry,
 	&cmd_variance_entry,
 	&cmd_calibrate_entry,
 	&cmd_ab_entry,

@@ -13,6 +13,7 @@ client_benchctl_SOURCES = \
 	%reldir%/cmd-conditions.c \
 	%reldir%/cmd-export.c \
 	%reldir%/cmd-history.c \
+	%reldir%/cmd-notifications.c \
 	%reldir%/cmd-phases.c \
 	%reldir%/cmd-profile.c \
 	%reldir%/cmd-queue.c \

@@ -93,6 +93,7 @@ sigchld_cb(evutil_socket_t sig, short events, void *arg)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		spawner_lost(pid);
+		alert_reaped(pid, status);
 		runner_reaped(pid, status, &ru, (int64_t)now.tv_sec *
 		    1000000000 + now.tv_nsec);
 	}
@@ -148,6 +149,7 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 		conf_free(cfg);
 	cfg = c;
 	follow_init();		/* the suites that follow may have changed */
+	alert_configure(cfg);
 	log_info("configuration reloaded from %s", cfg->path);
 	notify_status("Configuration reloaded from %s", cfg->path);
 	sched_kick();
@@ -275,6 +277,9 @@ main(int argc, char **argv)
 	evsignal_add(ev_int, NULL);
 	evsignal_add(ev_hup, NULL);
 
+	/* After daemon(): a thread does not survive a fork. */
+	if (alert_start(cfg, db_path, &cause) != 0)
+		fatalx("%s", cause);
 	sched_init();
 	follow_init();
 	log_info("listening on %s, database %s", socket_path, db_path);
@@ -284,6 +289,7 @@ main(int argc, char **argv)
 	event_base_dispatch(ev_base);
 
 	notify_watchdog_stop();
+	alert_stop();
 	runner_shutdown();
 	http_stop();
 	server_close();

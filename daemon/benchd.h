@@ -114,6 +114,7 @@ extern const struct rpc_method	method_ab_get;
 extern const struct rpc_method	method_ab_list;
 extern const struct rpc_method	method_bisect_start;
 extern const struct rpc_method	method_bisect_get;
+extern const struct rpc_method	method_notifications_list;
 
 /* method-session.c: a Session object with its brief statistics. */
 void		 method_add_brief(cJSON *, int64_t, int cpu);
@@ -156,11 +157,67 @@ void		 sched_bisect_resume(void);
 int		 method_suite_params(const cJSON *, int64_t, const char **,
 		     int64_t *, struct rpc_error *);
 
+/* method-regressions.c: change points as regressions.list reports them. */
+#define REGRESSIONS_CP_MAX	64
+struct stats_cp;
+struct suite;
+size_t		 regressions_change_points(const struct suite *,
+		     const double *means, size_t n, struct stats_cp *);
+
 /* method-phases.c */
 cJSON		*method_phases_json(int64_t);
 
 /* method-profile.c */
 cJSON		*method_profile_json(int64_t);
+
+/* alert-event.c: notifications made where the findings are. */
+struct alert_event;
+struct comparison;
+struct session_row;
+struct session_verdict;
+void		 alert_verdict(struct store *, const struct session_row *,
+		     const struct session_verdict *, const struct comparison *,
+		     int confirmed);
+void		 alert_emit(struct store *, struct alert_event *,
+		     const char *dedupe);
+int		 alert_of_session(struct store *, int64_t id, int kind,
+		     struct alert_event *, struct session_row *);
+void		 alert_queue_stalled(struct store *, int64_t id, int64_t since,
+		     int64_t seconds, const char *reason);
+void		 alert_session_failed(struct store *, int64_t id,
+		     const char *reason);
+void		 alert_not_canonical(struct store *, int64_t id,
+		     int64_t seconds, const char *reason);
+
+/* alert-watch.c: notifications of a suite's history and calibrations. */
+void		 alert_change_points(struct store *, int64_t id);
+void		 alert_calibrations(struct store *, const int64_t *ids,
+		     size_t n);
+
+/* alert-deliver.c: the outbox sent from a thread of its own. */
+int		 alert_start(const struct config *, const char *dbpath,
+		     char **cause);
+void		 alert_configure(const struct config *);
+void		 alert_wake(void);
+int		 alert_quiet(int);
+int		 alert_between(void);
+
+/* alert-reap.c: the exec target's status, from the loop to the thread. */
+void		 alert_reaped(pid_t, int status);
+void		 alert_child_begin(void);
+void		 alert_child_pid(pid_t);
+int		 alert_child_wait(pid_t, int64_t end, int *status);
+void		 alert_reap_stop(void);
+void		 alert_stop(void);
+
+/* alert-send.c: one attempt at one target, from the delivery thread. */
+int64_t		 alert_mono_ms(void);
+int		 alert_post(void *curl, const char *url, const char *body,
+		     int timeout, char **error);
+int		 alert_exec(const char *command, const char *body,
+		     const char *kind, int64_t id, const char *path,
+		     const char *home, const char *lang, int timeout,
+		     char **error);
 
 /* sched.c: the queue and the session in flight. */
 struct sched_progress {

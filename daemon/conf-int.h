@@ -16,6 +16,7 @@ enum section {
 	SEC_PROFILE,
 	SEC_TUNE,
 	SEC_HTTP,
+	SEC_NOTIFY,
 	SEC_SUITE
 };
 
@@ -42,12 +43,14 @@ struct parse {
 	struct lines	 profile;
 	struct lines	 tune;
 	struct lines	 http;
+	struct lines	 notify;
 	struct lines	*suites;	/* parallel to cf->suites */
 	int		 daemon_line;
 	int		 cond_line;
 	int		 profile_line;
 	int		 tune_line;
 	int		 http_line;
+	int		 notify_line;
 	char		*error;		/* the first, "FILE:LINE: reason" */
 	char		*longval;	/* a value too long for inih's buffer */
 	int		 errline;

@@ -39,7 +39,10 @@ enum ktype {
 	T_ENV,		/* KEY=VALUE words */
 	T_SETTINGS,	/* conf_tune_settings words, each once */
 	T_CPUS,		/* CPU list; aux is the cpu_set_t */
-	T_LISTEN	/* HOST:PORT (conf-listen.c) */
+	T_LISTEN,	/* HOST:PORT (conf-listen.c) */
+	T_EXEC,		/* a command without a shell, its program absolute */
+	T_URL,		/* http:// or https:// */
+	T_FORMAT	/* json or slack */
 };
 
 struct key {
@@ -58,6 +61,7 @@ struct key {
 #define P(f)	offsetof(struct config_profile, f)
 #define U(f)	offsetof(struct config_tune, f)
 #define H(f)	offsetof(struct config_http, f)
+#define N(f)	offsetof(struct config_notify, f)
 
 static const struct key daemon_keys[] = {
 	{ "socket", T_PATH, D(socket), 0, "/run/benchd.sock", 0, 0 },
@@ -145,11 +149,25 @@ static const struct key http_keys[] = {
 	{ "hosts", T_LIST, H(hosts), H(nhosts), NULL, 0, 0 },
 };
 
+static const struct key notify_keys[] = {
+	{ "exec", T_EXEC, N(exec), 0, NULL, 0, 0 },
+	{ "webhook", T_URL, N(webhook), 0, NULL, 0, 0 },
+	{ "format", T_FORMAT, N(format), 0, "json", 0, 0 },
+	{ "min_change", T_FRAC, N(min_change), 0, "0", 0, 100 },
+	{ "noise_rise", T_FRAC, N(noise_rise), 0, "25%", 0, 100 },
+	{ "notify_after", T_INT, N(notify_after), 0, "300", 1, INT_MAX },
+	{ "retry_base", T_NUM, N(retry_base), 0, "1", 0.01, 3600 },
+	{ "retry_max", T_NUM, N(retry_max), 0, "3600", 0.01, 86400 },
+	{ "attempts", T_INT, N(attempts), 0, "10", 1, 1000 },
+	{ "timeout", T_INT, N(timeout), 0, "10", 1, 300 },
+};
+
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 _Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(suite_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(tune_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
+_Static_assert(nitems(notify_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 
 static const struct {
 	const struct key	*keys;
@@ -161,6 +179,7 @@ static const struct {
 	[CONF_PROFILE] = { profile_keys, nitems(profile_keys) },
 	[CONF_TUNE] = { tune_keys, nitems(tune_keys) },
 	[CONF_HTTP] = { http_keys, nitems(http_keys) },
+	[CONF_NOTIFY] = { notify_keys, nitems(notify_keys) },
 };
 
 static int
@@ -306,6 +325,45 @@ conf_set_list(char ***vp, size_t *np, const char *name, const char *value,
 	return (0);
 }
 
+/*
+ * [notify] exec: split as a suite's command is, without a shell, and its
+ * program named by an absolute path (benchd's PATH is not the one the
+ * administrator tried it with).  webhook: a URL libcurl may only fetch
+ * over HTTP or HTTPS.
+ */
+static int
+check_target(const struct key *k, const char *value, char **why)
+{
+	char	**words, *cause;
+	int	  rc = 0;
+
+	if (k->type == T_URL) {
+		if (strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) {
+			xasprintf(why, "%s must be an http:// or https:// URL, "
+			    "got \"%s\"", k->name, value);
+			return (-1);
+		}
+		if (strpbrk(value, " \t\r\n") != NULL) {
+			xasprintf(why, "%s: a URL has no blanks", k->name);
+			return (-1);
+		}
+		return (0);
+	}
+	if (argv_split(value, &words, &cause) != 0) {
+		xasprintf(why, "%s: %s", k->name, cause);
+		free(cause);
+		return (-1);
+	}
+	if (words[0] == NULL || words[0][0] != '/') {
+		xasprintf(why, "%s must name its program by an absolute path, "
+		    "got \"%s\"", k->name, value);
+		rc = -1;
+	}
+	argv_free(words);
+	return (rc);
+}
+
 static int
 set_string(const struct key *k, void *base, const char *value, int cont,
     char **why)
@@ -417,6 +475,22 @@ set_value(const struct key *k, void *base, const char *value, int cont,
 			return (-1);
 		}
 		return (set_string(k, base, value, 0, why));
+	case T_EXEC:
+	case T_URL:
+		if (check_target(k, value, why) != 0)
+			return (-1);
+		return (set_string(k, base, value, 0, why));
+	case T_FORMAT:
+		if (strcmp(value, "json") == 0)
+			*(enum notify_format *)p = NOTIFY_JSON;
+		else if (strcmp(value, "slack") == 0)
+			*(enum notify_format *)p = NOTIFY_SLACK;
+		else {
+			xasprintf(why, "%s must be json or slack, got \"%s\"",
+			    k->name, value);
+			return (-1);
+		}
+		return (0);
 	}
 	return (-1);
 }

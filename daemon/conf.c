@@ -136,6 +136,12 @@ conf_ctx(struct parse *ps, struct ctx *c)
 		c->lines = &ps->http;
 		c->prefix = xstrdup("http: ");
 		break;
+	case SEC_NOTIFY:
+		c->table = CONF_NOTIFY;
+		c->base = &ps->cf->notify;
+		c->lines = &ps->notify;
+		c->prefix = xstrdup("notify: ");
+		break;
 	default:
 		c->suite = &ps->cf->suites[ps->suite];
 		c->table = CONF_SUITE;
@@ -271,6 +277,8 @@ conf_section(struct parse *ps, const char *hdr)
 		section_once(ps, &ps->tune_line, name, SEC_TUNE);
 	else if (strcmp(name, "http") == 0)
 		section_once(ps, &ps->http_line, name, SEC_HTTP);
+	else if (strcmp(name, "notify") == 0)
+		section_once(ps, &ps->notify_line, name, SEC_NOTIFY);
 	else if (strncmp(name, "suite", 5) == 0 &&
 	    (name[5] == '\0' || name[5] == ' ' || name[5] == '\t'))
 		suite_begin(ps, name + 5 + strspn(name + 5, " \t"));
@@ -438,6 +446,7 @@ conf_load(const char *path, char **cause)
 	conf_key_defaults(CONF_PROFILE, &cf->profile);
 	conf_key_defaults(CONF_TUNE, &cf->tune);
 	conf_key_defaults(CONF_HTTP, &cf->http);
+	conf_key_defaults(CONF_NOTIFY, &cf->notify);
 
 	r = ini_parse_stream(conf_reader, &ps, conf_handler, &ps);
 	if (r == 0 && ferror(ps.f))
@@ -544,6 +553,8 @@ conf_free(struct config *cf)
 	free(cf->tune.proc_root);
 	free(cf->http.listen);
 	argv_free(cf->http.hosts);
+	free(cf->notify.exec);
+	free(cf->notify.webhook);
 	for (i = 0; i < cf->nsuites; i++)
 		suite_free(&cf->suites[i]);
 	free(cf->suites);

@@ -1,6 +1,6 @@
 /*
- * conf.h -- benchd.conf: the [daemon], [conditions], [profile], [tune] and
- * [suite] sections.
+ * conf.h -- benchd.conf: the [daemon], [conditions], [profile], [tune],
+ * [http], [notify] and [suite] sections.
  */
 #ifndef BENCHD_CONF_H
 #define BENCHD_CONF_H
@@ -71,6 +71,26 @@ struct config_http {
 	size_t		  nhosts;
 };
 
+/* [notify]: where alerts go (alert*.c); nowhere but the journal without
+ * exec or webhook. */
+enum notify_format {
+	NOTIFY_JSON = 0,	/* the event itself */
+	NOTIFY_SLACK		/* {"text": ...}: Slack, Mattermost */
+};
+
+struct config_notify {
+	char		 *exec;		/* command, the event on stdin */
+	char		 *webhook;	/* http:// or https:// URL */
+	enum notify_format format;
+	double		  min_change;	/* fraction; smaller is not told */
+	double		  noise_rise;	/* fraction a calibration's may grow */
+	int		  notify_after;	/* seconds not canonical */
+	double		  retry_base;	/* seconds before the 2nd try */
+	double		  retry_max;	/* seconds, the longest wait */
+	int		  attempts;	/* then failed */
+	int		  timeout;	/* seconds per attempt */
+};
+
 /* param.NAME = v1 v2 ...: the only values {NAME} may take. */
 struct suite_param {
 	char		 *name;
@@ -137,6 +157,7 @@ struct config {
 	struct config_profile	  profile;
 	struct config_tune	  tune;
 	struct config_http	  http;
+	struct config_notify	  notify;
 	struct suite		 *suites;
 	size_t			  nsuites;
 };

@@ -13,6 +13,7 @@ daemon_benchd_spawn_LDFLAGS = $(SPAWN_LDFLAGS)
 # Everything but main(), so unit tests can link the modules they test.
 noinst_LIBRARIES += daemon/libbenchd.a
 daemon_libbenchd_a_SOURCES = \
+	%reldir%/alert.c %reldir%/alert.h \
 	%reldir%/argv.c %reldir%/argv.h \
 	%reldir%/conditions.c %reldir%/conditions-layout.c \
 	%reldir%/conditions-proc.c %reldir%/conditions-sys.c \
@@ -31,6 +32,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/store-baseline.c %reldir%/store-profile.c \
 	%reldir%/store-fault.c %reldir%/store-calibrate.c %reldir%/store-rev.c \
 	%reldir%/store-bisect.c \
+	%reldir%/store-alert.c %reldir%/store-alert.h \
 	%reldir%/rules.c %reldir%/rules.h \
 	%reldir%/session.c %reldir%/session.h \
 	%reldir%/compare.c %reldir%/compare.h \
@@ -61,6 +63,8 @@ daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 # main() and the socket server, which tests/fuzz/fuzz-rpc.c replaces with
 # its own (tests/fuzz/local.mk).
 BENCHD_CORE_SOURCES = \
+	%reldir%/alert-deliver.c %reldir%/alert-event.c %reldir%/alert-send.c \
+	%reldir%/alert-reap.c %reldir%/alert-watch.c \
 	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
 	%reldir%/follow.c \
@@ -73,6 +77,7 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/method-compare.c \
 	%reldir%/method-conditions.c \
 	%reldir%/method-history.c \
+	%reldir%/method-notifications.c \
 	%reldir%/method-phases.c \
 	%reldir%/method-queue.c \
 	%reldir%/method-regressions.c \
@@ -98,15 +103,17 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/sched-rev.c \
 	%reldir%/sched-verdict.c \
 	%reldir%/sched-bisect.c \
+	%reldir%/sched-stall.c \
 	%reldir%/sched-run.c \
 	%reldir%/wire.c %reldir%/wire-report.c
 daemon_benchd_SOURCES = %reldir%/benchd.c %reldir%/server.c \
 	%reldir%/server-int.h %reldir%/server-limits.c $(BENCHD_CORE_SOURCES)
 nodist_daemon_benchd_SOURCES = %reldir%/www.c
-daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS)
+daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS) \
+	$(CURL_CFLAGS) -pthread
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
 	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
-daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS)
+daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS) $(CURL_LIBS) -lpthread
 
 # Run as root by benchd.service around benchd, or by hand.
 daemon_benchd_tune_SOURCES = %reldir%/benchd-tune.c

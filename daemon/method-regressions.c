@@ -15,7 +15,6 @@
 
 #define CP_WINDOW	50
 #define CP_MAX_P	0.001
-#define CP_MAX		64
 
 struct cp_arg {
 	const struct suite	*su;
@@ -24,26 +23,39 @@ struct cp_arg {
 
 /*
  * Change points over one history of session wall means (E-divisive,
- * t-test).  A step smaller than the suite's noise threshold is not
- * reported: on a long noisy history the test finds tiny "significant"
- * segments.
+ * t-test), into cp (REGRESSIONS_CP_MAX); how many.  A step smaller than
+ * the suite's noise threshold is left out: on a long noisy history the
+ * test finds tiny "significant" segments.
  */
+size_t
+regressions_change_points(const struct suite *su, const double *means,
+    size_t n, struct stats_cp *cp)
+{
+	struct stats_cp	all[REGRESSIONS_CP_MAX];
+	size_t		k, i, m = 0;
+
+	k = n >= 2 ? stats_change_points(means, n, CP_WINDOW, CP_MAX_P, all,
+	    REGRESSIONS_CP_MAX) : 0;
+	if (k > REGRESSIONS_CP_MAX)
+		k = REGRESSIONS_CP_MAX;	/* it counts them all, fills in MAX */
+	for (i = 0; i < k; i++) {
+		if (fabs(all[i].rel) >= su->noise)
+			cp[m++] = all[i];
+	}
+	return (m);
+}
+
 static void
 change_points_of(void *arg, const char *ptext, const int64_t *ids,
     const double *means, size_t n)
 {
 	const struct suite	*su = ((struct cp_arg *)arg)->su;
 	cJSON			*out = ((struct cp_arg *)arg)->out, *o;
-	struct stats_cp		 cp[CP_MAX];
+	struct stats_cp		 cp[REGRESSIONS_CP_MAX];
 	size_t			 k, i;
 
-	k = n >= 2 ? stats_change_points(means, n, CP_WINDOW, CP_MAX_P, cp,
-	    CP_MAX) : 0;
-	if (k > CP_MAX)
-		k = CP_MAX;	/* it counts them all, fills in CP_MAX */
+	k = regressions_change_points(su, means, n, cp);
 	for (i = 0; i < k; i++) {
-		if (!(fabs(cp[i].rel) >= su->noise))
-			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "suite", su->name);
 		cJSON_AddItemToObject(o, "params", wire_params(ptext));

@@ -86,6 +86,17 @@ sched_gate(struct srun *s, struct fsm_input *next)
 	enum gate_decision		 d;
 	char				*failing, *reason;
 
+	/*
+	 * Notifications went out while the session waited: the next run
+	 * waits for the one under way (alert-deliver.c kicks no one here,
+	 * so this is the recheck's business).
+	 */
+	if (s->waiting && alert_quiet(1) != 0) {
+		free(s->wait_reason);
+		s->wait_reason = xstrdup("a notification is being delivered");
+		next->ev = FE_GATE_WAIT;
+		return;
+	}
 	if (gate_check(s, &failing)) {
 		if (s->waiting)
 			log_info("session %lld: conditions canonical again "
@@ -101,6 +112,11 @@ sched_gate(struct srun *s, struct fsm_input *next)
 		clock_gettime(CLOCK_MONOTONIC, &s->wait_start);
 		log_info("session %lld: waiting for canonical conditions: %s",
 		    (long long)s->id, failing);
+	}
+	if (s->waiting && !s->wait_told &&
+	    gate_waited(s) >= s->conf->notify.notify_after) {
+		s->wait_told = 1;
+		alert_not_canonical(db, s->id, (int64_t)gate_waited(s), failing);
 	}
 	d = rule_gate(cc->policy, 0, failing, s->waiting ? gate_waited(s) : 0,
 	    cc->wait_timeout, &reason);
@@ -143,6 +159,8 @@ sched_gate_wait(struct srun *s)
 	tv.tv_sec = (time_t)left;
 	tv.tv_usec = (suseconds_t)((left - tv.tv_sec) * 1e6);
 	evtimer_add(s->recheck, &tv);
+	/* Nothing is measured while it waits: notifications may go. */
+	alert_quiet(0);
 	sched_notify_progress(s);
 }
 

@@ -58,6 +58,7 @@ struct srun {
 	int64_t		 wait_since;	/* ms since the epoch */
 	struct timespec	 wait_start;	/* CLOCK_MONOTONIC */
 	char		*wait_reason;
+	int		 wait_told;	/* the wait's alert made */
 	struct event	*recheck;
 
 	/* queue --profile: one more run under perf, not measured. */
@@ -92,6 +93,10 @@ void	sched_cgroup_sweep(void);
 void	sched_cgroup_open(struct srun *);
 void	sched_cgroup_close(struct srun *, int joined, struct cgroup_usage *);
 
+/* sched-stall.c */
+void	sched_stall_init(void);
+void	sched_stall_moved(void);
+
 /* sched-recover.c */
 int	sched_recover(void);
 
@@ -120,6 +125,7 @@ int	sched_store_answer(struct srun *, int rc, struct fsm_input *);
 
 /* sched-verdict.c */
 void	sched_verdict(struct srun *);
+void	sched_verdict_confirmed(int64_t);
 
 /* sched-rev.c */
 struct session_start;

@@ -353,10 +353,13 @@ sched_rev_end(struct srun *s)
 			log_warnx("session %lld: cannot record its "
 			    "confirmation: %s", (long long)ab.confirms,
 			    store_errmsg(db));
-		else
+		else {
 			log_info("session %lld: regression %s by A/B test "
 			    "%lld", (long long)ab.confirms, confirmation_of(v),
 			    (long long)ab.id);
+			if (v == VERDICT_REGRESSED)
+				sched_verdict_confirmed(ab.confirms);
+		}
 	}
 	if (ab.bisect_id > 0)
 		sched_bisect_advance(ab.bisect_id);

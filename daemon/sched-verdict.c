@@ -50,22 +50,58 @@ sched_verdict(struct srun *s)
 	struct comparison	 c;
 	struct session_row	 r;
 	int64_t			 base;
+	int			 confirm;
 
 	if (s->ab_id > 0 || store_session_get(db, s->id, &r) != 0)
 		return;
 	base = sched_reference(s, &r);
-	session_row_free(&r);
-	if (base == 0 || base == s->id)
+	if (base == 0 || base == s->id) {
+		session_row_free(&r);
 		return;
+	}
 	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
-	    s->suite->noise, &c), &c, &v) == 0)
-		store_session_verdict(db, s->id, &v);
+	    s->suite->noise, &c), &c, &v) == 0 &&
+	    store_session_verdict(db, s->id, &v) == 0) {
+		/*
+		 * A regression on a repository is told once its A/B test
+		 * confirms it (sched_verdict_confirmed); any other finding
+		 * by the rule of alert_verdict.
+		 */
+		confirm = v.verdict == VERDICT_REGRESSED &&
+		    s->suite->repo != NULL;
+		if (!confirm)
+			alert_verdict(db, &r, &v, &c, 0);
+	}
 	if (v.rule != RULE_NONE)
 		log_info("session %lld against %lld: %s (threshold "
 		    "%.2f%%, %s)", (long long)s->id, (long long)base,
 		    verdict_name(v.verdict), v.threshold * 100,
 		    verdict_rule_name(v.rule));
 	comparison_free(&c);
+	session_row_free(&r);
 	if (v.verdict == VERDICT_REGRESSED)
 		sched_confirm(s, base);
+}
+
+/*
+ * An A/B test confirmed session id's regression: told now, with the
+ * comparison its verdict came from.
+ */
+void
+sched_verdict_confirmed(int64_t id)
+{
+	const struct suite	*su;
+	struct session_verdict	 v;
+	struct comparison	 c;
+	struct session_row	 r;
+
+	if (store_session_get(db, id, &r) != 0)
+		return;
+	if ((su = conf_suite(cfg, r.suite)) != NULL && r.baseline_id > 0 &&
+	    compare_verdict(compare_sessions(db, r.baseline_id, id,
+	    CMP_LEARN, su->noise, &c), &c, &v) == 0) {
+		alert_verdict(db, &r, &v, &c, 1);
+		comparison_free(&c);
+	}
+	session_row_free(&r);
 }

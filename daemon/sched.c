@@ -92,17 +92,26 @@ sched_end(struct srun *s)
 {
 	const struct fsm	*f = &s->fsm;
 	const char		*reason = f->end_reason;
+	int64_t			*cal;
+	size_t			 ncal;
 
 	sched_hold_clear();
+	sched_stall_moved();
 	sched_unplace(s);
 	conditions_layout_forget();
 	log_info("session %lld %s%s%s", (long long)s->id,
 	    session_state_name(f->end_state), reason != NULL ? ": " : "",
 	    reason != NULL ? reason : "");
 	/* A calibration this ends is settled first: the verdict uses it. */
+	ncal = store_calibrations_running(db, &cal);
 	calibration_settle(db);
-	if (session_state_done(f->end_state))
+	alert_calibrations(db, cal, ncal);
+	free(cal);
+	if (session_state_done(f->end_state)) {
 		sched_verdict(s);
+		alert_change_points(db, s->id);
+	} else if (f->end_state == SESSION_FAILED)
+		alert_session_failed(db, s->id, reason);
 	sched_rev_end(s);
 	wire_notify_finished(s->id, f->end_state, reason);
 	if (cur == s)
@@ -447,6 +456,7 @@ sched_start(int64_t id)
 		goto fail;
 	}
 	sched_hold_clear();
+	sched_stall_moved();
 	session_row_free(&r);
 	log_info("session %lld: suite %s started", (long long)id,
 	    s->suite->name);
@@ -479,8 +489,18 @@ sched_kick_cb(evutil_socket_t fd, short events, void *arg)
 		/* A bisection whose step a restart ended takes it again. */
 		sched_bisect_resume();
 	}
-	if ((id = store_next_queued(db)) > 0)
+	/*
+	 * No notification goes out while a session is in flight: what is
+	 * due is tried first, and the delivery thread kicks the scheduler
+	 * again when it is done.
+	 */
+	if ((id = store_next_queued(db)) > 0) {
+		if (alert_between() != 0)
+			return;
 		sched_start(id);
+	}
+	if (cur == NULL)
+		alert_quiet(0);
 }
 
 /* Look at the queue from the event loop, never from inside a callback. */
@@ -495,6 +515,7 @@ sched_init(void)
 {
 	sched_gate_init();
 	sched_cgroup_init();
+	sched_stall_init();
 	kick_ev = event_new(ev_base, -1, 0, sched_kick_cb, NULL);
 	sched_kick();
 }

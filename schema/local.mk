@@ -9,5 +9,6 @@ SCHEMA_FILES = \
 	%reldir%/007-interference.sql \
 	%reldir%/008-thresholds.sql \
 	%reldir%/009-others.sql \
-	%reldir%/010-revisions.sql
+	%reldir%/010-revisions.sql \
+	%reldir%/011-notify.sql
 EXTRA_DIST += $(SCHEMA_FILES)

@@ -18,6 +18,7 @@ UNIT_LDADD = $(BENCHD_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS = \
 	%reldir%/unit/test-abtest \
+	%reldir%/unit/test-alert \
 	%reldir%/unit/test-argv \
 	%reldir%/unit/test-bisect \
 	%reldir%/unit/test-calibrate \
@@ -53,6 +54,9 @@ tests_unit_test_abtest_LDADD = $(UNIT_LDADD)
 tests_unit_test_bisect_SOURCES = %reldir%/unit/test-bisect.c
 tests_unit_test_bisect_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bisect_LDADD = $(UNIT_LDADD)
+tests_unit_test_alert_SOURCES = %reldir%/unit/test-alert.c
+tests_unit_test_alert_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_alert_LDADD = $(UNIT_LDADD)
 tests_unit_test_argv_SOURCES = %reldir%/unit/test-argv.c
 tests_unit_test_argv_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_argv_LDADD = $(UNIT_LDADD)
@@ -139,6 +143,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-interference.py \
 	%reldir%/integration/test-http.py \
+	%reldir%/integration/test-notify.py \
 	%reldir%/integration/test-phases.py \
 	%reldir%/integration/test-profile.py \
 	%reldir%/integration/test-protocol.py \

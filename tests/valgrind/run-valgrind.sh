@@ -41,7 +41,8 @@ shift
 [ $# -gt 0 ] || set -- test-protocol.py test-sessions.py test-restart.py \
     test-storage.py test-profile.py test-phases.py test-compare.py \
     test-workloads.py test-service.py test-systemd.py test-tune.py \
-    test-hardening.py test-interference.py test-http.py test-calibrate.py
+    test-hardening.py test-interference.py test-http.py test-calibrate.py \
+    test-notify.py
 for p in daemon/benchd client/benchctl tests/demo/benchd-demo; do
 	[ -x "$build/$p" ] || { echo "run-valgrind: no $build/$p" >&2; exit 1; }
 done
