@@ -219,6 +219,22 @@ extern const struct cmd_entry	 cmd_regressions_entry;
 
 /* cmd-export.c */
 extern const struct cmd_entry	 cmd_export_entry;
+size_t		 export_measured(const cJSON *, const cJSON ***);
+double		 export_mean(const double *, size_t);
+double		 export_median(const double *, size_t);
+double		 export_stddev(const double *, size_t, double);
+double		*export_column(const cJSON **, size_t, const char *);
+char		*export_name(const cJSON *);
+void		 export_left_out(const cJSON *);
+
+/* export-lnt.c */
+int		 export_lnt(cJSON **, int);
+
+/* export-bmf.c */
+int		 export_bmf(cJSON **, int);
+
+/* export-conbench.c */
+int		 export_conbench(cJSON **, int);
 
 /* cmd-complete.c */
 extern const struct cmd_entry	 cmd_complete_suites_entry;

@@ -21,6 +21,9 @@ client_benchctl_SOURCES = \
 	%reldir%/cmd-status.c \
 	%reldir%/cmd-suites.c \
 	%reldir%/cmd-variance.c \
+	%reldir%/export-bmf.c \
+	%reldir%/export-conbench.c \
+	%reldir%/export-lnt.c \
 	%reldir%/json.c \
 	%reldir%/output.c \
 	%reldir%/rpc.c \
