@@ -20,6 +20,7 @@
 
 #include "benchd.h"
 #include "conf.h"
+#include "fleet.h"
 #include "log.h"
 #include "notify.h"
 #include "runner.h"
@@ -275,6 +276,8 @@ main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 
 	sched_init();
+	if (fleet_start(cfg, db_path, &cause) != 0)
+		fatalx("%s", cause);
 	log_info("listening on %s, database %s", socket_path, db_path);
 	/* Socket listening and database open: clients may come now. */
 	notify_watchdog_start(ev_base);
@@ -282,6 +285,7 @@ main(int argc, char **argv)
 	event_base_dispatch(ev_base);
 
 	notify_watchdog_stop();
+	fleet_stop();
 	runner_shutdown();
 	http_stop();
 	server_close();

@@ -197,6 +197,8 @@ cJSON		*wire_comparison(const struct comparison *);
 cJSON		*wire_phases(int64_t, const struct phase_report *);
 cJSON		*wire_progress(const struct sched_progress *);
 cJSON		*wire_hold(const struct hold_status *);
+struct fleet_status;
+cJSON		*wire_fleet(const struct fleet_status *);
 cJSON		*wire_finished(int64_t, enum session_state, const char *);
 cJSON		*wire_calibration(const struct calibration_row *);
 void		 wire_notify_progress(int64_t, const struct sched_progress *);

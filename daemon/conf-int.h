@@ -16,6 +16,7 @@ enum section {
 	SEC_PROFILE,
 	SEC_TUNE,
 	SEC_HTTP,
+	SEC_FLEET,
 	SEC_SUITE
 };
 
@@ -42,12 +43,14 @@ struct parse {
 	struct lines	 profile;
 	struct lines	 tune;
 	struct lines	 http;
+	struct lines	 fleet;
 	struct lines	*suites;	/* parallel to cf->suites */
 	int		 daemon_line;
 	int		 cond_line;
 	int		 profile_line;
 	int		 tune_line;
 	int		 http_line;
+	int		 fleet_line;
 	char		*error;		/* the first, "FILE:LINE: reason" */
 	char		*longval;	/* a value too long for inih's buffer */
 	int		 errline;
@@ -60,5 +63,6 @@ void	conf_error(struct parse *, int, const char *, ...)
 /* conf-check.c */
 int	conf_suite_finish(struct parse *, struct suite *, struct lines *);
 int	conf_daemon_finish(struct parse *);
+int	conf_fleet_finish(struct parse *);
 
 #endif

@@ -12,7 +12,8 @@ enum conf_table {
 	CONF_SUITE,		/* [suite NAME], struct suite */
 	CONF_PROFILE,		/* [profile], struct config_profile */
 	CONF_TUNE,		/* [tune], struct config_tune */
-	CONF_HTTP		/* [http], struct config_http */
+	CONF_HTTP,		/* [http], struct config_http */
+	CONF_FLEET		/* [fleet], struct config_fleet */
 };
 
 /* The index of a key in its table, -1 when there is no such key. */

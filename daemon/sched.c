@@ -27,6 +27,7 @@
 #include "compare.h"
 #include "conditions.h"
 #include "conf.h"
+#include "fleet.h"
 #include "log.h"
 #include "notify.h"
 #include "rev.h"
@@ -79,6 +80,7 @@ srun_free(struct srun *s)
 	if (s->timing != NULL)
 		timing_free(s->timing);
 	runner_free(s->runner);
+	fleet_quiet(0);
 	sched_cgroup_close(s, 0, NULL);
 	if (s->conf != cfg)
 		conf_free(s->conf);	/* replaced by a reload meanwhile */
@@ -132,6 +134,7 @@ sched_end(struct srun *s)
 	if (session_state_done(f->end_state))
 		sched_verdict(s);
 	wire_notify_finished(s->id, f->end_state, reason);
+	fleet_wake();
 	if (cur == s)
 		cur = NULL;
 	notify_status("Idle; session #%lld %s", (long long)s->id,

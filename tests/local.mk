@@ -126,6 +126,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-crash.py \
 	%reldir%/integration/test-docs.py \
 	%reldir%/integration/test-export.py \
+	%reldir%/integration/test-fleet.py \
 	%reldir%/integration/test-hardening.py \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-interference.py \
@@ -144,7 +145,7 @@ INTEGRATION_TESTS = \
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
-	%reldir%/lib/browser.py \
+	%reldir%/lib/browser.py %reldir%/lib/pg.py \
 	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
 	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
 	%reldir%/data/perf/nocallchain.script \

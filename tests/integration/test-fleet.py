@@ -1,0 +1,187 @@
+"""Fleet: boxes push their sessions into one PostgreSQL and share its job
+queue (a real PostgreSQL started by tests/lib/pg.py).  Two boxes push at
+once; the server stopped mid-push and started again loses and doubles
+nothing; three boxes run 30 shared jobs exactly once each, also when one
+of them is killed holding a lease."""
+
+import os
+import sqlite3
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
+from harness import DEMO, Daemon, main, test, wait_for  # noqa
+import pg  # noqa
+
+
+def box(server, name, queue=False, labels="x86", sessions=None,
+        suite_ms=2):
+    extra = ["", "[fleet]", "postgresql = " + server.conninfo(),
+             "box = " + name, "retry_min = 1", "retry_max = 2",
+             "labels = " + labels]
+    if queue:
+        extra += ["queue = yes", "poll = 1", "lease = 3"]
+    suites = sessions or {
+        "s": {"command": DEMO + " --sleep %d --phases a:1,b:1" % suite_ms,
+              "warmup": "1", "runs": "2", "max_runs": "2"}}
+    return Daemon(suites, daemon_extra="\n".join(extra)).start()
+
+
+def fleet_status(d):
+    return d.call("status")["fleet"]
+
+
+def local_counts(d):
+    db = sqlite3.connect(d.database)
+    try:
+        s = db.execute("SELECT count(*) FROM sessions WHERE state NOT IN "
+                       "('queued', 'running')").fetchone()[0]
+        r = db.execute("SELECT count(*) FROM runs").fetchone()[0]
+        p = db.execute("SELECT count(*) FROM run_phases").fetchone()[0]
+    finally:
+        db.close()
+    return s, r, p
+
+
+def pg_counts(server, name):
+    q = ("SELECT (SELECT count(*) FROM sessions WHERE box = '%s'), "
+         "(SELECT count(*) FROM runs WHERE box = '%s'), "
+         "(SELECT count(*) FROM run_phases WHERE box = '%s')" %
+         (name, name, name))
+    return tuple(int(x) for x in server.sql(q)[0])
+
+
+def queue_many(d, n):
+    return [d.queue("s") for _ in range(n)]
+
+
+def drained(d):
+    f = fleet_status(d)
+    return f["backlog"] == 0 and f["connected"]
+
+
+@test
+def two_boxes_push_at_once():
+    server = pg.Postgres().start()
+    a, b = box(server, "a"), box(server, "b")
+    ids = {d: queue_many(d, 6) for d in (a, b)}
+    for d in (a, b):
+        for sid in ids[d]:
+            assert d.wait_state(sid)["state"] == "completed"
+    for d in (a, b):
+        wait_for(lambda: drained(d), timeout=20, what="the outbox to drain")
+    for d, name in ((a, "a"), (b, "b")):
+        assert pg_counts(server, name) == local_counts(d), \
+            (pg_counts(server, name), local_counts(d))
+    # The rows say what the box says.
+    s = a.session(ids[a][0])
+    row = server.sql("SELECT suite, state, wall_mean, fingerprint->>'hostname'"
+                     " FROM sessions WHERE box = 'a' AND session_id = %d" %
+                     ids[a][0])[0]
+    assert row[0] == "s" and row[1] == "completed", row
+    walls = [r["wall"] for r in s["runs"] if r["kind"] == "measured"]
+    assert abs(float(row[2]) - sum(walls) / len(walls)) < 1e-6, row
+    assert fleet_status(a)["pushed"] == 6 and fleet_status(a)["last_error"] \
+        is None
+    # A box knows its own name and the labels it offers.
+    assert server.sql("SELECT box, labels FROM boxes ORDER BY box") == \
+        [["a", "{x86}"], ["b", "{x86}"]]
+    assert a.stop() == 0 and b.stop() == 0
+
+
+@test
+def server_stopped_mid_push():
+    server = pg.Postgres().start()
+    a = box(server, "a", suite_ms=30)
+    ids = queue_many(a, 10)
+    wait_for(lambda: pg_counts(server, "a")[0] >= 2, timeout=30,
+             what="the first sessions to reach PostgreSQL")
+    server.stop()
+    for sid in ids:
+        assert a.wait_state(sid)["state"] == "completed"
+    f = wait_for(lambda: (lambda f: f if f["last_error"] and
+                          f["backlog"] > 0 else None)(fleet_status(a)),
+                 timeout=20, what="status to show the backlog and error")
+    assert not f["connected"], f
+    rc, text = a.ctl("status", json_out=False)
+    assert "backlog %d" % f["backlog"] in text and "last error" in text, \
+        text
+    server.start()
+    wait_for(lambda: drained(a), timeout=30, what="the backlog to drain")
+    assert pg_counts(server, "a") == local_counts(a), \
+        (pg_counts(server, "a"), local_counts(a))
+    assert local_counts(a)[0] == 10
+    # Pushing again changes nothing: the upserts are keyed by
+    # (box, session).
+    db = sqlite3.connect(a.database)
+    with db:
+        db.execute("INSERT INTO fleet_outbox (session_id, queued_at) "
+                   "SELECT id, 0 FROM sessions")
+    db.close()
+    wait_for(lambda: drained(a), timeout=30, what="the outbox to drain")
+    assert pg_counts(server, "a") == local_counts(a)
+    assert a.stop() == 0
+
+
+def job_sessions(d):
+    """{job id: [local session states]} of the jobs a box took."""
+    db = sqlite3.connect(d.database)
+    try:
+        rows = db.execute("SELECT j.job_id, s.state FROM fleet_jobs j "
+                          "JOIN sessions s ON s.id = j.session_id")
+        out = {}
+        for job, state in rows:
+            out.setdefault(job, []).append(state)
+        return out
+    finally:
+        db.close()
+
+
+@test
+def three_boxes_share_thirty_jobs():
+    server = pg.Postgres().start()
+    a = box(server, "a", queue=True, suite_ms=40)
+    b = box(server, "b", queue=True, suite_ms=40)
+    c = box(server, "c", queue=True, suite_ms=40)
+    # A box without the label takes nothing.
+    d = box(server, "d", queue=True, labels="arm", suite_ms=40)
+    server.sql("SELECT benchd_enqueue('s', '{}', '{x86}') "
+               "FROM generate_series(1, 30)")
+    # Kill c while it holds a lease.
+    wait_for(lambda: server.value("SELECT count(*) FROM job_slots WHERE "
+                                  "holder = 'c' AND state = 'leased'") ==
+             "1", timeout=30, interval=0.01, what="c to hold a lease")
+    held = server.value("SELECT job_id FROM job_slots WHERE holder = 'c' "
+                        "AND state = 'leased'")
+    c.kill9()
+    wait_for(lambda: server.value("SELECT count(*) FROM job_slots WHERE "
+                                  "state = 'done'") == "30", timeout=60,
+             interval=0.2, what="30 jobs done")
+    rows = server.sql("SELECT job_id, holder, outcome, attempts "
+                      "FROM job_slots ORDER BY job_id")
+    assert len(rows) == 30 and all(r[2] == "completed" for r in rows), rows
+    # The job c died with was taken again by another box.
+    again = [r for r in rows if r[0] == held][0]
+    assert again[1] in ("a", "b") and int(again[3]) == 2, again
+    # Each job completed exactly once, counting every box's sessions.
+    done = {}
+    for x in (a, b, c, d):
+        for job, states in job_sessions(x).items():
+            done[job] = done.get(job, 0) + states.count("completed")
+    assert sorted(done) == list(range(1, 31)) and \
+        set(done.values()) == {1}, done
+    assert job_sessions(d) == {}
+    for x in (a, b):
+        wait_for(lambda: drained(x), timeout=20, what="pushes")
+    assert server.value("SELECT count(DISTINCT (box, session_id)) FROM "
+                        "sessions WHERE box IN ('a', 'b')") == \
+        str(sum(len(job_sessions(x)) for x in (a, b)))
+    for x in (a, b, d):
+        assert x.stop() == 0
+
+
+if __name__ == "__main__":
+    try:
+        main(limit=80)
+    finally:
+        pg.Postgres.cleanup_all()
