@@ -227,6 +227,20 @@ double		*export_column(const cJSON **, size_t, const char *);
 char		*export_name(const cJSON *);
 void		 export_left_out(const cJSON *);
 
+/* fleet.c */
+extern const char	*benchctl_fleet;
+const struct cmd_entry	*fleet_lookup(const char *);
+int		 fleet_query(const char *, int, const char *const *, cJSON **);
+int		 fleet_session_name(const char *, char **, int64_t *);
+
+/* fleet-list.c */
+extern const struct cmd_entry	 fleet_sessions_entry;
+extern const struct cmd_entry	 fleet_history_entry;
+extern const struct cmd_entry	 fleet_regressions_entry;
+
+/* fleet-compare.c */
+extern const struct cmd_entry	 fleet_compare_entry;
+
 /* export-lnt.c */
 int		 export_lnt(cJSON **, int);
 

@@ -2,15 +2,17 @@
 queue (a real PostgreSQL started by tests/lib/pg.py).  Two boxes push at
 once; the server stopped mid-push and started again loses and doubles
 nothing; three boxes run 30 shared jobs exactly once each, also when one
-of them is killed holding a lease."""
+of them is killed holding a lease; benchctl --fleet answers across boxes
+and refuses to compare unlike machines unless forced."""
 
+import json
 import os
 import sqlite3
+import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import DEMO, Daemon, main, test, wait_for  # noqa
+from harness import BENCHCTL, DEMO, Daemon, main, test, wait_for  # noqa
 import pg  # noqa
 
 
@@ -121,6 +123,79 @@ def server_stopped_mid_push():
     wait_for(lambda: drained(a), timeout=30, what="the outbox to drain")
     assert pg_counts(server, "a") == local_counts(a)
     assert a.stop() == 0
+
+
+def fleet_ctl(server, *args, json_out=True):
+    argv = [BENCHCTL, "--fleet", server.conninfo()]
+    if json_out:
+        argv.append("--json")
+    p = subprocess.run(argv + list(args), capture_output=True, text=True,
+                       timeout=30)
+    if json_out and p.returncode in (0, 1) and p.stdout.strip():
+        return p.returncode, json.loads(p.stdout)
+    return p.returncode, p.stdout + p.stderr
+
+
+@test
+def fleet_queries_across_boxes():
+    server = pg.Postgres().start()
+    a, b = box(server, "a"), box(server, "b")
+    ia, ib = queue_many(a, 3), queue_many(b, 2)
+    for d, ids in ((a, ia), (b, ib)):
+        for sid in ids:
+            d.wait_state(sid)
+        wait_for(lambda: drained(d), timeout=20, what="pushes")
+    rc, out = fleet_ctl(server, "sessions")
+    assert rc == 0, out
+    got = sorted((x["box"], x["id"]) for x in out["sessions"])
+    assert got == sorted([("a", i) for i in ia] + [("b", i) for i in ib])
+    assert all(x["n"] == 2 and x["wall_mean"] > 0 for x in out["sessions"])
+    rc, out = fleet_ctl(server, "history", "s", "--box", "b")
+    assert rc == 0 and [x["id"] for x in out["history"]] == ib, out
+    rc, text = fleet_ctl(server, "sessions", "--last", "2", json_out=False)
+    assert rc == 0 and "BOX" in text and len(text.splitlines()) == 3, text
+    # Alike machines (both boxes run here): compared.
+    rc, out = fleet_ctl(server, "compare", "a:%d" % ia[0], "b:%d" % ib[0])
+    assert rc in (0, 1), out
+    assert out["across_boxes"] and out["fingerprints_match"]
+    assert not out["forced"], out
+    assert [m["metric"] for m in out["metrics"]] == ["wall", "user", "sys"]
+    assert out["metrics"][0]["verdict"] in ("same", "regressed",
+                                            "improved", "inconclusive")
+    # Unlike machines: refused, unless --force, which says so.
+    server.sql("UPDATE sessions SET fingerprint = jsonb_set(fingerprint, "
+               "'{cpu_model}', '\"Other CPU\"') WHERE box = 'b'")
+    rc, text = fleet_ctl(server, "compare", "a:%d" % ia[0],
+                         "b:%d" % ib[0], json_out=False)
+    assert rc == 3 and "not alike" in text and "cpu_model" in text, text
+    rc, out = fleet_ctl(server, "compare", "a:%d" % ia[0], "b:%d" % ib[0],
+                        "--force")
+    assert rc in (0, 1) and out["forced"] and not out["fingerprints_match"]
+    assert any("cpu_model" in x for x in out["differences"]), out
+    rc, text = fleet_ctl(server, "compare", "a:%d" % ia[0], "b:%d" % ib[0],
+                         "--force", json_out=False)
+    assert "FORCED" in text, text
+    # Two sessions of one box are always compared.
+    rc, out = fleet_ctl(server, "compare", "a:%d" % ia[0], "a:%d" % ia[1])
+    assert rc in (0, 1) and not out["across_boxes"], out
+    rc, out = fleet_ctl(server, "regressions")
+    assert rc == 0 and out["regressions"] == [], out
+    server.sql("UPDATE sessions SET verdict = 'regressed', change = 0.2, "
+               "change_ci_low = 0.1, change_ci_high = 0.3 WHERE box = 'b' "
+               "AND session_id = %d" % ib[1])
+    rc, out = fleet_ctl(server, "regressions")
+    assert rc == 1 and [(x["box"], x["id"]) for x in out["regressions"]] \
+        == [("b", ib[1])], out
+    rc, text = fleet_ctl(server, "queue", "s", json_out=False)
+    assert rc == 64 and "--fleet answers" in text, text
+    rc, text = fleet_ctl(server, "compare", "a", "b:1", json_out=False)
+    assert rc == 64, text
+    rc, text = fleet_ctl(server, "compare", "a:999", "b:1", json_out=False)
+    assert rc == 3 and "no session a:999" in text, text
+    server.stop()
+    rc, text = fleet_ctl(server, "sessions", json_out=False)
+    assert rc == 69, (rc, text)
+    assert a.stop() == 0 and b.stop() == 0
 
 
 def job_sessions(d):
