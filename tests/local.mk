@@ -176,7 +176,7 @@ AM_TESTS_ENVIRONMENT = \
 BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py \
 	%reldir%/bench/gen-db.py %reldir%/bench/bench-queries.py \
 	%reldir%/bench/bench-clients.py %reldir%/bench/bench-http.py \
-	%reldir%/bench/bench-verdicts.py
+	%reldir%/bench/bench-verdicts.py %reldir%/bench/bench-fleet.py
 noinst_PROGRAMS += tests/bench/bench-spawn tests/bench/bench-clients
 tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 tests_bench_bench_clients_SOURCES = %reldir%/bench/bench-clients.c

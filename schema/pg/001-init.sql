@@ -44,9 +44,11 @@ CREATE TABLE sessions (
 	pushed_at	timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (box, session_id)
 );
-CREATE INDEX sessions_suite ON sessions (suite, params, finished_at);
-CREATE INDEX sessions_finished ON sessions (finished_at);
-CREATE INDEX sessions_regressed ON sessions (finished_at)
+-- The fleet's lists read the latest sessions first.
+CREATE INDEX sessions_finished ON sessions (finished_at DESC NULLS LAST);
+CREATE INDEX sessions_suite ON sessions (suite, finished_at DESC NULLS LAST);
+CREATE INDEX sessions_box ON sessions (box, finished_at DESC NULLS LAST);
+CREATE INDEX sessions_regressed ON sessions (finished_at DESC NULLS LAST)
     WHERE verdict = 'regressed';
 
 CREATE TABLE runs (
