@@ -165,15 +165,25 @@ conf_daemon_finish(struct parse *ps)
 #define FSEEN(ps, key)	((ps)->fleet.seen[conf_key_find(CONF_FLEET, key)])
 
 /*
- * [fleet], once the file is read: the queue and the box need the server;
- * a box name is what PostgreSQL rows and fleet queries are keyed by, so
- * it is letters, digits and "._-"; the backoff's bounds are in order.
+ * [fleet], once the file is read: labels go into a PostgreSQL array
+ * literal, so none holds its syntax; the queue needs the server; a box
+ * name is what PostgreSQL rows and fleet queries are keyed by, so it is
+ * letters, digits and "._-"; the backoff's bounds are in order.
  */
 int
 conf_fleet_finish(struct parse *ps)
 {
 	const struct config_fleet	*f = &ps->cf->fleet;
+	size_t				 i;
 
+	for (i = 0; i < f->nlabels; i++) {
+		if (strpbrk(f->labels[i], "\"\\{},") != NULL) {
+			conf_error(ps, FSEEN(ps, "labels"), "fleet: label "
+			    "\"%s\": no quotes, braces, commas or backslashes",
+			    f->labels[i]);
+			return (-1);
+		}
+	}
 	if (f->postgresql == NULL && f->queue) {
 		conf_error(ps, FSEEN(ps, "queue"), "fleet: queue needs "
 		    "postgresql");

@@ -201,7 +201,8 @@ fleet_labels(const struct config_fleet *fc)
 
 /*
  * Start the fleet's thread when [fleet] postgresql is set.  The box is
- * named by [fleet] box, else the host name.
+ * named by [fleet] box, else the host name.  0; -1 with *cause is kept
+ * for what the config cannot check.
  */
 int
 fleet_start(const struct config *c, const char *database, char **cause)
@@ -210,18 +211,10 @@ fleet_start(const struct config *c, const char *database, char **cause)
 	struct fleet			*f;
 	sigset_t			 all, old;
 	char				 host[256];
-	size_t				 i;
 	int				 rc;
 
 	if (fc->postgresql == NULL)
 		return (0);
-	for (i = 0; i < fc->nlabels; i++) {
-		if (strpbrk(fc->labels[i], "\"\\{},") != NULL) {
-			xasprintf(cause, "fleet: label \"%s\": no quotes, "
-			    "braces, commas or backslashes", fc->labels[i]);
-			return (-1);
-		}
-	}
 	f = xcalloc(1, sizeof *f);
 	f->conninfo = xstrdup(fc->postgresql);
 	if (fc->box != NULL)

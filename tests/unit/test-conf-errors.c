@@ -157,6 +157,8 @@ test_errors(void **state)
 	    "3: fleet: box \"a/b\": up to 64 letters, digits and ._-");
 	loadconf_fails("[fleet]\nretry_min = 9\nretry_max = 3\n", "2: fleet: "
 	    "retry_min (9) is more than retry_max (3)");
+	loadconf_fails("[fleet]\nlabels = x86 a,b\n", "2: fleet: label "
+	    "\"a,b\": no quotes, braces, commas or backslashes");
 }
 
 /* The first error in the file is the one reported. */
