@@ -66,7 +66,12 @@ def drained(d):
 def two_boxes_push_at_once():
     server = pg.Postgres().start()
     a, b = box(server, "a"), box(server, "b")
-    ids = {d: queue_many(d, 6) for d in (a, b)}
+    ids = {d: queue_many(d, 5) for d in (a, b)}
+    # A profiled session: its profile's summary goes too (recorded, or
+    # unavailable where perf cannot record).
+    ids[a].append(a.call("session.queue", {"suite": "s", "profile": True})
+                  ["sessions"][0]["id"])
+    ids[b].append(b.queue("s"))
     for d in (a, b):
         for sid in ids[d]:
             assert d.wait_state(sid)["state"] == "completed"
@@ -75,6 +80,17 @@ def two_boxes_push_at_once():
     for d, name in ((a, "a"), (b, "b")):
         assert pg_counts(server, name) == local_counts(d), \
             (pg_counts(server, name), local_counts(d))
+    db = sqlite3.connect(a.database)
+    prof = db.execute("SELECT state, samples FROM profiles").fetchall()
+    conds = db.execute("SELECT count(*) FROM runs WHERE conditions IS NOT "
+                       "NULL").fetchone()[0]
+    db.close()
+    assert server.sql("SELECT state, coalesce(samples::text, '') FROM "
+                      "profiles WHERE box = 'a'") == \
+        [[prof[0][0], "" if prof[0][1] is None else str(prof[0][1])]], prof
+    assert conds > 0 and server.value(
+        "SELECT count(*) FROM runs WHERE box = 'a' AND conditions IS NOT "
+        "NULL") == str(conds)
     # The rows say what the box says.
     s = a.session(ids[a][0])
     row = server.sql("SELECT suite, state, wall_mean, fingerprint->>'hostname'"
