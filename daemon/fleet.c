@@ -4,7 +4,9 @@
  * takes jobs from its queue (fleet-queue.c), with a SQLite connection
  * and a libpq connection of its own, so that nothing of it runs on the
  * event loop.  It wakes every second, at once when a session ends, and
- * keeps still while a measured child is in flight.  When the server
+ * keeps still while a measured child is in flight: it neither connects
+ * nor pushes then, and only renews the lease of a job it holds.  When
+ * the server
  * cannot be reached it waits retry_min seconds, doubling up to
  * retry_max; the outbox keeps what was not pushed.
  *
@@ -124,12 +126,17 @@ static void
 fleet_turn(struct fleet *f)
 {
 	time_t	retry_at;
+	int64_t	job;
 
 	pthread_mutex_lock(&f->mtx);
 	retry_at = f->retry_at;
+	job = f->job;
 	pthread_mutex_unlock(&f->mtx);
 	if (f->pg == NULL) {
 		if (time(NULL) < retry_at)
+			return;
+		/* Not while measuring, unless a lease must be kept. */
+		if (atomic_load(&f->quiet) && job == 0)
 			return;
 		if (fleet_pg_connect(f) != 0) {
 			fleet_backoff(f);
