@@ -2,6 +2,7 @@
  * benchctl.c -- command-line client of benchd.
  *
  * benchctl [-S SOCKET] [--json] COMMAND [ARG ...]
+ * benchctl --fleet CONNINFO [--json] sessions|history|compare|regressions
  *
  * Global options come before the command; the command's own options are
  * parsed from its cmd_entry (cmd.c). Each command sends one or a few
@@ -80,6 +81,7 @@ main(int argc, char **argv)
 		{ "json",	no_argument,	NULL,	'j' },
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
+		{ "fleet",	required_argument, NULL, 'F' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	const struct cmd_entry		*entry;
@@ -101,6 +103,9 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			benchctl_json = 1;
+			break;
+		case 'F':
+			benchctl_fleet = optarg;
 			break;
 		case 'h':
 			cmd_print_help(stdout);
@@ -124,7 +129,14 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		return (benchctl_usage("no command given"));
-	if ((entry = cmd_lookup(argc, argv, &words)) == NULL) {
+	if (benchctl_fleet != NULL) {
+		/* The fleet's PostgreSQL answers, not a benchd. */
+		if ((entry = fleet_lookup(argv[0])) == NULL)
+			return (benchctl_usage("--fleet answers sessions, "
+			    "history, compare and regressions, not \"%s\"",
+			    argv[0]));
+		words = 1;
+	} else if ((entry = cmd_lookup(argc, argv, &words)) == NULL) {
 		if (words == 0)
 			return (benchctl_usage("unknown command \"%s\"",
 			    argv[0]));

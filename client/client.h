@@ -228,6 +228,36 @@ extern const struct cmd_entry	 cmd_notifications_entry;
 
 /* cmd-export.c */
 extern const struct cmd_entry	 cmd_export_entry;
+size_t		 export_measured(const cJSON *, const cJSON ***);
+double		 export_mean(const double *, size_t);
+double		 export_median(const double *, size_t);
+double		 export_stddev(const double *, size_t, double);
+double		*export_column(const cJSON **, size_t, const char *);
+char		*export_name(const cJSON *);
+void		 export_left_out(const cJSON *);
+
+/* fleet.c */
+extern const char	*benchctl_fleet;
+const struct cmd_entry	*fleet_lookup(const char *);
+int		 fleet_query(const char *, int, const char *const *, cJSON **);
+int		 fleet_session_name(const char *, char **, int64_t *);
+
+/* fleet-list.c */
+extern const struct cmd_entry	 fleet_sessions_entry;
+extern const struct cmd_entry	 fleet_history_entry;
+extern const struct cmd_entry	 fleet_regressions_entry;
+
+/* fleet-compare.c */
+extern const struct cmd_entry	 fleet_compare_entry;
+
+/* export-lnt.c */
+int		 export_lnt(cJSON **, int);
+
+/* export-bmf.c */
+int		 export_bmf(cJSON **, int);
+
+/* export-conbench.c */
+int		 export_conbench(cJSON **, int);
 
 /* cmd-complete.c */
 extern const struct cmd_entry	 cmd_complete_suites_entry;

@@ -19,6 +19,9 @@
  *   csv        one row per run, warmups included, quoted as RFC 4180
  *              says (fields with a comma, quote or line break are quoted,
  *              quotes doubled); records end with \n.
+ *   lnt, bmf, conbench
+ *              the documents LNT, Bencher and Conbench servers take in
+ *              (export-lnt.c, export-bmf.c, export-conbench.c).
  *
  * One session.get per ID, pipelined; any error prints nothing but the
  * error, so a partial document never reaches a pipe.
@@ -44,8 +47,9 @@ static const struct cmd_option	cmd_export_options[] = {
 };
 
 const struct cmd_entry	cmd_export_entry = {
-	"export", "ID... [--format json|hyperfine|csv]",
-	"print sessions and their runs as JSON, hyperfine JSON or CSV",
+	"export", "ID... [--format json|hyperfine|csv|lnt|bmf|conbench]",
+	"print sessions for other tools: JSON, hyperfine, CSV, LNT, Bencher, "
+	"Conbench",
 	1, -1, cmd_export_options, 0, cmd_export_exec
 };
 
@@ -104,7 +108,7 @@ export_json_string(const char *s)
  * The measured runs that have a wall time, in the order they ran, but
  * those another process disturbed: what benchd's statistics count.
  */
-static size_t
+size_t
 export_measured(const cJSON *runs, const cJSON ***vp)
 {
 	const cJSON	*r, **v;
@@ -126,7 +130,7 @@ export_measured(const cJSON *runs, const cJSON ***vp)
 }
 
 /* Sum in order, over n: the statistical crate's mean, as hyperfine's. */
-static double
+double
 export_mean(const double *x, size_t n)
 {
 	double	sum = 0;
@@ -146,7 +150,7 @@ export_cmp(const void *a, const void *b)
 }
 
 /* The middle value, or the mean of the middle two of an even count. */
-static double
+double
 export_median(const double *x, size_t n)
 {
 	double	*s, m;
@@ -246,7 +250,7 @@ export_parameters(const cJSON *params)
 }
 
 /* Sample standard deviation about mean: sum of squares over n - 1. */
-static double
+double
 export_stddev(const double *x, size_t n, double mean)
 {
 	double	sum = 0;
@@ -258,7 +262,7 @@ export_stddev(const double *x, size_t n, double mean)
 }
 
 /* The member name of each of n runs, into a new array. */
-static double *
+double *
 export_column(const cJSON **runs, size_t n, const char *name)
 {
 	double	*x;
@@ -322,25 +326,31 @@ export_hyperfine_one(const cJSON *s, const cJSON **runs, size_t n)
 	free(sorted);
 }
 
+/* A session.get result that has no measured runs, left out: says so. */
+void
+export_left_out(const cJSON *got)
+{
+	int64_t	id = 0;
+
+	(void)json_int(json_object(got, "session"), "id", &id);
+	log_warnx("session %lld has no measured runs: left out",
+	    (long long)id);
+}
+
 /* {"results": [...]}; a session without measured runs is left out. */
 static void
 export_hyperfine(cJSON **got, int count)
 {
 	const cJSON	**runs;
 	size_t		  n;
-	int64_t		  id;
 	int		  i, first = 1;
 
 	printf("{\n  \"results\": [");
 	for (i = 0; i < count; i++) {
 		n = export_measured(json_array(got[i], "runs"), &runs);
-		if (n == 0) {
-			id = 0;
-			(void)json_int(json_object(got[i], "session"), "id",
-			    &id);
-			log_warnx("session %lld has no measured runs: left out",
-			    (long long)id);
-		} else {
+		if (n == 0)
+			export_left_out(got[i]);
+		else {
 			printf("%s", first ? "\n" : ",\n");
 			export_hyperfine_one(json_object(got[i], "session"),
 			    runs, n);
@@ -477,6 +487,47 @@ export_fetch(struct rpc *rpc, const int64_t *ids, int n, cJSON **got)
 	return (rc);
 }
 
+/* A format other tools' servers take: its name and its writer. */
+static const struct {
+	const char	*name;
+	int		(*print)(cJSON **, int);
+} export_servers[] = {
+	{ "lnt", export_lnt },
+	{ "bmf", export_bmf },
+	{ "conbench", export_conbench },
+};
+#define EXPORT_SERVERS	(sizeof export_servers / sizeof export_servers[0])
+
+/* The name a benchmark goes by elsewhere: "suite", or "suite/k=v,k=v". */
+char *
+export_name(const cJSON *s)
+{
+	const cJSON	*p;
+	const char	*suite = json_text(s, "suite");
+	char		*name, *next, *value;
+	int		 first = 1;
+
+	name = xstrdup(suite);
+	cJSON_ArrayForEach(p, json_object(s, "params")) {
+		if (p->string == NULL)
+			continue;
+		if (cJSON_IsString(p))
+			value = xstrdup(p->valuestring);
+		else if ((value = cJSON_PrintUnformatted(p)) == NULL)
+			fatalx("out of memory");
+		xasprintf(&next, "%s%s%s=%s", name, first ? "/" : ",",
+		    p->string, value);
+		if (cJSON_IsString(p))
+			free(value);
+		else
+			cJSON_free(value);
+		free(name);
+		name = next;
+		first = 0;
+	}
+	return (name);
+}
+
 static int
 cmd_export_exec(struct cmd *cmd)
 {
@@ -484,20 +535,28 @@ cmd_export_exec(struct cmd *cmd)
 	cJSON		**got, *all;
 	int64_t		 *ids;
 	int		  i, rc = 0;
+	size_t		  k, server = EXPORT_SERVERS;
 
 	if (format == NULL)
 		format = "json";
+	for (k = 0; k < EXPORT_SERVERS; k++) {
+		if (strcmp(format, export_servers[k].name) == 0)
+			server = k;
+	}
 	if (strcmp(format, "json") != 0 && strcmp(format, "hyperfine") != 0 &&
-	    strcmp(format, "csv") != 0)
+	    strcmp(format, "csv") != 0 && server == EXPORT_SERVERS)
 		return (cmd_usage_error(cmd, "--format: expected json, "
-		    "hyperfine or csv, not \"%s\"", format));
+		    "hyperfine, csv, lnt, bmf or conbench, not \"%s\"",
+		    format));
 	ids = xcalloc((size_t)cmd->argc, sizeof *ids);
 	for (i = 0; i < cmd->argc && rc == 0; i++)
 		rc = cmd_id(cmd, i, &ids[i]);
 	got = xcalloc((size_t)cmd->argc, sizeof *got);
 	if (rc == 0)
 		rc = export_fetch(cmd->rpc, ids, cmd->argc, got);
-	if (rc == 0 && strcmp(format, "json") == 0) {
+	if (rc == 0 && server < EXPORT_SERVERS)
+		rc = export_servers[server].print(got, cmd->argc);
+	else if (rc == 0 && strcmp(format, "json") == 0) {
 		if ((all = cJSON_CreateArray()) == NULL)
 			fatalx("out of memory");
 		for (i = 0; i < cmd->argc; i++) {

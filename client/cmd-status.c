@@ -121,6 +121,31 @@ cmd_status_storage(const cJSON *st)
 	    json_text(st, "held"), (long long)retry);
 }
 
+/* The box's part in a fleet: its backlog and the last error. */
+static void
+cmd_status_fleet(const cJSON *f)
+{
+	int64_t	backlog = 0, pushed = 0, retry = 0, job = 0;
+
+	if (f == NULL)
+		return;
+	(void)json_int(f, "backlog", &backlog);
+	(void)json_int(f, "pushed", &pushed);
+	(void)json_int(f, "retry_in", &retry);
+	output_line("Fleet:     box %s, PostgreSQL %s, backlog %lld, pushed "
+	    "%lld", json_text(f, "box"), json_bool(f, "connected") ?
+	    "connected" : "not connected", (long long)backlog,
+	    (long long)pushed);
+	if (json_string(f, "last_error") != NULL)
+		output_line("           last error: %s%s", json_text(f,
+		    "last_error"), retry > 0 ? " (retrying)" : "");
+	if (json_int(f, "job", &job) == 0)
+		output_line("           running job %lld of the shared queue",
+		    (long long)job);
+	else if (json_bool(f, "queue"))
+		output_line("           taking jobs from the shared queue");
+}
+
 static int
 cmd_status_exec(struct cmd *cmd)
 {
@@ -155,6 +180,7 @@ cmd_status_exec(struct cmd *cmd)
 	output_printf("Socket:    %s\n", json_text(result, "socket"));
 	output_printf("Database:  %s\n", json_text(result, "database"));
 	cmd_status_storage(json_object(result, "storage"));
+	cmd_status_fleet(json_object(result, "fleet"));
 	running = json_object(result, "running");
 	cmd_status_running(running);
 	cmd_status_queue(json_array(result, "queue"));

@@ -24,13 +24,24 @@ client_benchctl_SOURCES = \
 	%reldir%/cmd-status.c \
 	%reldir%/cmd-suites.c \
 	%reldir%/cmd-variance.c \
+	%reldir%/export-bmf.c \
+	%reldir%/export-conbench.c \
+	%reldir%/export-lnt.c \
+	%reldir%/fleet.c \
+	%reldir%/fleet-compare.c \
+	%reldir%/fleet-list.c \
 	%reldir%/json.c \
 	%reldir%/output.c \
 	%reldir%/rpc.c \
 	%reldir%/table.c
-client_benchctl_CPPFLAGS = -I$(top_srcdir)/common -I$(top_srcdir)/client
-client_benchctl_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
-client_benchctl_LDADD = common/libcommon.a $(CJSON_LIBS) -lm
+# The statistics and the verdict rule of --fleet compare are benchd's own
+# (daemon/stats.c, daemon/rules.c, from the library tier).
+client_benchctl_CPPFLAGS = -I$(top_srcdir)/common -I$(top_srcdir)/client \
+	-I$(top_srcdir)/daemon
+client_benchctl_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(PQ_CFLAGS) \
+	$(GSL_CFLAGS)
+client_benchctl_LDADD = daemon/libbenchd.a common/libcommon.a \
+	$(CJSON_LIBS) $(PQ_LIBS) $(GSL_LIBS) -lm
 dist_man_MANS += docs/benchctl.1
 
 # Loaded on demand by bash-completion, so it must be named for the command.

@@ -20,6 +20,7 @@
 
 #include "benchd.h"
 #include "conf.h"
+#include "fleet.h"
 #include "log.h"
 #include "notify.h"
 #include "runner.h"
@@ -124,6 +125,30 @@ http_same(const struct config_http *a, const struct config_http *b)
 	    a->timeout == b->timeout);
 }
 
+static int
+str_same(const char *a, const char *b)
+{
+	return (a == b || (a != NULL && b != NULL && strcmp(a, b) == 0));
+}
+
+/* Whether two [fleet] sections say the same. */
+static int
+fleet_same(const struct config_fleet *a, const struct config_fleet *b)
+{
+	size_t	i;
+
+	if (!str_same(a->postgresql, b->postgresql) ||
+	    !str_same(a->box, b->box) || a->nlabels != b->nlabels)
+		return (0);
+	for (i = 0; i < a->nlabels; i++) {
+		if (strcmp(a->labels[i], b->labels[i]) != 0)
+			return (0);
+	}
+	return (a->queue == b->queue && a->retry_min == b->retry_min &&
+	    a->retry_max == b->retry_max && a->poll == b->poll &&
+	    a->lease == b->lease);
+}
+
 /* SIGHUP: a bad file keeps the running config; a running session keeps
  * the suite definition it started with. */
 static void
@@ -144,6 +169,9 @@ sighup_cb(evutil_socket_t sig, short events, void *arg)
 		    "at the next start");
 	if (!http_same(&c->http, &cfg->http))
 		log_warnx("reload: [http] changes take effect at the next "
+		    "start");
+	if (!fleet_same(&c->fleet, &cfg->fleet))
+		log_warnx("reload: [fleet] changes take effect at the next "
 		    "start");
 	if (!sched_config_in_use(cfg))
 		conf_free(cfg);
@@ -282,6 +310,8 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	sched_init();
 	follow_init();
+	if (fleet_start(cfg, db_path, &cause) != 0)
+		fatalx("%s", cause);
 	log_info("listening on %s, database %s", socket_path, db_path);
 	/* Socket listening and database open: clients may come now. */
 	notify_watchdog_start(ev_base);
@@ -290,6 +320,7 @@ main(int argc, char **argv)
 
 	notify_watchdog_stop();
 	alert_stop();
+	fleet_stop();
 	runner_shutdown();
 	http_stop();
 	server_close();

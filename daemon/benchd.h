@@ -282,6 +282,8 @@ cJSON		*wire_comparison(const struct comparison *);
 cJSON		*wire_phases(int64_t, const struct phase_report *);
 cJSON		*wire_progress(const struct sched_progress *);
 cJSON		*wire_hold(const struct hold_status *);
+struct fleet_status;
+cJSON		*wire_fleet(const struct fleet_status *);
 cJSON		*wire_finished(int64_t, enum session_state, const char *);
 cJSON		*wire_calibration(const struct calibration_row *);
 cJSON		*wire_ab(const struct ab_row *);

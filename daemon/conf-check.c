@@ -180,6 +180,47 @@ conf_daemon_finish(struct parse *ps)
 	return (-1);
 }
 
+#define FSEEN(ps, key)	((ps)->fleet.seen[conf_key_find(CONF_FLEET, key)])
+
+/*
+ * [fleet], once the file is read: labels go into a PostgreSQL array
+ * literal, so none holds its syntax; the queue needs the server; a box
+ * name is what PostgreSQL rows and fleet queries are keyed by, so it is
+ * letters, digits and "._-"; the backoff's bounds are in order.
+ */
+int
+conf_fleet_finish(struct parse *ps)
+{
+	const struct config_fleet	*f = &ps->cf->fleet;
+	size_t				 i;
+
+	for (i = 0; i < f->nlabels; i++) {
+		if (strpbrk(f->labels[i], "\"\\{},") != NULL) {
+			conf_error(ps, FSEEN(ps, "labels"), "fleet: label "
+			    "\"%s\": no quotes, braces, commas or backslashes",
+			    f->labels[i]);
+			return (-1);
+		}
+	}
+	if (f->postgresql == NULL && f->queue) {
+		conf_error(ps, FSEEN(ps, "queue"), "fleet: queue needs "
+		    "postgresql");
+		return (-1);
+	}
+	if (f->box != NULL && (strlen(f->box) > 64 ||
+	    f->box[strspn(f->box, NAME_CHARS ".-")] != '\0')) {
+		conf_error(ps, FSEEN(ps, "box"), "fleet: box \"%s\": up to 64 "
+		    "letters, digits and ._-", f->box);
+		return (-1);
+	}
+	if (f->retry_min > f->retry_max) {
+		conf_error(ps, FSEEN(ps, "retry_min"), "fleet: retry_min (%d) "
+		    "is more than retry_max (%d)", f->retry_min, f->retry_max);
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * path resolved as far as it exists: the whole of it, else its directory
  * with the last name appended.  Caller frees.

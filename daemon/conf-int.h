@@ -17,6 +17,7 @@ enum section {
 	SEC_TUNE,
 	SEC_HTTP,
 	SEC_NOTIFY,
+	SEC_FLEET,
 	SEC_SUITE
 };
 
@@ -44,6 +45,7 @@ struct parse {
 	struct lines	 tune;
 	struct lines	 http;
 	struct lines	 notify;
+	struct lines	 fleet;
 	struct lines	*suites;	/* parallel to cf->suites */
 	int		 daemon_line;
 	int		 cond_line;
@@ -51,6 +53,7 @@ struct parse {
 	int		 tune_line;
 	int		 http_line;
 	int		 notify_line;
+	int		 fleet_line;
 	char		*error;		/* the first, "FILE:LINE: reason" */
 	char		*longval;	/* a value too long for inih's buffer */
 	int		 errline;
@@ -63,5 +66,6 @@ void	conf_error(struct parse *, int, const char *, ...)
 /* conf-check.c */
 int	conf_suite_finish(struct parse *, struct suite *, struct lines *);
 int	conf_daemon_finish(struct parse *);
+int	conf_fleet_finish(struct parse *);
 
 #endif

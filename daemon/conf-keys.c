@@ -62,6 +62,7 @@ struct key {
 #define U(f)	offsetof(struct config_tune, f)
 #define H(f)	offsetof(struct config_http, f)
 #define N(f)	offsetof(struct config_notify, f)
+#define F(f)	offsetof(struct config_fleet, f)
 
 static const struct key daemon_keys[] = {
 	{ "socket", T_PATH, D(socket), 0, "/run/benchd.sock", 0, 0 },
@@ -162,6 +163,17 @@ static const struct key notify_keys[] = {
 	{ "timeout", T_INT, N(timeout), 0, "10", 1, 300 },
 };
 
+static const struct key fleet_keys[] = {
+	{ "postgresql", T_OPTSTR, F(postgresql), 0, NULL, 0, 0 },
+	{ "box", T_OPTSTR, F(box), 0, NULL, 0, 0 },
+	{ "labels", T_LIST, F(labels), F(nlabels), NULL, 0, 0 },
+	{ "queue", T_BOOL, F(queue), 0, "no", 0, 0 },
+	{ "retry_min", T_INT, F(retry_min), 0, "1", 1, 3600 },
+	{ "retry_max", T_INT, F(retry_max), 0, "300", 1, 86400 },
+	{ "poll", T_INT, F(poll), 0, "5", 1, 3600 },
+	{ "lease", T_INT, F(lease), 0, "60", 2, 86400 },
+};
+
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 _Static_assert(nitems(daemon_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
 _Static_assert(nitems(cond_keys) <= CONF_KEYS_MAX, "CONF_KEYS_MAX");
@@ -180,6 +192,7 @@ static const struct {
 	[CONF_TUNE] = { tune_keys, nitems(tune_keys) },
 	[CONF_HTTP] = { http_keys, nitems(http_keys) },
 	[CONF_NOTIFY] = { notify_keys, nitems(notify_keys) },
+	[CONF_FLEET] = { fleet_keys, nitems(fleet_keys) },
 };
 
 static int

@@ -13,7 +13,8 @@ enum conf_table {
 	CONF_PROFILE,		/* [profile], struct config_profile */
 	CONF_TUNE,		/* [tune], struct config_tune */
 	CONF_HTTP,		/* [http], struct config_http */
-	CONF_NOTIFY		/* [notify], struct config_notify */
+	CONF_NOTIFY,		/* [notify], struct config_notify */
+	CONF_FLEET		/* [fleet], struct config_fleet */
 };
 
 /* The index of a key in its table, -1 when there is no such key. */

@@ -142,6 +142,12 @@ conf_ctx(struct parse *ps, struct ctx *c)
 		c->lines = &ps->notify;
 		c->prefix = xstrdup("notify: ");
 		break;
+	case SEC_FLEET:
+		c->table = CONF_FLEET;
+		c->base = &ps->cf->fleet;
+		c->lines = &ps->fleet;
+		c->prefix = xstrdup("fleet: ");
+		break;
 	default:
 		c->suite = &ps->cf->suites[ps->suite];
 		c->table = CONF_SUITE;
@@ -279,6 +285,8 @@ conf_section(struct parse *ps, const char *hdr)
 		section_once(ps, &ps->http_line, name, SEC_HTTP);
 	else if (strcmp(name, "notify") == 0)
 		section_once(ps, &ps->notify_line, name, SEC_NOTIFY);
+	else if (strcmp(name, "fleet") == 0)
+		section_once(ps, &ps->fleet_line, name, SEC_FLEET);
 	else if (strncmp(name, "suite", 5) == 0 &&
 	    (name[5] == '\0' || name[5] == ' ' || name[5] == '\t'))
 		suite_begin(ps, name + 5 + strspn(name + 5, " \t"));
@@ -447,6 +455,7 @@ conf_load(const char *path, char **cause)
 	conf_key_defaults(CONF_TUNE, &cf->tune);
 	conf_key_defaults(CONF_HTTP, &cf->http);
 	conf_key_defaults(CONF_NOTIFY, &cf->notify);
+	conf_key_defaults(CONF_FLEET, &cf->fleet);
 
 	r = ini_parse_stream(conf_reader, &ps, conf_handler, &ps);
 	if (r == 0 && ferror(ps.f))
@@ -464,6 +473,8 @@ conf_load(const char *path, char **cause)
 		conf_error(&ps, 0, "libinih failed (%d)", r);
 	if (ps.error == NULL)
 		conf_daemon_finish(&ps);
+	if (ps.error == NULL)
+		conf_fleet_finish(&ps);
 	for (i = 0; i < cf->nsuites && ps.error == NULL; i++)
 		conf_suite_finish(&ps, &cf->suites[i], &ps.suites[i]);
 	if (cf->profile.cats.n == 0)
@@ -555,6 +566,9 @@ conf_free(struct config *cf)
 	argv_free(cf->http.hosts);
 	free(cf->notify.exec);
 	free(cf->notify.webhook);
+	free(cf->fleet.postgresql);
+	free(cf->fleet.box);
+	argv_free(cf->fleet.labels);
 	for (i = 0; i < cf->nsuites; i++)
 		suite_free(&cf->suites[i]);
 	free(cf->suites);

@@ -91,6 +91,22 @@ struct config_notify {
 	int		  timeout;	/* seconds per attempt */
 };
 
+/*
+ * [fleet]: sessions pushed to a shared PostgreSQL (fleet-push.c), and
+ * jobs taken from its queue (fleet-queue.c); off without postgresql.
+ */
+struct config_fleet {
+	char		*postgresql;		/* libpq conninfo, NULL: off */
+	char		*box;			/* NULL: the host name */
+	char		**labels;		/* what jobs may require */
+	size_t		  nlabels;
+	int		  queue;		/* take jobs from the fleet */
+	int		  retry_min;		/* seconds, doubling on */
+	int		  retry_max;		/* failures up to this */
+	int		  poll;			/* seconds between looks */
+	int		  lease;		/* seconds a taken job is ours */
+};
+
 /* param.NAME = v1 v2 ...: the only values {NAME} may take. */
 struct suite_param {
 	char		 *name;
@@ -158,6 +174,7 @@ struct config {
 	struct config_tune	  tune;
 	struct config_http	  http;
 	struct config_notify	  notify;
+	struct config_fleet	  fleet;
 	struct suite		 *suites;
 	size_t			  nsuites;
 };

@@ -33,6 +33,7 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/store-fault.c %reldir%/store-calibrate.c %reldir%/store-rev.c \
 	%reldir%/store-bisect.c \
 	%reldir%/store-alert.c %reldir%/store-alert.h \
+	%reldir%/store-fleet.c \
 	%reldir%/rules.c %reldir%/rules.h \
 	%reldir%/session.c %reldir%/session.h \
 	%reldir%/compare.c %reldir%/compare.h \
@@ -54,10 +55,10 @@ daemon_libbenchd_a_SOURCES = \
 	%reldir%/tune-item.c %reldir%/tune-report.c %reldir%/tune-settings.c \
 	%reldir%/tune-state.c \
 	%reldir%/schema.h
-nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c
+nodist_daemon_libbenchd_a_SOURCES = %reldir%/schema.c %reldir%/pg-schema.c
 daemon_libbenchd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(SQLITE_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) $(GSL_CFLAGS) \
-	$(ZLIB_CFLAGS)
+	$(ZLIB_CFLAGS) $(PQ_CFLAGS) -pthread
 
 # The daemon's edge and wiring: methods, the scheduler; all of it but
 # main() and the socket server, which tests/fuzz/fuzz-rpc.c replaces with
@@ -68,6 +69,8 @@ BENCHD_CORE_SOURCES = \
 	%reldir%/benchd.h \
 	%reldir%/fingerprint.c \
 	%reldir%/follow.c \
+	%reldir%/fleet.c %reldir%/fleet.h %reldir%/fleet-int.h \
+	%reldir%/fleet-pg.c %reldir%/fleet-push.c %reldir%/fleet-queue.c \
 	%reldir%/http.c %reldir%/http.h %reldir%/http-api.c \
 	%reldir%/leftover.c %reldir%/leftover.h \
 	%reldir%/method-baseline.c \
@@ -112,7 +115,8 @@ nodist_daemon_benchd_SOURCES = %reldir%/www.c
 daemon_benchd_CFLAGS = $(daemon_libbenchd_a_CFLAGS) $(SYSTEMD_CFLAGS) \
 	$(CURL_CFLAGS) -pthread
 BENCHD_LIBS = daemon/libbenchd.a common/libcommon.a $(LIBEVENT_LIBS) \
-	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) -lm
+	$(SQLITE_LIBS) $(CJSON_LIBS) $(INIH_LIBS) $(GSL_LIBS) $(ZLIB_LIBS) \
+	$(PQ_LIBS) -lm
 daemon_benchd_LDADD = $(BENCHD_LIBS) $(SYSTEMD_LIBS) $(CURL_LIBS) -lpthread
 
 # Run as root by benchd.service around benchd, or by hand.
@@ -120,11 +124,14 @@ daemon_benchd_tune_SOURCES = %reldir%/benchd-tune.c
 daemon_benchd_tune_CFLAGS = $(daemon_libbenchd_a_CFLAGS)
 daemon_benchd_tune_LDADD = $(BENCHD_LIBS)
 
-BUILT_SOURCES += %reldir%/schema.c
-CLEANFILES += %reldir%/schema.c
+BUILT_SOURCES += %reldir%/schema.c %reldir%/pg-schema.c
+CLEANFILES += %reldir%/schema.c %reldir%/pg-schema.c
 %reldir%/schema.c: $(SCHEMA_FILES) $(top_srcdir)/build-aux/sql2c.sh
 	$(AM_V_GEN)$(SHELL) $(top_srcdir)/build-aux/sql2c.sh $@ \
 	    $(top_srcdir) $(SCHEMA_FILES)
+%reldir%/pg-schema.c: $(PG_SCHEMA_FILES) $(top_srcdir)/build-aux/sql2c.sh
+	$(AM_V_GEN)$(SHELL) $(top_srcdir)/build-aux/sql2c.sh -n pg_schema $@ \
+	    $(top_srcdir) $(PG_SCHEMA_FILES)
 
 # The dashboard's static files, served as /static/NAME.
 WWW_FILES = %reldir%/www/benchd.css %reldir%/www/benchd.js

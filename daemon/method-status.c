@@ -6,6 +6,7 @@
 
 #include "benchd.h"
 #include "conf.h"
+#include "fleet.h"
 #include "store.h"
 
 static int
@@ -16,6 +17,7 @@ status_exec(struct client *c, const cJSON *params, cJSON **result,
 	struct session_list	 q;
 	struct sched_progress	 p;
 	struct hold_status	 h;
+	struct fleet_status	 fs;
 	struct timespec		 now;
 	cJSON			*o, *running, *a;
 	size_t			 i;
@@ -46,6 +48,9 @@ status_exec(struct client *c, const cJSON *params, cJSON **result,
 	session_list_free(&q);
 	sched_hold_status(&h);
 	cJSON_AddItemToObject(o, "storage", wire_hold(&h));
+	fleet_status(&fs);
+	cJSON_AddItemToObject(o, "fleet", wire_fleet(&fs));
+	fleet_status_free(&fs);
 	*result = o;
 	return (0);
 }

@@ -18,6 +18,7 @@
 #include "benchd.h"
 #include "conditions.h"
 #include "conf.h"
+#include "fleet.h"
 #include "leftover.h"
 #include "log.h"
 #include "rules.h"
@@ -126,6 +127,7 @@ sched_spawn(struct srun *s, char **argv, const char *iter, int timeout,
 		sched_cgroup_close(s, 0, NULL);
 		return (-1);
 	}
+	fleet_quiet(1);
 	return (0);
 }
 
@@ -146,6 +148,7 @@ sched_exited(struct srun *s, const struct run_result *rr, int ok,
 	conditions_child_ended();
 	runner_free(s->runner);
 	s->runner = NULL;
+	fleet_quiet(0);
 	sched_cgroup_close(s, 0, NULL);
 	in.ev = FE_EXITED;
 	in.ok = ok;

@@ -27,6 +27,7 @@
 #include "compare.h"
 #include "conditions.h"
 #include "conf.h"
+#include "fleet.h"
 #include "log.h"
 #include "notify.h"
 #include "rev.h"
@@ -80,6 +81,7 @@ srun_free(struct srun *s)
 	if (s->timing != NULL)
 		timing_free(s->timing);
 	runner_free(s->runner);
+	fleet_quiet(0);
 	sched_cgroup_close(s, 0, NULL);
 	if (s->conf != cfg)
 		conf_free(s->conf);	/* replaced by a reload meanwhile */
@@ -114,6 +116,7 @@ sched_end(struct srun *s)
 		alert_session_failed(db, s->id, reason);
 	sched_rev_end(s);
 	wire_notify_finished(s->id, f->end_state, reason);
+	fleet_wake();
 	if (cur == s)
 		cur = NULL;
 	notify_status("Idle; session #%lld %s", (long long)s->id,

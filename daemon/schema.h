@@ -13,4 +13,8 @@ struct schema_step {
 extern const struct schema_step	schema_steps[];
 extern const size_t		schema_nsteps;
 
+/* The fleet's PostgreSQL steps (schema/pg/); step i makes version i + 1. */
+extern const struct schema_step	pg_schema_steps[];
+extern const size_t		pg_schema_nsteps;
+
 #endif

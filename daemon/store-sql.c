@@ -261,6 +261,76 @@ const char *const stmt_sql[S_COUNT] = {
 	    "looked_at = :now",
 	[S_BISECT_RUNNING] =
 	    "SELECT id FROM bisections WHERE state = 'running' ORDER BY id",
+	[S_FLEET_NEXT] =
+	    "SELECT session_id, gen FROM fleet_outbox WHERE session_id > "
+	    ":after ORDER BY session_id LIMIT 1",
+	/* A session as one JSON document: what the fleet's tables take. */
+	[S_FLEET_SESSION] =
+	    "SELECT json_object('suite', s.suite, 'params', json(s.params), "
+	    "'label', s.label, 'rev', s.rev, 'dirty', s.dirty, "
+	    "'state', s.state, 'reason', s.reason, 'warmup', s.warmup, "
+	    "'runs', s.runs, 'max_runs', s.max_runs, "
+	    "'cv_target', s.cv_target, 'noise', s.noise, "
+	    "'queued_at', s.queued_at, 'started_at', s.started_at, "
+	    "'finished_at', s.finished_at, 'command', s.command, "
+	    "'fingerprint', json(s.fingerprint), 'cpus', s.cpus, "
+	    "'wall_mean', s.wall_mean, 'baseline_id', s.baseline_id, "
+	    "'verdict', s.verdict, 'change', s.change, "
+	    "'change_ci_low', s.change_ci_low, "
+	    "'change_ci_high', s.change_ci_high, "
+	    "'verdict_threshold', s.verdict_threshold, "
+	    "'verdict_rule', s.verdict_rule, "
+	    "'run_list', json(coalesce((SELECT json_group_array(json_object("
+	    "'seq', r.seq, 'kind', r.kind, 'iteration', r.iteration, "
+	    "'started_at', r.started_at, 'wall_ns', r.wall_ns, "
+	    "'utime_us', r.utime_us, 'stime_us', r.stime_us, "
+	    "'maxrss_kb', r.maxrss_kb, 'minflt', r.minflt, "
+	    "'majflt', r.majflt, 'nvcsw', r.nvcsw, 'nivcsw', r.nivcsw, "
+	    "'inblock', r.inblock, 'oublock', r.oublock, "
+	    "'exit_code', r.exit_code, 'signal', r.signal, "
+	    "'timed_out', r.timed_out <> 0, 'canonical', r.canonical <> 0, "
+	    "'disturbed', r.disturbed <> 0, "
+	    "'conditions', json(r.conditions), "
+	    "'throttle_delta', r.throttle_delta, "
+	    "'cpu_stall_us', r.cpu_stall_us, 'mem_peak_kb', r.mem_peak_kb)) "
+	    "FROM runs r WHERE r.session_id = s.id), '[]')), "
+	    "'phase_list', json(coalesce((SELECT json_group_array(json_object("
+	    "'seq', r.seq, 'prefix', p.prefix, 'phase', p.phase, "
+	    "'ord', p.ord, 'count', p.count, 'total_ns', p.total_ns, "
+	    "'max_ns', p.max_ns)) FROM run_phases p JOIN runs r "
+	    "ON r.id = p.run_id WHERE r.session_id = s.id), '[]')), "
+	    "'profile', (SELECT json_object('state', f.state, "
+	    "'reason', f.reason, 'event', f.event, "
+	    "'frequency', f.frequency, 'samples', f.samples, "
+	    "'stacks', f.stacks, 'skipped', f.skipped, "
+	    "'wall_ns', f.wall_ns, 'folded_size', f.folded_size) "
+	    "FROM profiles f WHERE f.session_id = s.id)) "
+	    "FROM sessions s WHERE s.id = :id",
+	[S_FLEET_PUSHED] =
+	    "DELETE FROM fleet_outbox WHERE session_id = :id AND gen = :gen",
+	[S_FLEET_FAILED] =
+	    "UPDATE fleet_outbox SET attempts = attempts + 1, "
+	    "last_error = :error WHERE session_id = :id",
+	[S_FLEET_BACKLOG] =
+	    "SELECT count(*), (SELECT last_error FROM fleet_outbox "
+	    "WHERE last_error IS NOT NULL ORDER BY session_id LIMIT 1) "
+	    "FROM fleet_outbox",
+	[S_FLEET_BUSY] =
+	    "SELECT EXISTS (SELECT 1 FROM sessions WHERE state IN "
+	    "('queued', 'running'))",
+	[S_FLEET_JOB_ADD] =
+	    "INSERT INTO fleet_jobs (slot_id, job_id, session_id, reason, "
+	    "taken_at) VALUES (:slot, :job, :session, :reason, :now) "
+	    "ON CONFLICT (slot_id) DO UPDATE SET job_id = :job, "
+	    "session_id = :session, reason = :reason, taken_at = :now, "
+	    "settled = 0",
+	[S_FLEET_JOBS] =
+	    "SELECT j.slot_id, j.job_id, j.session_id, s.state, "
+	    "coalesce(s.reason, j.reason) FROM fleet_jobs j "
+	    "LEFT JOIN sessions s ON s.id = j.session_id "
+	    "WHERE j.settled = 0 ORDER BY j.slot_id",
+	[S_FLEET_JOB_SETTLED] =
+	    "UPDATE fleet_jobs SET settled = 1 WHERE slot_id = :slot",
 };
 
 /* The cached statement, reset and with its bindings cleared. */

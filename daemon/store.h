@@ -456,4 +456,26 @@ int		 store_profile_get(struct store *, int64_t, int with_folded,
 		     struct profile_row *);
 void		 store_profile_free(struct profile_row *);
 
+/* store-fleet.c */
+struct fleet_job_row {
+	int64_t		 slot_id;	/* job_slots.id in PostgreSQL */
+	int64_t		 job_id;
+	int64_t		 session_id;	/* 0: refused here */
+	char		*state;		/* the session's; NULL: refused */
+	char		*reason;
+};
+int		 store_fleet_next(struct store *, int64_t, int64_t *,
+		     int64_t *);
+char		*store_fleet_session(struct store *, int64_t);
+int		 store_fleet_pushed(struct store *, int64_t, int64_t);
+int		 store_fleet_failed(struct store *, int64_t, const char *);
+int64_t		 store_fleet_backlog(struct store *, char **);
+int		 store_fleet_busy(struct store *);
+int		 store_fleet_job_add(struct store *, int64_t, int64_t,
+		     int64_t, const char *);
+int		 store_fleet_jobs(struct store *, struct fleet_job_row **,
+		     size_t *);
+void		 fleet_jobs_free(struct fleet_job_row *, size_t);
+int		 store_fleet_job_settled(struct store *, int64_t);
+
 #endif

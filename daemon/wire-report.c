@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "benchd.h"
+#include "fleet.h"
 #include "compare.h"
 #include "session.h"
 #include "store.h"
@@ -232,6 +233,29 @@ wire_hold(const struct hold_status *h)
 	cJSON_AddStringToObject(o, "error", h->error);
 	wire_time(o, "since", h->since);
 	cJSON_AddNumberToObject(o, "retry", h->retry);
+	return (o);
+}
+
+/* status's "fleet": null when the box is in none. */
+cJSON *
+wire_fleet(const struct fleet_status *fs)
+{
+	cJSON	*o;
+
+	if (!fs->on)
+		return (cJSON_CreateNull());
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "box", fs->box);
+	cJSON_AddBoolToObject(o, "connected", fs->connected);
+	cJSON_AddBoolToObject(o, "queue", fs->queue);
+	cJSON_AddNumberToObject(o, "backlog", (double)fs->backlog);
+	cJSON_AddNumberToObject(o, "pushed", (double)fs->pushed);
+	wire_text(o, "last_error", fs->last_error);
+	cJSON_AddNumberToObject(o, "retry_in", (double)fs->retry_in);
+	if (fs->job > 0)
+		cJSON_AddNumberToObject(o, "job", (double)fs->job);
+	else
+		cJSON_AddNullToObject(o, "job");
 	return (o);
 }
 

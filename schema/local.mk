@@ -10,5 +10,11 @@ SCHEMA_FILES = \
 	%reldir%/008-thresholds.sql \
 	%reldir%/009-others.sql \
 	%reldir%/010-revisions.sql \
-	%reldir%/011-notify.sql
+	%reldir%/011-notify.sql \
+	%reldir%/012-fleet.sql
 EXTRA_DIST += $(SCHEMA_FILES)
+
+# The fleet's shared PostgreSQL: its own steps, applied by benchd.
+PG_SCHEMA_FILES = \
+	%reldir%/pg/001-init.sql
+EXTRA_DIST += $(PG_SCHEMA_FILES)

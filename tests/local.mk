@@ -139,6 +139,7 @@ INTEGRATION_TESTS = \
 	%reldir%/integration/test-crash.py \
 	%reldir%/integration/test-docs.py \
 	%reldir%/integration/test-export.py \
+	%reldir%/integration/test-fleet.py \
 	%reldir%/integration/test-hardening.py \
 	%reldir%/integration/test-hostile.py \
 	%reldir%/integration/test-interference.py \
@@ -159,7 +160,7 @@ INTEGRATION_TESTS = \
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) %reldir%/lib/harness.py \
-	%reldir%/lib/browser.py %reldir%/lib/gitrepo.py \
+	%reldir%/lib/browser.py %reldir%/lib/gitrepo.py %reldir%/lib/pg.py \
 	%reldir%/data/gen-stats-ref.py %reldir%/data/stats/stats-ref.h \
 	%reldir%/data/perf/sample.script %reldir%/data/perf/sample.folded \
 	%reldir%/data/perf/nocallchain.script \
@@ -190,7 +191,7 @@ AM_TESTS_ENVIRONMENT = \
 BENCHMARKS = %reldir%/bench/bench-ingest.py %reldir%/bench/bench-overhead.py \
 	%reldir%/bench/gen-db.py %reldir%/bench/bench-queries.py \
 	%reldir%/bench/bench-clients.py %reldir%/bench/bench-http.py \
-	%reldir%/bench/bench-verdicts.py
+	%reldir%/bench/bench-verdicts.py %reldir%/bench/bench-fleet.py
 noinst_PROGRAMS += tests/bench/bench-spawn tests/bench/bench-clients
 tests_bench_bench_spawn_SOURCES = %reldir%/bench/bench-spawn.c
 tests_bench_bench_clients_SOURCES = %reldir%/bench/bench-clients.c

@@ -41,7 +41,7 @@ def completes_from_benchctl_and_the_daemon():
     assert complete(d, "benchctl variance ") == ["crate", "full"]
     assert complete(d, "benchctl queue crate ") == ["ms=5", "ms=8"]
     assert complete(d, "benchctl export 1 --format ") == \
-        ["csv", "hyperfine", "json"]
+        ["bmf", "conbench", "csv", "hyperfine", "json", "lnt"]
     assert complete(d, "benchctl compare 1 2 --f") == ["--force"]
     assert complete(d, "benchctl -S /nonexistent variance ") == []
     assert d.stop() == 0

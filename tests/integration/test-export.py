@@ -1,6 +1,7 @@
 """benchctl export: the hyperfine format has exactly the keys and types of
 a real `hyperfine -N --export-json` of the same command; json and csv
-carry every run."""
+carry every run; lnt, bmf and conbench have the fields the LNT, Bencher
+and Conbench servers require."""
 
 import csv
 import io
@@ -11,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import DEMO, Daemon, Skip, main, test  # noqa
@@ -94,6 +96,104 @@ def parameters_json_and_csv():
                                             "measured"]
     assert {r["session"] for r in rows} == {str(i) for i in ids}
     assert float(rows[1]["wall"]) > 0
+    assert d.stop() == 0
+
+
+def measured_walls(d, sid):
+    return [x["wall"] for x in d.session(sid)["runs"]
+            if x["kind"] == "measured" and not x["disturbed"]]
+
+
+@test
+def lnt_report_v2():
+    d = Daemon({"c": {"command": DEMO + " --sleep 2 --prefix P_{crate}",
+                      "param.crate": "ori_arc ori_types", "warmup": "1",
+                      "runs": "2", "max_runs": "2"}}).start()
+    rc, out = d.ctl("queue", "c", "--all", "--rev", "abc123")
+    ids = [s["id"] for s in out["sessions"]]
+    for sid in ids:
+        assert d.wait_state(sid)["state"] == "completed"
+    rc, r = d.ctl("export", *map(str, ids), "--format", "lnt")
+    assert rc == 0, r
+    # LNT docs/importing_data.rst, format version 2.
+    assert r["format_version"] == "2"
+    assert isinstance(r["machine"]["name"], str) and r["machine"]["name"]
+    assert all(isinstance(v, str) for v in r["machine"].values())
+    run = r["run"]
+    for k in ("start_time", "end_time"):
+        time.strptime(run[k], "%Y-%m-%dT%H:%M:%S")
+    assert run["start_time"] <= run["end_time"]
+    assert run["llvm_project_revision"] == "abc123"
+    assert [t["name"] for t in r["tests"]] == \
+        ["c/crate=ori_arc", "c/crate=ori_types"]
+    for t, sid in zip(r["tests"], ids):
+        assert t["execution_time"] == measured_walls(d, sid)
+        assert len(t["mem_bytes"]) == 2 and t["mem_bytes"][0] > 0
+    # One report is one order: sessions of two revisions are refused.
+    other = d.call("session.queue", {"suite": "c", "params":
+                                     {"crate": "ori_arc"}, "rev": "def"})
+    sid = other["sessions"][0]["id"]
+    d.wait_state(sid)
+    rc, text = d.ctl("export", str(ids[0]), str(sid), "--format", "lnt",
+                     json_out=False)
+    assert rc == 64 and "one order" in text, (rc, text)
+    assert d.stop() == 0
+
+
+@test
+def bencher_metric_format():
+    d = Daemon({"s": {"command": DEMO + " --sleep 3", "warmup": "1",
+                      "runs": "3", "max_runs": "3"}}).start()
+    sid = session(d, "s")
+    rc, r = d.ctl("export", str(sid), "--format", "bmf")
+    assert rc == 0, r
+    # bencher.dev/bmf.json: benchmark -> measure -> {value, ...}.
+    assert list(r) == ["s"], r
+    lat = r["s"]["latency"]
+    assert set(lat) == {"value", "lower_value", "upper_value"}, lat
+    walls = measured_walls(d, sid)
+    assert abs(lat["value"] - statistics.mean(walls) * 1e9) < 1, lat
+    assert lat["lower_value"] <= lat["value"] <= lat["upper_value"]
+    assert 1e6 < lat["value"] < 1e10        # nanoseconds, not seconds
+    assert d.stop() == 0
+
+
+@test
+def conbench_results():
+    d = Daemon({"s": {"command": DEMO + " --sleep 2", "warmup": "1",
+                      "runs": "3", "max_runs": "3"}}).start()
+    sid = session(d, "s")
+    rc, r = d.ctl("export", str(sid), "--format", "conbench")
+    assert rc == 0, r
+    assert isinstance(r, list) and len(r) == 1, r
+    b = r[0]
+    # conbench's BenchmarkResultSchema: what a POST must carry.
+    for k in ("run_id", "batch_id", "timestamp", "stats", "tags",
+              "context", "info", "machine_info"):
+        assert k in b, k
+    assert b["tags"]["name"] == "s"
+    assert isinstance(b["context"], dict) and isinstance(b["info"], dict)
+    time.strptime(b["timestamp"], "%Y-%m-%dT%H:%M:%SZ")
+    st = b["stats"]
+    walls = measured_walls(d, sid)
+    assert st["data"] == walls and st["unit"] == "s"
+    assert st["iterations"] == len(walls) == 3
+    assert abs(st["mean"] - statistics.mean(walls)) < 1e-12
+    assert abs(st["stdev"] - statistics.stdev(walls)) < 1e-12
+    assert abs(st["median"] - statistics.median(walls)) < 1e-12
+    assert st["min"] == min(walls) and st["max"] == max(walls)
+    m = b["machine_info"]
+    for k in ("name", "os_name", "os_version", "architecture_name",
+              "kernel_name", "cpu_model_name", "cpu_core_count",
+              "cpu_thread_count", "cpu_frequency_max_hz",
+              "cpu_l1d_cache_bytes", "cpu_l1i_cache_bytes",
+              "cpu_l2_cache_bytes", "cpu_l3_cache_bytes", "memory_bytes",
+              "gpu_count", "gpu_product_names"):
+        assert k in m, k
+    assert int(m["cpu_thread_count"]) >= 1 and int(m["memory_bytes"]) > 0
+    rc, text = d.ctl("export", str(sid), "--format", "nope",
+                     json_out=False)
+    assert rc == 64 and "conbench" in text, (rc, text)
     assert d.stop() == 0
 
 

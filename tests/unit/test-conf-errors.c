@@ -163,6 +163,14 @@ test_errors(void **state)
 	    "line 1)");
 	loadconf_fails("[http]\nport = 8080\n", "2: http: unknown key "
 	    "\"port\"");
+	loadconf_fails("[fleet]\nqueue = yes\n", "2: fleet: queue needs "
+	    "postgresql");
+	loadconf_fails("[fleet]\npostgresql = host=db\nbox = a/b\n",
+	    "3: fleet: box \"a/b\": up to 64 letters, digits and ._-");
+	loadconf_fails("[fleet]\nretry_min = 9\nretry_max = 3\n", "2: fleet: "
+	    "retry_min (9) is more than retry_max (3)");
+	loadconf_fails("[fleet]\nlabels = x86 a,b\n", "2: fleet: label "
+	    "\"a,b\": no quotes, braces, commas or backslashes");
 }
 
 /* The first error in the file is the one reported. */

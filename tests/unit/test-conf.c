@@ -502,6 +502,31 @@ test_http_hosts(void **state)
 	assert_false(conf_listen_host_ok("box77", names, 2));
 }
 
+static void
+test_fleet(void **state)
+{
+	struct config	*cf;
+
+	cf = loadconf("[daemon]\n");
+	assert_null(cf->fleet.postgresql);
+	assert_null(cf->fleet.box);
+	assert_int_equal(cf->fleet.queue, 0);
+	assert_int_equal(cf->fleet.retry_min, 1);
+	assert_int_equal(cf->fleet.retry_max, 300);
+	assert_int_equal(cf->fleet.poll, 5);
+	assert_int_equal(cf->fleet.lease, 60);
+	conf_free(cf);
+	cf = loadconf("[fleet]\npostgresql = host=db dbname=bench\n"
+	    "box = x86-1\nlabels = x86_64 team\nqueue = yes\nlease = 9\n");
+	assert_string_equal(cf->fleet.postgresql, "host=db dbname=bench");
+	assert_string_equal(cf->fleet.box, "x86-1");
+	assert_int_equal(cf->fleet.nlabels, 2);
+	assert_string_equal(cf->fleet.labels[1], "team");
+	assert_int_equal(cf->fleet.queue, 1);
+	assert_int_equal(cf->fleet.lease, 9);
+	conf_free(cf);
+}
+
 int
 main(void)
 {
@@ -518,6 +543,7 @@ main(void)
 		cmocka_unit_test(test_tune),
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_http_hosts),
+		cmocka_unit_test(test_fleet),
 	};
 
 	alarm(60);
