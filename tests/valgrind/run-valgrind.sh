@@ -16,9 +16,12 @@
 # needs, which valgrind's slowdown on a loaded machine can change;
 # test-hostile.py bounds benchd's RSS, which then counts valgrind's shadow
 # memory; test-readers.py floods benchd with heavy queries against
-# deadlines that a twentyfold slowdown cannot meet, and test-crash.py kills
-# benchd with SIGKILL, so valgrind never reports; ASan runs all four).  Prints TAP, one line per test file; exits non-zero
-# on any failure.  Needs valgrind and python3.
+# deadlines that a twentyfold slowdown cannot meet; test-crash.py kills
+# benchd with SIGKILL, so valgrind never reports; and, for CI's time, the
+# files whose time goes to browsers, perf, git builds and PostgreSQL
+# (test-http, test-profile, test-workloads, test-revisions, test-bisect,
+# test-fleet); ASan runs them all).  Prints TAP, one line per test
+# file; exits non-zero on any failure.  Needs valgrind and python3.
 #
 # VALGRIND_SKIP lists FILE:FUNCTION tests reported as skipped, because
 # they assert timings that valgrind's slowdown breaks, not memory:
@@ -39,10 +42,9 @@ srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd) || exit 1
 shift
 [ $# -gt 0 ] || set -- test-protocol.py test-sessions.py test-restart.py \
-    test-storage.py test-profile.py test-phases.py test-compare.py \
-    test-workloads.py test-service.py test-systemd.py test-tune.py \
-    test-hardening.py test-interference.py test-http.py test-calibrate.py \
-    test-notify.py
+    test-storage.py test-phases.py test-compare.py test-service.py \
+    test-systemd.py test-tune.py test-hardening.py test-interference.py \
+    test-calibrate.py test-notify.py
 for p in daemon/benchd client/benchctl tests/demo/benchd-demo; do
 	[ -x "$build/$p" ] || { echo "run-valgrind: no $build/$p" >&2; exit 1; }
 done
