@@ -206,6 +206,8 @@ extern const struct cmd_entry	 cmd_calibrate_entry;
 
 /* cmd-ab.c */
 extern const struct cmd_entry	 cmd_ab_entry;
+int		 cmd_rev_pair_params(struct cmd *, const char *,
+		     const char *, cJSON **);
 int		 cmd_follow(struct cmd *, const char *method, int64_t id,
 		     int (*)(const cJSON *, void *), void *, cJSON **);
 

@@ -160,10 +160,40 @@ cmd_ab_exit(const cJSON *r)
 	return (EXIT_OK);
 }
 
+/*
+ * The params of ab.queue and bisect.start from SUITE X Y [NAME=VALUE...]
+ * and --metric: x and y name the two revisions' keys.  0, or an exit
+ * status with nothing made.
+ */
+int
+cmd_rev_pair_params(struct cmd *cmd, const char *x, const char *y,
+    cJSON **out)
+{
+	cJSON	*params, *kv;
+	int	 rc;
+
+	if ((params = cJSON_CreateObject()) == NULL ||
+	    (kv = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
+	cJSON_AddStringToObject(params, x, cmd->argv[1]);
+	cJSON_AddStringToObject(params, y, cmd->argv[2]);
+	if (cmd_value(cmd, "metric") != NULL)
+		cJSON_AddStringToObject(params, "metric",
+		    cmd_value(cmd, "metric"));
+	cJSON_AddItemToObject(params, "params", kv);
+	if ((rc = cmd_params(cmd, 3, kv)) != 0) {
+		cJSON_Delete(params);
+		return (rc);
+	}
+	*out = params;
+	return (0);
+}
+
 static int
 cmd_ab_exec(struct cmd *cmd)
 {
-	cJSON	*params, *kv, *r = NULL;
+	cJSON	*params, *r = NULL;
 	int64_t	 id = 0;
 	int	 rc;
 
@@ -174,20 +204,8 @@ cmd_ab_exec(struct cmd *cmd)
 		if (cmd->argc < 3)
 			return (cmd_usage_error(cmd, "ab needs SUITE REV_A "
 			    "REV_B, or an A/B test's ID"));
-		if ((params = cJSON_CreateObject()) == NULL ||
-		    (kv = cJSON_CreateObject()) == NULL)
-			fatalx("out of memory");
-		cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
-		cJSON_AddStringToObject(params, "a", cmd->argv[1]);
-		cJSON_AddStringToObject(params, "b", cmd->argv[2]);
-		if (cmd_value(cmd, "metric") != NULL)
-			cJSON_AddStringToObject(params, "metric",
-			    cmd_value(cmd, "metric"));
-		cJSON_AddItemToObject(params, "params", kv);
-		if ((rc = cmd_params(cmd, 3, kv)) != 0) {
-			cJSON_Delete(params);
+		if ((rc = cmd_rev_pair_params(cmd, "a", "b", &params)) != 0)
 			return (rc);
-		}
 		if ((rc = rpc_call(cmd->rpc, "ab.queue", params, &r)) != 0)
 			return (rc);
 		(void)json_int(json_object(r, "ab"), "id", &id);

@@ -128,7 +128,7 @@ static int
 cmd_bisect_exec(struct cmd *cmd)
 {
 	struct seen	 seen = { NULL, 0 };
-	cJSON		*params, *kv, *r = NULL;
+	cJSON		*params, *r = NULL;
 	const char	*st;
 	int64_t		 id = 0;
 	int		 rc, wait = !cmd_flag(cmd, "no-wait");
@@ -141,20 +141,9 @@ cmd_bisect_exec(struct cmd *cmd)
 		if (cmd->argc < 3)
 			return (cmd_usage_error(cmd, "bisect needs SUITE GOOD "
 			    "BAD, or a bisection's ID"));
-		if ((params = cJSON_CreateObject()) == NULL ||
-		    (kv = cJSON_CreateObject()) == NULL)
-			fatalx("out of memory");
-		cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
-		cJSON_AddStringToObject(params, "good", cmd->argv[1]);
-		cJSON_AddStringToObject(params, "bad", cmd->argv[2]);
-		if (cmd_value(cmd, "metric") != NULL)
-			cJSON_AddStringToObject(params, "metric",
-			    cmd_value(cmd, "metric"));
-		cJSON_AddItemToObject(params, "params", kv);
-		if ((rc = cmd_params(cmd, 3, kv)) != 0) {
-			cJSON_Delete(params);
+		if ((rc = cmd_rev_pair_params(cmd, "good", "bad",
+		    &params)) != 0)
 			return (rc);
-		}
 		if ((rc = rpc_call(cmd->rpc, "bisect.start", params,
 		    &r)) != 0)
 			return (rc);
