@@ -232,12 +232,14 @@ def following_a_branch_measures_each_new_commit_against_its_parent():
     first = wait_for(sessions_of(1), timeout=60, what="the tip's session")
     assert [x["rev"] for x in first] == [ids[1]], first
     assert first[0]["label"] == "follow main", first
-    assert os.path.exists(fetched)
+    wait_for(lambda: os.path.exists(fetched), timeout=10,
+             what="the fetch command to run")
     # Two new commits: a session each, oldest first, each against its
     # parent's session; the slower one regressed, and it is confirmed.
     ids.append(commit(repo, 20, "c2"))
     ids.append(commit(repo, 80, "c3: slower"))
-    ss = wait_for(sessions_of(3), timeout=60, what="the new sessions")
+    # Under make -j check beside ASan builds of other tests: room to spare.
+    ss = wait_for(sessions_of(3), timeout=150, what="the new sessions")
     assert [x["rev"] for x in ss] == ids[1:], ss
     c2, c3 = ss[1], ss[2]
     assert c2["verdict"]["baseline"] == first[0]["id"], c2
@@ -276,4 +278,4 @@ def cancelling_either_arm_cancels_the_ab_test():
 
 
 if __name__ == "__main__":
-    main(limit=120)
+    main(limit=300)
