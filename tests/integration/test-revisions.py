@@ -245,7 +245,7 @@ def following_a_branch_measures_each_new_commit_against_its_parent():
     assert c2["verdict"]["baseline"] == first[0]["id"], c2
     assert c3["verdict"]["baseline"] == c2["id"], c3
     assert c3["verdict"]["verdict"] == "regressed", c3
-    assert wait_confirmation(d, c3["id"]) == "confirmed"
+    assert wait_confirmation(d, c3["id"], timeout=200) == "confirmed"
     # A restart neither repeats nor loses a commit.
     assert d.stop() == 0
     d.start()
