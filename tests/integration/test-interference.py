@@ -48,7 +48,8 @@ def maxrss_is_the_workloads_not_benchds():
     argv = [DEMO, "--touch", "2M"]
     ref = statistics.median(time_maxrss(argv) for _ in range(5))
     d = Daemon({"t": {"command": " ".join(argv), "warmup": "0",
-                      "runs": "5", "max_runs": "5"}}).start()
+                      "runs": "5", "max_runs": "5",
+                      "cv_target": "100%"}}).start()
     # Make benchd's own resident set large first: a big answer.
     for _ in range(3):
         d.call("suites.list")
@@ -62,9 +63,10 @@ def maxrss_is_the_workloads_not_benchds():
 @test
 def maxrss_grows_by_exactly_what_the_workload_touches():
     d = Daemon({"m0": {"command": DEMO, "warmup": "0", "runs": "3",
-                       "max_runs": "3"},
+                       "max_runs": "3", "cv_target": "100%"},
                 "m64": {"command": DEMO + " --touch 64M", "warmup": "0",
-                        "runs": "3", "max_runs": "3"}}).start()
+                        "runs": "3", "max_runs": "3",
+                        "cv_target": "100%"}}).start()
     a, b = d.queue("m0"), d.queue("m64")
     assert d.wait_state(a)["state"] == "completed"
     assert d.wait_state(b)["state"] == "completed"
@@ -78,8 +80,12 @@ def maxrss_grows_by_exactly_what_the_workload_touches():
 
 @test
 def a_a_maxrss_is_the_same():
+    # Runs of a few ms vary in wall time by more than the default 5 %
+    # CV target on a loaded machine, and the session would end unstable:
+    # the walls are not what this test is about.
     d = Daemon({"m": {"command": DEMO + " --touch 8M", "warmup": "1",
-                      "runs": "10", "max_runs": "10"}}).start()
+                      "runs": "10", "max_runs": "10",
+                      "cv_target": "100%"}}).start()
     a, b = d.queue("m"), d.queue("m")
     assert d.wait_state(a)["state"] == "completed"
     assert d.wait_state(b)["state"] == "completed"
