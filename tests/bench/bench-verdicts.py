@@ -16,11 +16,16 @@ the thresholds benchd learns (history, calibration).
    switches a CPU hog (one process spinning) on and off at random
    (exponential spells, mean 2 s).  Targets: A/A regressed or improved
    in <= 1 % of pairs; the 5 % slowdown never improved.
-4. maxrss: the median stored peak of A's runs against /usr/bin/time on
+4. Interleaved A/B, idle: AB rounds of `benchctl ab` on a repository
+   suite of the same workload, A against a commit of the same code (A/A)
+   and against a commit 2 % slower: what interleaving reaches where
+   sessions taken apart cannot (the drift between sessions cancels).
+5. maxrss: the median stored peak of A's runs against /usr/bin/time on
    the same command.
 
 Environment: BENCH_VERDICT_PAIRS (100), BENCH_VERDICT_IDLE (40),
-BENCH_VERDICT_CALIBRATE (10).  It prints figures; it never fails a build.
+BENCH_VERDICT_CALIBRATE (10), BENCH_VERDICT_AB (15).  It prints figures;
+it never fails a build.
 """
 
 import os
@@ -34,10 +39,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import DEMO, Conn, Daemon  # noqa
+from gitrepo import make_repo  # noqa
 
 PAIRS = int(os.environ.get("BENCH_VERDICT_PAIRS", 100))
 IDLE = int(os.environ.get("BENCH_VERDICT_IDLE", 40))
 CALIBRATE = int(os.environ.get("BENCH_VERDICT_CALIBRATE", 10))
+AB = int(os.environ.get("BENCH_VERDICT_AB", 15))
 BURN = "150"
 
 
@@ -74,11 +81,19 @@ class Hog(threading.Thread):
 
 class Bench:
     def __init__(self):
-        self.d = Daemon({"v": {"command": "/bin/sh work.sh", "warmup": "2",
-                               "runs": "10", "max_runs": "30",
-                               "cv_target": "5%"}},
-                        conditions={"recheck_interval": "1",
-                                    "wait_timeout": "3600"})
+        v = {"command": "/bin/sh work.sh", "warmup": "2", "runs": "10",
+             "max_runs": "30", "cv_target": "5%"}
+        self.d = Daemon({})
+        # The same workload on a repository: A, the same code again, and
+        # 2 % slower, one commit each.
+        burn = "--burn %s" % BURN
+        repo, self.revs = make_repo(self.d.tmp, [
+            (burn, "a", True), (burn, "a again", True),
+            (burn + " --slow 1.02", "a 2% slower", True)])
+        r = dict(v, repo=repo, build="/bin/sh build.sh", max_runs="80")
+        self.d.write_config({"v": v, "r": r},
+                            conditions={"recheck_interval": "1",
+                                        "wait_timeout": "3600"})
         self.slow_file = os.path.join(self.d.workdir, "slow")
         with open(os.path.join(self.d.workdir, "work.sh"), "w") as f:
             f.write('read s < slow\nexec %s --burn %s --slow "$s"\n' %
@@ -205,6 +220,41 @@ def hog(b):
           flush=True)
 
 
+def ab_test(b, rev_a, rev_b):
+    t = b.d.call("ab.queue", {"suite": "r", "a": rev_a, "b": rev_b})["ab"]
+    while True:
+        time.sleep(2)
+        g = b.d.call("ab.get", {"id": t["id"]})
+        x = g["ab"]
+        if x["verdict"] is not None or x["state"] not in ("queued",
+                                                           "running"):
+            b.sessions += [x["session_a"], x["session_b"]]
+            return x
+
+
+def ab(b):
+    t0 = time.monotonic()
+    aa, slow2, pairs = [], [], []
+    for _ in range(AB):
+        x = ab_test(b, b.revs[0], b.revs[1])
+        aa.append(x["verdict"] or x["state"])
+        pairs.append(x["pairs"] or 0)
+        x = ab_test(b, b.revs[0], b.revs[2])
+        slow2.append(x["verdict"] or x["state"])
+        pairs.append(x["pairs"] or 0)
+    t = tally(aa)
+    print("verdicts: A/B idle, same code: regressed %d, improved %d, same "
+          "%d, inconclusive %d: false %s (bound 5%%)" %
+          (t["regressed"], t["improved"], t["same"], t["inconclusive"],
+           pct(t["regressed"] + t["improved"], len(aa))), flush=True)
+    t = tally(slow2)
+    print("verdicts: A/B idle, 2%% slower: regressed %s, improved %d, same "
+          "%d, inconclusive %d; median %d pairs a test (%.0f s)" %
+          (pct(t["regressed"], len(slow2)), t["improved"], t["same"],
+           t["inconclusive"], statistics.median(pairs) if pairs else 0,
+           time.monotonic() - t0), flush=True)
+
+
 def runs_summary(b):
     measured = disturbed = failed = 0
     for sid in b.sessions:
@@ -245,13 +295,17 @@ def main():
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
     print("verdicts: %d CPUs, load average %s; %d calibration pairs, %d "
-          "idle rounds, %d hog rounds" % (os.cpu_count(), load, CALIBRATE,
-                                         IDLE, PAIRS), flush=True)
+          "idle rounds, %d A/B rounds, %d hog rounds" %
+          (os.cpu_count(), load, CALIBRATE, IDLE, AB, PAIRS), flush=True)
     try:
         if CALIBRATE > 0:
             calibrate(b)
-        idle(b)
-        hog(b)
+        if IDLE > 0:
+            idle(b)
+        if AB > 0:
+            ab(b)
+        if PAIRS > 0:
+            hog(b)
         runs_summary(b)
         maxrss(b)
     finally:
