@@ -2,15 +2,17 @@
  * benchd-spawn.c -- the process that forks and reaps benchd's children.
  *
  * benchd starts it once, with its end of a socket pair as fd 3.  For each
- * request it forks a child (into the run's cgroup, in a session of its
- * own), which sets itself up and executes the workload; it answers
+ * request it starts a child (into the run's cgroup, in a session of its
+ * own, borrowing our address space until its exec), which sets itself up
+ * and executes the workload; it answers
  * SPAWN_STARTED once the exec happened or failed.  When a child exits it
  * reaps it at once, stamps the time, kills what is left of its process
  * group and cgroup, and answers SPAWN_EXITED.  See spawn-proto.h for why
  * this is a process of its own.
  *
  * It links nothing but libc and allocates little, so the address space a
- * child is forked from stays a few hundred KiB.  It exits when benchd
+ * child starts from (whose peak its maxrss includes) stays a few hundred
+ * KiB.  It exits when benchd
  * closes the socket, or dies.
  */
 #include "config.h"
@@ -176,7 +178,6 @@ child(const struct spawn_request *rq, const struct job *j, int in_cgroup,
 		goto fail;
 	memset(&sp, 0, sizeof sp);
 	sched_setscheduler(0, SCHED_OTHER, &sp);
-	have_all_cpus = sched_getaffinity(0, sizeof all_cpus, &all_cpus) == 0;
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
@@ -195,20 +196,99 @@ fail:
 	_exit(127);
 }
 
+/* What a child needs, for clone_child (it runs on the child's stack). */
+struct child_args {
+	const struct spawn_request	*rq;
+	const struct job		*j;
+	int				 in_cgroup, out, err, ep;
+};
+
+static int
+child_main(void *p)
+{
+	struct child_args	*a = p;
+
+	child(a->rq, a->j, a->in_cgroup, a->out, a->err, a->ep);
+	return (127);
+}
+
+#if defined(__x86_64__)
 /*
- * A fork straight into the cgroup (clone3 with CLONE_INTO_CGROUP): no
- * migration after the start.  -1 with errno when the kernel cannot.
+ * The child borrows our address space until its exec (CLONE_VM |
+ * CLONE_VFORK, as posix_spawn does) instead of getting a copy of it: a
+ * fork copies the page tables and both sides then fault on every page
+ * they write, which costs a /bin/true about 0.8 ms more on a VM, inside
+ * its measured wall time.  We are stopped until the exec or the exit, so
+ * one stack serves every child.  clone3 has no libc wrapper that runs a
+ * function on a new stack: the child starts here, on child_stack, with
+ * fn and arg in r12 and r13, calls fn and exits with what it returns.
+ */
+static char	child_stack[64 * 1024] __attribute__((aligned(16)));
+
+static pid_t
+clone_vm(struct clone_args *ca, int (*fn)(void *), void *arg)
+{
+	register long	r12 __asm__("r12") = (long)fn;
+	register long	r13 __asm__("r13") = (long)arg;
+	long		ret;
+
+	ca->flags |= CLONE_VM | CLONE_VFORK;
+	ca->stack = (uint64_t)(uintptr_t)child_stack;
+	ca->stack_size = sizeof child_stack;
+	__asm__ volatile(
+	    "syscall\n\t"
+	    "test %%rax, %%rax\n\t"
+	    "jnz 1f\n\t"
+	    "xor %%ebp, %%ebp\n\t"
+	    "mov %%r13, %%rdi\n\t"
+	    "call *%%r12\n\t"
+	    "mov %%eax, %%edi\n\t"
+	    "mov %[exit], %%eax\n\t"
+	    "syscall\n\t"
+	    "hlt\n"
+	    "1:"
+	    : "=a" (ret)
+	    : "0" ((long)SYS_clone3), "D" (ca), "S" (sizeof *ca), "r" (r12),
+	      "r" (r13), [exit] "i" (SYS_exit)
+	    : "rcx", "r11", "memory");
+	if (ret < 0) {
+		errno = (int)-ret;
+		return (-1);
+	}
+	return ((pid_t)ret);
+}
+#endif
+
+/*
+ * A child of ours running child(): straight into the cgroup cgfd when it
+ * is not -1 (clone3 with CLONE_INTO_CGROUP: no migration after the
+ * start), else where we are.  -1 with errno when the kernel cannot.
  */
 static pid_t
-fork_into(int cgfd)
+clone_child(int cgfd, struct child_args *a)
 {
 	struct clone_args	ca;
+	pid_t			pid;
 
 	memset(&ca, 0, sizeof ca);
-	ca.flags = CLONE_INTO_CGROUP;
 	ca.exit_signal = SIGCHLD;
-	ca.cgroup = (uint64_t)cgfd;
-	return ((pid_t)syscall(SYS_clone3, &ca, sizeof ca));
+	if (cgfd != -1) {
+		ca.flags = CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+	}
+#if defined(__x86_64__)
+	if ((pid = clone_vm(&ca, child_main, a)) != -1 || errno != ENOSYS)
+		return (pid);
+	ca.flags &= ~(uint64_t)(CLONE_VM | CLONE_VFORK);
+	ca.stack = ca.stack_size = 0;
+#endif
+	if (cgfd != -1)
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	else
+		pid = fork();
+	if (pid == 0)
+		_exit(child_main(a));
+	return (pid);
 }
 
 static struct child *
@@ -262,7 +342,8 @@ spawn(const struct spawn_request *rq, char *strings, int out, int err)
 	struct spawn_reply	 r;
 	struct child		*c;
 	struct job		 j;
-	int			 ep[2], n2[2], cgfd = -1, in_cgroup = 0;
+	struct child_args	 ca;
+	int			 ep[2], n2[2], cgfd = -1;
 	ssize_t			 n;
 	pid_t			 pid;
 
@@ -295,16 +376,21 @@ spawn(const struct spawn_request *rq, char *strings, int out, int err)
 		sched_setaffinity(0, sizeof rq->cpus, &rq->cpus);
 	else if (have_all_cpus)
 		sched_setaffinity(0, sizeof all_cpus, &all_cpus);
+	ca.rq = rq;
+	ca.j = &j;
+	ca.out = out;
+	ca.err = err;
+	ca.ep = ep[1];
 	r.ns = now_ns();
 	pid = -1;
 	if (cgfd != -1) {
-		pid = fork_into(cgfd);
-		in_cgroup = pid != -1;
+		ca.in_cgroup = 1;
+		pid = clone_child(cgfd, &ca);
 	}
-	if (pid == -1)
-		pid = fork();
-	if (pid == 0)
-		child(rq, &j, in_cgroup, out, err, ep[1]);
+	if (pid == -1) {
+		ca.in_cgroup = 0;
+		pid = clone_child(-1, &ca);
+	}
 	if (cgfd != -1)
 		close(cgfd);
 	close(ep[1]);

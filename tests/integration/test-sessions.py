@@ -101,6 +101,26 @@ def failing_workload_fails_the_session_with_its_output():
 
 
 @test
+def a_command_that_cannot_be_executed_fails_with_why():
+    # The child borrows benchd-spawn's memory until its exec: an exec that
+    # fails must come back as the session's reason, and the spawner must
+    # go on serving the next run.
+    d = Daemon({"x": {"command": "/nonexistent/prog --flag", "warmup": "0",
+                      "runs": "2"},
+                "ok": {"command": DEMO + " --sleep 5", "warmup": "0",
+                       "runs": "2", "max_runs": "2"}}).start()
+    for _ in range(2):
+        s = d.wait_state(d.queue("x"))
+        assert s["state"] == "failed", s
+        assert s["reason"] == ("/nonexistent/prog: No such file or "
+                               "directory"), s
+        assert d.session(s["id"])["runs"] == []
+    s = d.wait_state(d.queue("ok"))
+    assert s["state"] == "completed", s
+    assert d.stop() == 0
+
+
+@test
 def failing_build_fails_the_session_before_any_run():
     d = Daemon({"b": {"build": DEMO + " --stderr 10 --exit 2",
                       "command": DEMO, "warmup": "0",
