@@ -77,8 +77,9 @@ fleet_settle_one(struct fleet *f, const struct fleet_job_row *j)
 {
 	const char	*p[5], *sql;
 	char		 slot[32], sid[32];
-	int		 st = j->state != NULL ? session_state_parse(j->state) :
-			     -1;
+	PGresult	*r;
+	int		 rows, st = j->state != NULL ?
+			     session_state_parse(j->state) : -1;
 
 	snprintf(slot, sizeof slot, "%lld", (long long)j->slot_id);
 	snprintf(sid, sizeof sid, "%lld", (long long)j->session_id);
@@ -101,11 +102,20 @@ fleet_settle_one(struct fleet *f, const struct fleet_job_row *j)
 		p[4] = NULL;
 	} else
 		return (1);		/* still queued or running */
-	if (fleet_pg_command(f, sql, 5, p, "job done") != 0)
+	if ((r = fleet_pg_exec(f, sql, 5, p, "job done")) == NULL)
 		return (-1);
-	log_info("fleet: job %lld (slot %lld) %s", (long long)j->job_id,
-	    (long long)j->slot_id, p[4] != NULL || j->state == NULL ? p[2] :
-	    "given back");
+	rows = atoi(PQcmdTuples(r));
+	PQclear(r);
+	if (rows == 0)
+		/* Only the holder may settle a slot: ours is no longer. */
+		log_warnx("fleet: job %lld (slot %lld) ended here %s after its "
+		    "lease ran out: not recorded, the slot is another box's",
+		    (long long)j->job_id, (long long)j->slot_id,
+		    j->state != NULL ? j->state : "refused");
+	else
+		log_info("fleet: job %lld (slot %lld) %s",
+		    (long long)j->job_id, (long long)j->slot_id,
+		    p[4] != NULL || j->state == NULL ? p[2] : "given back");
 	return (store_fleet_job_settled(f->st, j->slot_id) == 0 ? 0 : -1);
 }
 

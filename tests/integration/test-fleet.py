@@ -321,6 +321,34 @@ def three_boxes_share_thirty_jobs():
         assert x.stop() == 0
 
 
+@test
+def a_box_that_lost_its_lease_does_not_mark_the_job_done():
+    server = pg.Postgres().start()
+    a = box(server, "a", queue=True, suite_ms=1500)
+    wait_for(lambda: server.value("SELECT count(*) FROM pg_proc WHERE "
+                                  "proname = 'benchd_enqueue'") == "1",
+             timeout=30, what="a to make the fleet's tables")
+    server.sql("SELECT benchd_enqueue('s', '{}', '{x86}')")
+    wait_for(lambda: server.value("SELECT count(*) FROM job_slots WHERE "
+                                  "holder = 'a' AND state = 'leased'") ==
+             "1", timeout=30, interval=0.05, what="a to hold the lease")
+    # Another box takes the slot over, as one does when a's lease ran
+    # out while it was cut off from the server.
+    server.sql("UPDATE job_slots SET holder = 'z', lease_until = now() + "
+               "interval '1 hour' WHERE holder = 'a'")
+    wait_for(lambda: any(st in ENDED for states in
+                         job_sessions(a).values() for st in states),
+             timeout=60, what="a's session to end")
+    wait_for(lambda: "after its lease ran out" in open(a.log).read(),
+             timeout=20, what="a to say it lost the slot")
+    log = open(a.log).read()
+    assert "(slot 1) done" not in log, log
+    # The slot is z's still, with no session of a's on it.
+    rows = server.sql("SELECT holder, state, session_id FROM job_slots")
+    assert rows == [["z", "leased", ""]], rows
+    assert a.stop() == 0
+
+
 if __name__ == "__main__":
     try:
         main(limit=80)
