@@ -154,6 +154,7 @@ int		 cmd_flag(const struct cmd *, const char *);
 const char	*cmd_value(const struct cmd *, const char *);
 long long	 cmd_number(const struct cmd *, const char *, long long);
 int		 cmd_id(struct cmd *, int, int64_t *);
+int		 cmd_list_call(struct cmd *, const char *, cJSON **);
 int		 cmd_id_text(struct cmd *, const char *, int64_t *);
 int		 cmd_usage_error(const struct cmd *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));

@@ -1,7 +1,8 @@
 /*
  * cmd-bisect.c -- bisect SUITE GOOD BAD [k=v ...] [--metric wall]
  * [--no-wait], and bisect ID: the first commit after GOOD up to BAD whose
- * interleaved A/B test against GOOD says regressed.
+ * interleaved A/B test against GOOD says regressed.  bisect --list
+ * [SUITE] [--last N] lists bisections; bisect ID --cancel stops one.
  *
  * The bisection is started (bisect.start) and followed to its end: a
  * line per commit as its step marks it, then the first bad commit, its
@@ -25,13 +26,17 @@ static int	cmd_bisect_exec(struct cmd *);
 static const struct cmd_option	cmd_bisect_options[] = {
 	{ "metric",	CMD_ARG_STRING,	0, 0 },
 	{ "no-wait",	CMD_ARG_NONE,	0, 0 },
+	{ "list",	CMD_ARG_NONE,	0, 0 },
+	{ "last",	CMD_ARG_NUMBER,	1, 1000 },
+	{ "cancel",	CMD_ARG_NONE,	0, 0 },
 	{ NULL, 0, 0, 0 }
 };
 
 const struct cmd_entry	cmd_bisect_entry = {
 	"bisect", "SUITE GOOD BAD [k=v ...] [--metric M] [--no-wait]",
-	"the first commit after GOOD that regressed (bisect ID: show one)",
-	1, -1, cmd_bisect_options, 0, cmd_bisect_exec
+	"the first commit after GOOD that regressed (bisect ID [--cancel]: "
+	"show or stop one; --list [SUITE]: the last ones)",
+	0, -1, cmd_bisect_options, 0, cmd_bisect_exec
 };
 
 /* The marks printed so far, so that each commit is told once. */
@@ -124,6 +129,61 @@ cmd_bisect_print(const cJSON *b)
 		output_printf("  " BISECT_LABEL "none moved\n", "Phases:");
 }
 
+/* bisect --list [SUITE] [--last N]: one line a bisection. */
+static int
+cmd_bisect_list(struct cmd *cmd)
+{
+	const cJSON	*b, *f;
+	cJSON		*r;
+	int		 rc;
+
+	if (cmd->argc > 1)
+		return (cmd_usage_error(cmd, "bisect --list takes one SUITE at "
+		    "most"));
+	if ((rc = cmd_list_call(cmd, "bisect.list", &r)) != 0 || r == NULL)
+		return (rc);
+	output_printf("%-5s %-16s %-10s %-26s %s\n", "ID", "SUITE", "STATE",
+	    "GOOD..BAD", "FIRST BAD");
+	cJSON_ArrayForEach(b, json_array(r, "bisections")) {
+		f = json_object(b, "first_bad");
+		output_printf("%-5s %-16s %-10s %.12s..%.12s %.12s%s%s\n",
+		    json_text(b, "id"), json_text(b, "suite"), json_text(b,
+		    "state"), json_text(b, "good"), json_text(b, "bad"),
+		    f != NULL && !cJSON_IsNull(f) ? json_text(f, "commit") :
+		    "-", f != NULL && !cJSON_IsNull(f) ? "  " : "",
+		    f != NULL && !cJSON_IsNull(f) ? json_text(f, "subject") :
+		    "");
+	}
+	cJSON_Delete(r);
+	return (EXIT_OK);
+}
+
+/* bisect ID --cancel. */
+static int
+cmd_bisect_cancel(struct cmd *cmd)
+{
+	cJSON	*params, *r;
+	int64_t	 id;
+	int	 rc;
+
+	if (cmd->argc != 1)
+		return (cmd_usage_error(cmd, "bisect --cancel takes a "
+		    "bisection's ID"));
+	if ((rc = cmd_id(cmd, 0, &id)) != 0)
+		return (rc);
+	if ((params = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	cJSON_AddNumberToObject(params, "id", (double)id);
+	if ((rc = rpc_call(cmd->rpc, "bisect.cancel", params, &r)) != 0)
+		return (rc);
+	if (benchctl_json)
+		json_print(r);
+	else
+		cmd_bisect_print(json_object(r, "bisection"));
+	cJSON_Delete(r);
+	return (EXIT_OK);
+}
+
 static int
 cmd_bisect_exec(struct cmd *cmd)
 {
@@ -133,6 +193,13 @@ cmd_bisect_exec(struct cmd *cmd)
 	int64_t		 id = 0;
 	int		 rc, wait = !cmd_flag(cmd, "no-wait");
 
+	if (cmd_flag(cmd, "list"))
+		return (cmd_bisect_list(cmd));
+	if (cmd_flag(cmd, "cancel"))
+		return (cmd_bisect_cancel(cmd));
+	if (cmd->argc == 0)
+		return (cmd_usage_error(cmd, "bisect needs SUITE GOOD BAD, a "
+		    "bisection's ID, or --list"));
 	if (cmd->argc == 1) {
 		if ((rc = cmd_id(cmd, 0, &id)) != 0)
 			return (rc);

@@ -125,24 +125,13 @@ cmd_sessions_print(const cJSON *sessions, cJSON **got)
 static int
 cmd_sessions_exec(struct cmd *cmd)
 {
-	cJSON		*params, *result, **got;
+	cJSON		*result, **got;
 	const cJSON	*sessions;
 	int		 rc, n, i;
 
-	if ((params = cJSON_CreateObject()) == NULL)
-		fatalx("out of memory");
-	if (cmd->argc == 1)
-		cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
-	if (cmd_value(cmd, "last") != NULL)
-		cJSON_AddNumberToObject(params, "last",
-		    (double)cmd_number(cmd, "last", 0));
-	if ((rc = rpc_call(cmd->rpc, "session.list", params, &result)) != 0)
+	if ((rc = cmd_list_call(cmd, "session.list", &result)) != 0 ||
+	    result == NULL)
 		return (rc);
-	if (benchctl_json) {
-		json_print(result);
-		cJSON_Delete(result);
-		return (EXIT_OK);
-	}
 	sessions = json_array(result, "sessions");
 	if ((n = cJSON_GetArraySize(sessions)) == 0) {
 		output_printf("no sessions\n");

@@ -310,6 +310,35 @@ cmd_number(const struct cmd *cmd, const char *name, long long dflt)
 	return (cmd->optval[idx] == NULL ? dflt : cmd->optnum[idx]);
 }
 
+/*
+ * Call a list method with the optional SUITE (positional argument 0) as
+ * "suite" and --last as "last".  With --json the answer is printed and
+ * *resultp is NULL; else it is the caller's.
+ */
+int
+cmd_list_call(struct cmd *cmd, const char *method, cJSON **resultp)
+{
+	cJSON	*params;
+	int	 rc;
+
+	*resultp = NULL;
+	if ((params = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	if (cmd->argc == 1)
+		cJSON_AddStringToObject(params, "suite", cmd->argv[0]);
+	if (cmd_value(cmd, "last") != NULL)
+		cJSON_AddNumberToObject(params, "last",
+		    (double)cmd_number(cmd, "last", 0));
+	if ((rc = rpc_call(cmd->rpc, method, params, resultp)) != 0)
+		return (rc);
+	if (benchctl_json) {
+		json_print(*resultp);
+		cJSON_Delete(*resultp);
+		*resultp = NULL;
+	}
+	return (EXIT_OK);
+}
+
 /* Positional argument n as a session id: "12" or "#12". */
 int
 cmd_id(struct cmd *cmd, int n, int64_t *idp)

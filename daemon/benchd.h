@@ -114,6 +114,8 @@ extern const struct rpc_method	method_ab_get;
 extern const struct rpc_method	method_ab_list;
 extern const struct rpc_method	method_bisect_start;
 extern const struct rpc_method	method_bisect_get;
+extern const struct rpc_method	method_bisect_list;
+extern const struct rpc_method	method_bisect_cancel;
 extern const struct rpc_method	method_notifications_list;
 
 /* method-session.c: a Session object with its brief statistics. */
@@ -152,6 +154,7 @@ int64_t		 bisect_start(const struct suite *, const char *params,
 		     int64_t uid, char **);
 void		 sched_bisect_advance(int64_t);
 void		 sched_bisect_resume(void);
+int		 sched_bisect_cancel(int64_t, uid_t, char *state, size_t);
 
 /* method-history.c: the suite and last params of a history's reader. */
 int		 method_suite_params(const cJSON *, int64_t, const char **,

@@ -1,4 +1,7 @@
-/* method-bisect.c -- "bisect.start" and "bisect.get". */
+/*
+ * method-bisect.c -- "bisect.start", "bisect.get", "bisect.list" and
+ * "bisect.cancel".
+ */
 #include "config.h"
 
 #include <stdlib.h>
@@ -99,6 +102,70 @@ get_exec(struct client *c, const cJSON *params, cJSON **result,
 	return (bisect_result(id, result, e));
 }
 
+/* The last N bisections (of a suite), oldest first, each as bisect.get. */
+static int
+list_exec(struct client *c, const cJSON *params, cJSON **result,
+    struct rpc_error *e)
+{
+	const char	*suite = NULL;
+	int64_t		 last = 20, *ids;
+	cJSON		*a, *one;
+	size_t		 i, n;
+
+	(void)c;
+	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
+	    rpc_param_int(params, "last", 1, 1000, &last, e) < 0)
+		return (-1);
+	if (suite != NULL && conf_suite(cfg, suite) == NULL)
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
+		    "no suite named \"%.200s\"", suite));
+	if (store_bisect_list(db, suite, (int)last, &ids, &n) != 0) {
+		free(ids);
+		return (rpc_storage_read(e));
+	}
+	*result = cJSON_CreateObject();
+	a = cJSON_AddArrayToObject(*result, "bisections");
+	for (i = 0; i < n; i++) {
+		if (bisect_result(ids[i], &one, e) != 0) {
+			free(ids);
+			cJSON_Delete(*result);
+			*result = NULL;
+			return (-1);
+		}
+		cJSON_AddItemToArray(a, cJSON_DetachItemFromObject(one,
+		    "bisection"));
+		cJSON_Delete(one);
+	}
+	free(ids);
+	return (0);
+}
+
+static int
+cancel_exec(struct client *c, const cJSON *params, cJSON **result,
+    struct rpc_error *e)
+{
+	int64_t	id = 0;
+	char	state[32];
+
+	if (rpc_param_id(params, &id, e) != 0)
+		return (-1);
+	switch (sched_bisect_cancel(id, client_uid(c), state, sizeof state)) {
+	case -1:
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-bisection",
+		    "no bisection %lld", (long long)id));
+	case -2:
+		return (rpc_storage(e));
+	case 1:
+		return (rpc_fail(e, RPC_APP_ERROR, "not-cancellable",
+		    "bisection %lld is %s", (long long)id, state));
+	}
+	return (bisect_result(id, result, e));
+}
+
 const struct rpc_method method_bisect_start = { "bisect.start", 1,
     start_exec };
 const struct rpc_method method_bisect_get = { "bisect.get", 0, get_exec };
+const struct rpc_method method_bisect_list = { "bisect.list", 0,
+    list_exec };
+const struct rpc_method method_bisect_cancel = { "bisect.cancel", 1,
+    cancel_exec };

@@ -52,6 +52,8 @@ static const struct rpc_method *methods[] = {
 	&method_ab_list,
 	&method_bisect_start,
 	&method_bisect_get,
+	&method_bisect_list,
+	&method_bisect_cancel,
 	&method_notifications_list,
 };
 #define NMETHODS	(sizeof methods / sizeof methods[0])

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,4 +272,48 @@ out:
 	git_commit_free(&g);
 	git_commit_free(&x);
 	return (id);
+}
+
+/*
+ * Cancel a running bisection.  It is marked cancelled before its step is,
+ * so that the end of the step takes no next one.  0; 1 when it is not
+ * running (state says what it is); -1 no such bisection; -2 the database
+ * failed.
+ */
+int
+sched_bisect_cancel(int64_t id, uid_t uid, char *state, size_t len)
+{
+	struct bisect_row	 b;
+	struct ab_row		 ab;
+	char			*reason, st[32];
+	int64_t			 step;
+
+	switch (store_bisect_get(db, id, &b)) {
+	case 1:
+		return (-1);
+	case -1:
+		return (-2);
+	}
+	snprintf(state, len, "%s", b.state);
+	if (strcmp(b.state, "running") != 0) {
+		bisect_row_free(&b);
+		return (1);
+	}
+	xasprintf(&reason, "cancelled by uid %ld", (long)uid);
+	set_state(&b, "cancelled", reason);
+	free(reason);
+	step = b.step_ab;
+	if (store_bisect_save(db, &b) != 0) {
+		bisect_row_free(&b);
+		return (-2);
+	}
+	bisect_row_free(&b);
+	if (step > 0 && store_ab_get(db, step, &ab) == 0) {
+		if (ab.state == SESSION_QUEUED || ab.state == SESSION_RUNNING)
+			(void)sched_cancel(ab.session_a, uid, st, sizeof st);
+		ab_row_free(&ab);
+	}
+	log_info("bisection %lld cancelled by uid %ld", (long long)id,
+	    (long)uid);
+	return (0);
 }

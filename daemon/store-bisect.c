@@ -117,3 +117,23 @@ store_bisect_running(struct store *st, int64_t **ids)
 	sqlite3_reset(s);
 	return (n);
 }
+
+/* The ids of the last bisections (of suite, or of all), oldest first. */
+int
+store_bisect_list(struct store *st, const char *suite, int last,
+    int64_t **ids, size_t *n)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_BISECT_LIST);
+	int		 rc;
+
+	*ids = NULL;
+	*n = 0;
+	bind_text(s, ":suite", suite);
+	bind_int(s, ":last", last);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}

@@ -261,6 +261,10 @@ const char *const stmt_sql[S_COUNT] = {
 	    "looked_at = :now",
 	[S_BISECT_RUNNING] =
 	    "SELECT id FROM bisections WHERE state = 'running' ORDER BY id",
+	[S_BISECT_LIST] =
+	    "SELECT * FROM (SELECT id FROM bisections "
+	    "WHERE :suite IS NULL OR suite = :suite "
+	    "ORDER BY id DESC LIMIT :last) ORDER BY 1",
 	[S_FLEET_NEXT] =
 	    "SELECT session_id, gen FROM fleet_outbox WHERE session_id > "
 	    ":after ORDER BY session_id LIMIT 1",

@@ -440,6 +440,8 @@ int64_t		 store_bisect_insert(struct store *, const struct bisect_row *);
 int		 store_bisect_get(struct store *, int64_t, struct bisect_row *);
 int		 store_bisect_save(struct store *, const struct bisect_row *);
 size_t		 store_bisect_running(struct store *, int64_t **);
+int		 store_bisect_list(struct store *, const char *suite, int last,
+		     int64_t **, size_t *);
 int64_t		 store_session_of_commit(struct store *, const char *suite,
 		     const char *params, const char *rev);
 char		*store_follow_get(struct store *, const char *suite,

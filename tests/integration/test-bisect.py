@@ -7,6 +7,7 @@ moved."""
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import RPCError, main, test, wait_for  # noqa
@@ -74,6 +75,65 @@ def bisect_goes_on_after_a_restart():
     check_result(b, ids)
     tests = d.call("ab.list", {"suite": "r"})["tests"]
     assert any(t["state"] == "interrupted" for t in tests), tests
+    assert d.stop() == 0
+
+
+@test
+def bisections_are_listed_and_cancelled_with_their_step():
+    # Slow runs: each step takes seconds, so both are under way or queued
+    # when they are cancelled.
+    d, repo, ids = daemon([(300, "c0", True), (300, "c1", True),
+                           (300, "c2", True), (900, "c3", True)],
+                          noise="20%")
+    d.start()
+    one = d.call("bisect.start", {"suite": "r", "good": ids[0],
+                                  "bad": ids[3]})["bisection"]
+    two = d.call("bisect.start", {"suite": "r", "good": ids[1],
+                                  "bad": ids[3]})["bisection"]
+    rc, out = d.ctl("bisect", "--list", "r")
+    assert rc == 0, out
+    got = out["bisections"]
+    assert [b["id"] for b in got] == [one["id"], two["id"]], got
+    assert [b["state"] for b in got] == ["running", "running"], got
+    assert d.call("bisect.list", {"last": 1})["bisections"][0]["id"] == \
+        two["id"]
+    rc, text = d.ctl("bisect", "--list", json_out=False)
+    assert rc == 0 and text.count("running") == 2, text
+    # Cancelled while its step runs: the step's A/B test is cancelled
+    # with it, and no next step is taken.
+    rc, out = d.ctl("bisect", str(one["id"]), "--cancel")
+    assert rc == 0, out
+    b = out["bisection"]
+    assert b["state"] == "cancelled", b
+    assert b["reason"].startswith("cancelled by uid"), b
+    assert b["step"] == one["step"], (b, one)
+    ab = wait_for(lambda: (lambda x: x if x["state"] == "cancelled" else
+                           None)(d.call("ab.get", {"id": b["step"]})
+                                 ["ab"]), timeout=30,
+                  what="the step's A/B test to be cancelled")
+    assert ab["verdict"] is None, ab
+    # The other one's step, queued or taken up meanwhile, goes with it.
+    b = d.call("bisect.cancel", {"id": two["id"]})["bisection"]
+    assert b["state"] == "cancelled", b
+    wait_for(lambda: d.call("ab.get", {"id": two["step"]})["ab"]["state"]
+             == "cancelled", timeout=30, what="the second step cancelled")
+    time.sleep(1.5)
+    tests = d.call("ab.list", {"suite": "r"})["tests"]
+    assert sorted(t["id"] for t in tests) == sorted([one["step"],
+                                                     two["step"]]), tests
+    assert d.call("status")["queue"] == [], d.call("status")
+    for params, code in (({"id": one["id"]}, "not-cancellable"),
+                         ({"id": 999}, "no-such-bisection")):
+        try:
+            d.call("bisect.cancel", params)
+            raise AssertionError("cancelled %r" % params)
+        except RPCError as e:
+            assert e.data_code == code, (params, e)
+    try:
+        d.call("bisect.list", {"suite": "nope"})
+        raise AssertionError("listed an unknown suite")
+    except RPCError as e:
+        assert e.data_code == "no-such-suite", e
     assert d.stop() == 0
 
 

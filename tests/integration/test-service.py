@@ -74,6 +74,10 @@ def readers_read_admins_change():
     assert p.returncode == 3 and b"permission-denied" in p.stderr, p
     p = as_user(READER, ctl + ["calibrate", "demo"])
     assert p.returncode == 0 and p.stdout == b"null\n", p
+    p = as_user(READER, ctl + ["bisect", "1", "--cancel"])
+    assert p.returncode == 3 and b"permission-denied" in p.stderr, p
+    p = as_user(READER, ctl + ["bisect", "--list"])
+    assert p.returncode == 0, p
     p = as_user(ADMIN, ctl + ["queue", "demo"])
     assert p.returncode == 0, p
     # The same through a raw client: the error's data.code.
