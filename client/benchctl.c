@@ -2,7 +2,8 @@
  * benchctl.c -- command-line client of benchd.
  *
  * benchctl [-S SOCKET] [--json] COMMAND [ARG ...]
- * benchctl --fleet CONNINFO [--json] sessions|history|compare|regressions
+ * benchctl --fleet CONNINFO [--json]
+ * sessions|history|compare|regressions|queue|jobs
  *
  * Global options come before the command; the command's own options are
  * parsed from its cmd_entry (cmd.c). Each command sends one or a few
@@ -133,8 +134,8 @@ main(int argc, char **argv)
 		/* The fleet's PostgreSQL answers, not a benchd. */
 		if ((entry = fleet_lookup(argv[0])) == NULL)
 			return (benchctl_usage("--fleet answers sessions, "
-			    "history, compare and regressions, not \"%s\"",
-			    argv[0]));
+			    "history, compare, regressions, queue and jobs, "
+			    "not \"%s\"", argv[0]));
 		words = 1;
 	} else if ((entry = cmd_lookup(argc, argv, &words)) == NULL) {
 		if (words == 0)

@@ -244,6 +244,7 @@ extern const char	*benchctl_fleet;
 const struct cmd_entry	*fleet_lookup(const char *);
 int		 fleet_query(const char *, int, const char *const *, cJSON **);
 int		 fleet_session_name(const char *, char **, int64_t *);
+void		 fleet_json_print(const char *, cJSON *);
 
 /* fleet-list.c */
 extern const struct cmd_entry	 fleet_sessions_entry;
@@ -252,6 +253,8 @@ extern const struct cmd_entry	 fleet_regressions_entry;
 
 /* fleet-compare.c */
 extern const struct cmd_entry	 fleet_compare_entry;
+extern const struct cmd_entry	 fleet_queue_entry;
+extern const struct cmd_entry	 fleet_jobs_entry;
 
 /* export-lnt.c */
 int		 export_lnt(cJSON **, int);

@@ -124,7 +124,7 @@ fleet_list(struct cmd *cmd, const char *suite, const char *cond,
 {
 	const char	*p[3];
 	char		*sql, last[32];
-	cJSON		*doc, *out;
+	cJSON		*doc;
 	long long	 n = cmd_number(cmd, "last", 20);
 	int		 rc;
 
@@ -138,13 +138,9 @@ fleet_list(struct cmd *cmd, const char *suite, const char *cond,
 	if (rc != 0)
 		return (rc);
 	if (benchctl_json) {
-		if ((out = cJSON_CreateObject()) == NULL)
-			fatalx("out of memory");
 		rc = regressions && cJSON_GetArraySize(doc) > 0 ?
 		    EXIT_FINDING : EXIT_OK;
-		cJSON_AddItemToObject(out, key, doc);
-		json_print(out);
-		cJSON_Delete(out);
+		fleet_json_print(key, doc);
 		return (rc);
 	}
 	fleet_list_print(doc, regressions);

@@ -3,8 +3,9 @@
  * answered from its shared PostgreSQL (the tables benchd's pushes fill;
  * docs/SCHEMA.md, "The fleet's PostgreSQL") instead of one benchd.
  *
- * Only the commands that read across boxes exist here: sessions,
- * history, regressions (fleet-list.c) and compare (fleet-compare.c).
+ * The commands that read across boxes: sessions, history, regressions
+ * (fleet-list.c) and compare (fleet-compare.c); and the shared queue's
+ * queue and jobs (fleet-jobs.c).
  * Each query makes its JSON in PostgreSQL (json_agg), so the text and
  * --json outputs come from the same document.  A session of the fleet
  * is named BOX:ID.
@@ -28,6 +29,8 @@ static const struct cmd_entry	*fleet_table[] = {
 	&fleet_history_entry,
 	&fleet_compare_entry,
 	&fleet_regressions_entry,
+	&fleet_queue_entry,
+	&fleet_jobs_entry,
 	NULL
 };
 
@@ -88,6 +91,19 @@ fleet_query(const char *sql, int n, const char *const *params, cJSON **doc)
 	PQclear(r);
 	PQfinish(pg);
 	return (rc);
+}
+
+/* Print {"key": doc} as --json does, and free doc. */
+void
+fleet_json_print(const char *key, cJSON *doc)
+{
+	cJSON	*out;
+
+	if ((out = cJSON_CreateObject()) == NULL)
+		fatalx("out of memory");
+	cJSON_AddItemToObject(out, key, doc);
+	json_print(out);
+	cJSON_Delete(out);
 }
 
 /* "BOX:ID" into box (caller frees) and id; -1 when it is not one. */

@@ -29,6 +29,7 @@ client_benchctl_SOURCES = \
 	%reldir%/export-lnt.c \
 	%reldir%/fleet.c \
 	%reldir%/fleet-compare.c \
+	%reldir%/fleet-jobs.c \
 	%reldir%/fleet-list.c \
 	%reldir%/json.c \
 	%reldir%/output.c \

@@ -7,6 +7,7 @@ and refuses to compare unlike machines unless forced."""
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -219,7 +220,7 @@ def fleet_queries_across_boxes():
     rc, out = fleet_ctl(server, "regressions")
     assert rc == 1 and [(x["box"], x["id"]) for x in out["regressions"]] \
         == [("b", ib[1])], out
-    rc, text = fleet_ctl(server, "queue", "s", json_out=False)
+    rc, text = fleet_ctl(server, "baseline", "s", json_out=False)
     assert rc == 64 and "--fleet answers" in text, text
     rc, text = fleet_ctl(server, "compare", "a", "b:1", json_out=False)
     assert rc == 64, text
@@ -318,6 +319,60 @@ def three_boxes_share_thirty_jobs():
                         "sessions WHERE box IN ('a', 'b')") == \
         str(sum(len(job_sessions(x)) for x in (a, b)))
     for x in (a, b, d):
+        assert x.stop() == 0
+
+
+@test
+def benchctl_queues_jobs_and_shows_where_they_ran():
+    server = pg.Postgres().start()
+    a = box(server, "a", queue=True, suite_ms=20)
+    b = box(server, "b", queue=True, labels="arm", suite_ms=20)
+    wait_for(lambda: server.value("SELECT count(*) FROM pg_proc WHERE "
+                                  "proname = 'benchd_enqueue'") == "1",
+             timeout=30, what="the fleet's tables")
+    rc, one = fleet_ctl(server, "queue", "s", "--labels", "x86",
+                        "--label", "nightly")
+    assert rc == 0, one
+    rc, two = fleet_ctl(server, "queue", "s", "--boxes", "a,b",
+                        "--rev", "abc")
+    assert rc == 0, two
+    rc, bad = fleet_ctl(server, "queue", "s", "crate=ori", "--boxes", "b")
+    assert rc == 0, bad
+    assert [len(x["job"]["slots"]) for x in (one, two, bad)] == [1, 2, 1]
+    assert one["job"]["labels"] == ["x86"] and \
+        one["job"]["label"] == "nightly", one
+    assert two["job"]["boxes"] == ["a", "b"], two
+    assert bad["job"]["params"] == {"crate": "ori"}, bad
+
+    def settled():
+        rc, out = fleet_ctl(server, "jobs")
+        assert rc == 0, out
+        slots = [s for j in out["jobs"] for s in j["slots"]]
+        return out["jobs"] if all(s["state"] in ("done", "refused")
+                                  for s in slots) else None
+    jobs = wait_for(settled, timeout=60, what="the jobs to run")
+    assert [j["id"] for j in jobs] == [one["job"]["id"], two["job"]["id"],
+                                       bad["job"]["id"]], jobs
+    # The x86 job ran on a, the only box with the label; the other ran
+    # on each box it named; a suite without that parameter was refused.
+    assert [(s["holder"], s["state"]) for s in jobs[0]["slots"]] == \
+        [("a", "done")], jobs[0]
+    assert sorted((s["holder"], s["state"]) for s in jobs[1]["slots"]) \
+        == [("a", "done"), ("b", "done")], jobs[1]
+    assert all(s["outcome"] in ENDED and s["session"] > 0
+               for j in jobs[:2] for s in j["slots"]), jobs
+    assert jobs[2]["slots"][0]["state"] == "refused", jobs[2]
+    rc, text = fleet_ctl(server, "jobs", "--last", "2", json_out=False)
+    assert rc == 0 and "a done:" in text and "b refused:" in text, text
+    rows = text.strip().split("\n")[1:]
+    assert [r.split()[0] for r in rows] == [str(two["job"]["id"]),
+                                            str(bad["job"]["id"])], text
+    rc, text = fleet_ctl(server, "queue", "s", "--boxes", "a",
+                         json_out=False)
+    assert rc == 0 and re.match(r"job \d+ queued for a\n", text), text
+    rc, text = fleet_ctl(server, "queue", json_out=False)
+    assert rc == 64, text
+    for x in (a, b):
         assert x.stop() == 0
 
 
