@@ -389,6 +389,10 @@ compare_sessions(struct store *st, int64_t ia, int64_t ib, unsigned int how,
 	    &c->metrics[CMP_SYS]);
 	metric_fill("maxrss", "KiB", a->m.maxrss, a->m.n, b->m.maxrss,
 	    b->m.n, &rss, &c->metrics[CMP_MAXRSS]);
+	c->metrics[CMP_MAXRSS].verdict = rule_grain_verdict(
+	    c->metrics[CMP_MAXRSS].verdict, c->metrics[CMP_MAXRSS].ci_low,
+	    c->metrics[CMP_MAXRSS].ci_high, rss.value,
+	    &c->metrics[CMP_MAXRSS].why);
 	metric_fill("cpu", "s", a->cpu, a->m.n, b->cpu, b->m.n, t,
 	    &c->metrics[CMP_CPU]);
 	compare_disturbed(st, c);

@@ -142,6 +142,18 @@ rule_rss_noise(double noise, const double *a_kib, size_t n)
 	return (grain > noise ? grain : noise);
 }
 
+enum verdict
+rule_grain_verdict(enum verdict v, double lo, double hi, double threshold,
+    enum verdict_why *why)
+{
+	if (v != VERDICT_INCONCLUSIVE || !isfinite(lo) || !isfinite(hi) ||
+	    !(lo >= -threshold && hi <= threshold))
+		return (v);
+	if (why != NULL)
+		*why = WHY_WITHIN_GRAIN;
+	return (VERDICT_SAME);
+}
+
 enum stop_decision
 rule_stop(const double *wall, size_t n, size_t measured, int runs,
     int max_runs, double cv_target, char **why)

@@ -31,6 +31,7 @@ enum verdict_why {
 	WHY_BELOW_NOISE,	/* p < 0.05, the whole CI below -noise */
 	WHY_WITHIN_NOISE,	/* p >= 0.05, the whole CI within +-noise */
 	WHY_STRADDLES,		/* anything else: queue more runs */
+	WHY_WITHIN_GRAIN,	/* the whole CI within what can be measured */
 	WHY_DISTURBED		/* wall moved, CPU did not, runs disturbed */
 };
 
@@ -105,6 +106,15 @@ enum verdict	 rule_disturbed_verdict(enum verdict wall, enum verdict cpu,
 
 /* The threshold for maxrss: max(noise, the grain over a's mean KiB). */
 double		 rule_rss_noise(double noise, const double *a_kib, size_t n);
+/*
+ * The verdict of a metric counted in a grain coarser than its changes
+ * (maxrss): a change whose whole CI lies within +-threshold, which holds
+ * the grain, is same even when it is significant -- sessions can differ
+ * by a few pages systematically, and that is below what the kernel
+ * measures.  Any other verdict is v's.
+ */
+enum verdict	 rule_grain_verdict(enum verdict v, double lo, double hi,
+		     double threshold, enum verdict_why *why);
 
 /* What the stopping rule says after a measured run. */
 enum stop_decision {

@@ -287,6 +287,35 @@ test_rss_noise(void **state)
 	assert_true(rule_rss_noise(0.02, small, 0) == 0.02);
 }
 
+/* A significant change within the grain is same; nothing else moves. */
+static void
+test_grain_verdict(void **state)
+{
+	enum verdict_why	why = WHY_STRADDLES;
+	enum verdict		v;
+
+	/* The CI-clear 0.6 % shift of two A/A sessions, grain 5 %. */
+	v = rule_verdict(0.02, -0.0116, -0.0010, 0.051, &why);
+	assert_int_equal(v, VERDICT_INCONCLUSIVE);
+	assert_int_equal(rule_grain_verdict(v, -0.0116, -0.0010, 0.051, &why),
+	    VERDICT_SAME);
+	assert_int_equal(why, WHY_WITHIN_GRAIN);
+	/* The CI reaching past the grain: still inconclusive. */
+	why = WHY_STRADDLES;
+	assert_int_equal(rule_grain_verdict(VERDICT_INCONCLUSIVE, 0.01, 0.06,
+	    0.051, &why), VERDICT_INCONCLUSIVE);
+	assert_int_equal(why, WHY_STRADDLES);
+	/* Regressed, improved and same are never changed. */
+	assert_int_equal(rule_grain_verdict(VERDICT_REGRESSED, 0.06, 0.08,
+	    0.051, NULL), VERDICT_REGRESSED);
+	assert_int_equal(rule_grain_verdict(VERDICT_SAME, -0.01, 0.01, 0.051,
+	    NULL), VERDICT_SAME);
+	/* No figures: no verdict. */
+	assert_int_equal(rule_grain_verdict(VERDICT_INCONCLUSIVE, NAN, NAN,
+	    0.051, NULL), VERDICT_INCONCLUSIVE);
+	(void)state;
+}
+
 static void
 test_gate(void **state)
 {
@@ -319,6 +348,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict),
+		cmocka_unit_test(test_grain_verdict),
 		cmocka_unit_test(test_verdict_names),
 		cmocka_unit_test(test_verdict_rule_names),
 		cmocka_unit_test(test_threshold),
