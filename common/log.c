@@ -57,6 +57,8 @@ log_vemit(int pri, const char *fmt, va_list ap, const char *err)
 	int	len;
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
+	/* One line at a time: the alert and fleet threads log too. */
+	flockfile(stderr);
 	if (log_journal)
 		len = fprintf(stderr, "<%d>%s", pri, buf);
 	else
@@ -65,6 +67,7 @@ log_vemit(int pri, const char *fmt, va_list ap, const char *err)
 		fprintf(stderr, ": %s", err);
 	fputc('\n', stderr);
 	fflush(stderr);
+	funlockfile(stderr);
 }
 
 void

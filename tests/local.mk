@@ -32,6 +32,7 @@ UNIT_TESTS = \
 	%reldir%/unit/test-flamegraph-colour \
 	%reldir%/unit/test-fsm \
 	%reldir%/unit/test-html \
+	%reldir%/unit/test-log \
 	%reldir%/unit/test-profile \
 	%reldir%/unit/test-rules \
 	%reldir%/unit/test-stats \
@@ -69,6 +70,10 @@ tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
 tests_unit_test_html_SOURCES = %reldir%/unit/test-html.c
 tests_unit_test_html_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_html_LDADD = $(UNIT_LDADD)
+tests_unit_test_log_SOURCES = %reldir%/unit/test-log.c
+tests_unit_test_log_CFLAGS = $(UNIT_CFLAGS) -pthread
+tests_unit_test_log_LDADD = $(UNIT_LDADD)
+tests_unit_test_log_LDFLAGS = -pthread
 tests_unit_test_rules_SOURCES = %reldir%/unit/test-rules.c
 tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rules_LDADD = $(UNIT_LDADD)
