@@ -1,7 +1,10 @@
 /*
  * git.c -- the git program, spawned with plumbing commands and machine
  * formats only (docs/METHODOLOGY.md §10 says why not libgit2).  Each call
- * is short and synchronous: resolving a name, preparing a worktree.
+ * is short and synchronous: resolving a name, preparing a worktree; one
+ * that has not ended within GIT_TIMEOUT_MS (a repository whose config
+ * reads a FIFO, a lock on a network file system) is killed, with its
+ * process group, and fails.
  * The user's checkout and branches are never touched: benchd's worktrees
  * are detached, under its state directory.
  */
@@ -13,11 +16,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "git.h"
@@ -25,6 +31,7 @@
 
 #define GIT_OUT_MAX	(16 * 1024 * 1024)
 #define GIT_ERR_MAX	400
+#define GIT_TIMEOUT_MS	10000
 
 extern char **environ;
 
@@ -42,21 +49,38 @@ git_out_free(struct git_out *o)
 	memset(o, 0, sizeof *o);
 }
 
-/* Read both pipes to their ends; stdout whole (bounded), stderr's start. */
-static void
+static int64_t
+git_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * Read both pipes to their ends; stdout whole (bounded), stderr's start.
+ * -1 when GIT_TIMEOUT_MS passed first.
+ */
+static int
 drain(int ofd, int efd, struct git_out *o)
 {
 	struct pollfd	 p[2];
 	char		 buf[4096];
 	ssize_t		 n;
 	size_t		 cap = 0, k;
-	int		 open = 2, i;
+	int64_t		 end = git_now_ms() + GIT_TIMEOUT_MS, left;
+	int		 open = 2, i, rc = 0;
 
 	p[0].fd = ofd;
 	p[1].fd = efd;
 	p[0].events = p[1].events = POLLIN;
 	while (open > 0) {
-		if (poll(p, 2, -1) == -1) {
+		if ((left = end - git_now_ms()) <= 0) {
+			rc = -1;
+			break;
+		}
+		if (poll(p, 2, (int)left) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -95,11 +119,12 @@ drain(int ofd, int efd, struct git_out *o)
 	o->out[o->len] = '\0';
 	o->err[o->errlen] = '\0';
 	o->err[strcspn(o->err, "\n")] = '\0';
+	return (rc);
 }
 
 /*
- * git -C dir ARGS: 0 when it exits 0 (o holds its output), else -1 and
- * *cause.  The environment is a fixed small one, as the workload's is.
+ * git -C dir ARGS: 0 when it exits 0 (o holds its output), else -1 (-2
+ * when it was killed for its time) and *cause.  The environment is a fixed small one, as the workload's is.
  */
 static int
 git_run(const char *dir, const char *const *args, struct git_out *o,
@@ -109,8 +134,9 @@ git_run(const char *dir, const char *const *args, struct git_out *o,
 	    "LC_ALL=C", "GIT_OPTIONAL_LOCKS=0", "GIT_TERMINAL_PROMPT=0",
 	    "GIT_CONFIG_NOSYSTEM=1", "HOME=/nonexistent", NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	char		*argv[32];
-	int		 ofd[2], efd[2], status, rc;
+	int		 ofd[2], efd[2], status, rc, late;
 	size_t		 i, n = 0;
 	pid_t		 pid;
 
@@ -134,7 +160,12 @@ git_run(const char *dir, const char *const *args, struct git_out *o,
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, ofd[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, efd[1], 2);
-	rc = posix_spawnp(&pid, "git", &fa, NULL, argv, envp);
+	/* A group of its own, so that a late one goes with its helpers. */
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	rc = posix_spawnp(&pid, "git", &fa, &attr, argv, envp);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(ofd[1]);
 	close(efd[1]);
@@ -144,7 +175,8 @@ git_run(const char *dir, const char *const *args, struct git_out *o,
 		xasprintf(cause, "cannot run git: %s", strerror(rc));
 		return (-1);
 	}
-	drain(ofd[0], efd[0], o);
+	if ((late = drain(ofd[0], efd[0], o)) != 0)
+		kill(-pid, SIGKILL);
 	close(ofd[0]);
 	close(efd[0]);
 	while (waitpid(pid, &status, 0) == -1)
@@ -152,10 +184,17 @@ git_run(const char *dir, const char *const *args, struct git_out *o,
 			status = -1;
 			break;
 		}
-	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (late) {
+		xasprintf(cause, "git %s: no answer within %d s, killed",
+		    args[0], GIT_TIMEOUT_MS / 1000);
+		git_out_free(o);
+		return (-2);
+	} else if (status != -1 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0)
 		return (0);
-	xasprintf(cause, "git %s: %s", args[0], o->errlen > 0 ? o->err :
-	    "failed");
+	else
+		xasprintf(cause, "git %s: %s", args[0], o->errlen > 0 ?
+		    o->err : "failed");
 	git_out_free(o);
 	return (-1);
 syserr:
@@ -170,6 +209,7 @@ git_resolve(const char *repo, const char *rev, struct git_commit *c,
 	struct git_out	 o;
 	const char	*args[8];
 	char		*spec, *p, *t;
+	int		 rc;
 
 	memset(c, 0, sizeof *c);
 	if (*rev == '-' || strlen(rev) > 200) {
@@ -183,9 +223,12 @@ git_resolve(const char *repo, const char *rev, struct git_commit *c,
 	args[3] = "--end-of-options";
 	args[4] = spec;
 	args[5] = NULL;
-	if (git_run(repo, args, &o, cause) != 0) {
-		free(*cause);
-		xasprintf(cause, "no commit \"%.200s\" in %s", rev, repo);
+	if ((rc = git_run(repo, args, &o, cause)) != 0) {
+		if (rc != -2) {	/* a timeout says so; else no such commit */
+			free(*cause);
+			xasprintf(cause, "no commit \"%.200s\" in %s", rev,
+			    repo);
+		}
 		free(spec);
 		return (-1);
 	}

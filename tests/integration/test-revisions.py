@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
-from harness import Daemon, RPCError, main, test, wait_for  # noqa
+from harness import Conn, Daemon, RPCError, main, test, wait_for  # noqa
 from gitrepo import commit, daemon, git  # noqa
 
 @test
@@ -253,6 +253,35 @@ def following_a_branch_measures_each_new_commit_against_its_parent():
     ss = [x for x in d.call("session.list", {"suite": "r"})["sessions"]
           if x["ab"] is None]
     assert [x["rev"] for x in ss] == ids[1:], ss
+    assert d.stop() == 0
+
+
+@test
+def a_git_that_hangs_is_killed_and_the_request_fails():
+    # A repository whose config includes a FIFO: every git command in it
+    # blocks in open(2).  benchd must not block with it.
+    d, repo, ids = daemon([(20, "c0", True)])
+    d.start()
+    fifo = os.path.join(d.tmp, "fifo")
+    os.mkfifo(fifo)
+    with open(os.path.join(repo, ".git", "config"), "a") as f:
+        f.write("[include]\n\tpath = %s\n" % fifo)
+    t = time.monotonic()
+    c = Conn(d.socket, timeout=90)
+    try:
+        c.call("session.queue", {"suite": "r", "rev": "HEAD"})
+        raise AssertionError("queued on a git that never answered")
+    except RPCError as e:
+        assert e.data_code == "no-such-rev", e
+        assert "no answer within 10 s, killed" in str(e), e
+    took = time.monotonic() - t
+    c.close()
+    assert 9.5 < took < 60, took
+    # Nothing of git is left, and benchd goes on answering.
+    out = subprocess.run(["pgrep", "-f", "safe.directory"],
+                         capture_output=True, text=True).stdout.split()
+    assert [p for p in out if int(p) != os.getpid()] == [], out
+    assert d.call("status")["queue"] == []
     assert d.stop() == 0
 
 
