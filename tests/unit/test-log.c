@@ -78,5 +78,6 @@ main(void)
 		cmocka_unit_test(test_threads_log_whole_lines),
 	};
 
+	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
