@@ -45,6 +45,7 @@ struct tail {
 struct runner {
 	struct event_base	*base;
 	pid_t			 pid;
+	uint32_t		 spawn_id;	/* benchd-spawn's request */
 	int			 reaped;
 	int64_t			 start_ns;	/* CLOCK_MONOTONIC */
 	char			*cgroup;
@@ -69,6 +70,8 @@ static struct event	*exit_ev;
 static int		 exit_fd = -1;
 
 static void	runner_maybe_done(struct runner *);
+static void	runner_ended(pid_t, uint32_t, int, const struct rusage *,
+		    int64_t);
 
 static void
 tail_add(struct tail *t, const char *p, size_t len)
@@ -231,14 +234,27 @@ runner_drain_cb(evutil_socket_t fd, short events, void *arg)
 void
 runner_reaped(pid_t pid, int status, const struct rusage *ru, int64_t end_ns)
 {
+	runner_ended(pid, 0, status, ru, end_ns);
+}
+
+/*
+ * The end of the child pid, or with id of benchd-spawn's request (not 0):
+ * a reply of benchd-spawn names its child by the request, because by the
+ * time benchd reads it the pid is free and may be another child's.
+ */
+static void
+runner_ended(pid_t pid, uint32_t id, int status, const struct rusage *ru,
+    int64_t end_ns)
+{
 	struct runner	**rp, *r;
 	struct timeval	  tv = { 0, DRAIN_GRACE_MS * 1000 };
 
 	for (rp = &live; (r = *rp) != NULL; rp = &r->next)
-		if (r->pid == pid)
+		if (id != 0 ? r->spawn_id == id : r->pid == pid)
 			break;
 	if (r == NULL)
 		return;		/* an orphan we adopted as subreaper */
+	pid = r->pid;
 	*rp = r->next;
 	r->reaped = 1;
 	r->res.wall_ns = end_ns > r->start_ns ?
@@ -275,7 +291,7 @@ runner_exit_cb(evutil_socket_t fd, short events, void *arg)
 		if (r.leftovers > 0)
 			log_info("pid %ld: killed %d process(es) it left "
 			    "behind in its cgroup", (long)r.pid, r.leftovers);
-		runner_reaped(r.pid, r.status, &r.ru, r.ns);
+		runner_ended(r.pid, r.id, r.status, &r.ru, r.ns);
 	}
 	if (rc == -1) {
 		event_free(exit_ev);
@@ -430,6 +446,7 @@ runner_start(struct event_base *base, const struct run_spec *rs,
 	}
 	runner_watch(base);
 	r->pid = si.pid;
+	r->spawn_id = si.id;
 	r->start_ns = si.start_ns;
 	r->res.cgroup_err = si.cgroup_err;
 	if (rs->cgroup != NULL && si.cgroup_err == 0)

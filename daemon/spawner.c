@@ -299,6 +299,7 @@ spawner_child(const struct spawn_args *a, struct spawn_started_info *out,
 		return (-1);
 	}
 	out->pid = r.pid;
+	out->id = rq.id;
 	out->start_ns = r.ns;
 	out->cgroup_err = r.cgroup_err;
 	return (0);

@@ -24,6 +24,7 @@ struct spawn_args {
 
 struct spawn_started_info {
 	pid_t		 pid;
+	uint32_t	 id;		/* the request's: its SPAWN_EXITED's */
 	int64_t		 start_ns;	/* CLOCK_MONOTONIC, before the fork */
 	int		 cgroup_err;	/* errno: it could not join its cgroup */
 };
