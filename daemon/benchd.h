@@ -141,10 +141,12 @@ void		 rev_session_new(const struct suite *, const char *params,
 int64_t		 rev_ab_queue(const struct suite *, const char *params,
 		     const char *a, const char *b, struct ab_row *, int64_t uid,
 		     int max_runs, int64_t ids[2], char **);
-/* method-ab.c: what ab.queue and bisect.start share. */
+/* method-ab.c: what the ab.* and bisect.* methods share. */
 int		 method_repo_suite(const cJSON *, const struct suite **,
 		     char **, struct rpc_error *);
 int		 method_rev_fail(char *, struct rpc_error *);
+int		 method_rev_list_params(const cJSON *, const char **,
+		     int64_t *, int64_t, struct rpc_error *);
 /* follow.c: suites that follow a branch; follow_init again on reload. */
 void		 follow_init(void);
 void		 follow_free(void);

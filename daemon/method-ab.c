@@ -75,6 +75,24 @@ method_repo_suite(const cJSON *params, const struct suite **sup,
 	return (0);
 }
 
+/*
+ * The params of ab.list and bisect.list: an optional configured "suite"
+ * and "last" (1 to max, *last keeps its default when absent).
+ */
+int
+method_rev_list_params(const cJSON *params, const char **suite,
+    int64_t *last, int64_t max, struct rpc_error *e)
+{
+	*suite = NULL;
+	if (rpc_param_string(params, "suite", 200, suite, e) < 0 ||
+	    rpc_param_int(params, "last", 1, max, last, e) < 0)
+		return (-1);
+	if (*suite != NULL && conf_suite(cfg, *suite) == NULL)
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
+		    "no suite named \"%.200s\"", *suite));
+	return (0);
+}
+
 /* What rev_ab_queue or bisect_start said (and frees): as an error. */
 int
 method_rev_fail(char *cause, struct rpc_error *e)
@@ -147,12 +165,8 @@ list_exec(struct client *c, const cJSON *params, cJSON **result,
 	size_t		 i;
 
 	(void)c;
-	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
-	    rpc_param_int(params, "last", 1, 100000, &last, e) < 0)
+	if (method_rev_list_params(params, &suite, &last, 100000, e) != 0)
 		return (-1);
-	if (suite != NULL && conf_suite(cfg, suite) == NULL)
-		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
-		    "no suite named \"%.200s\"", suite));
 	if (store_ab_list(db, suite, (int)last, &l) != 0)
 		return (rpc_storage_read(e));
 	*result = cJSON_CreateObject();

@@ -113,12 +113,8 @@ list_exec(struct client *c, const cJSON *params, cJSON **result,
 	size_t		 i, n;
 
 	(void)c;
-	if (rpc_param_string(params, "suite", 200, &suite, e) < 0 ||
-	    rpc_param_int(params, "last", 1, 1000, &last, e) < 0)
+	if (method_rev_list_params(params, &suite, &last, 1000, e) != 0)
 		return (-1);
-	if (suite != NULL && conf_suite(cfg, suite) == NULL)
-		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
-		    "no suite named \"%.200s\"", suite));
 	if (store_bisect_list(db, suite, (int)last, &ids, &n) != 0) {
 		free(ids);
 		return (rpc_storage_read(e));
