@@ -32,6 +32,7 @@
 #define GIT_OUT_MAX	(16 * 1024 * 1024)
 #define GIT_ERR_MAX	400
 #define GIT_TIMEOUT_MS	10000
+#define GIT_SILENT	"no answer within"	/* in a timeout's cause */
 
 extern char **environ;
 
@@ -185,7 +186,7 @@ git_run(const char *dir, const char *const *args, struct git_out *o,
 			break;
 		}
 	if (late) {
-		xasprintf(cause, "git %s: no answer within %d s, killed",
+		xasprintf(cause, "git %s: " GIT_SILENT " %d s, killed",
 		    args[0], GIT_TIMEOUT_MS / 1000);
 		git_out_free(o);
 		return (-2);
@@ -230,7 +231,7 @@ git_resolve(const char *repo, const char *rev, struct git_commit *c,
 			    repo);
 		}
 		free(spec);
-		return (-1);
+		return (rc == -2 ? -2 : -1);
 	}
 	free(spec);
 	o.out[strcspn(o.out, "\n")] = '\0';
@@ -249,8 +250,8 @@ git_resolve(const char *repo, const char *rev, struct git_commit *c,
 	args[4] = c->id;
 	args[5] = "--";
 	args[6] = NULL;
-	if (git_run(repo, args, &o, cause) != 0)
-		return (-1);
+	if ((rc = git_run(repo, args, &o, cause)) != 0)
+		return (rc == -2 ? -2 : -1);
 	c->time = strtoll(o.out, &p, 10);
 	if (p < o.out + o.len && *p == '\0') {
 		t = p + 1;
@@ -260,6 +261,13 @@ git_resolve(const char *repo, const char *rev, struct git_commit *c,
 		c->subject = xstrdup("");
 	git_out_free(&o);
 	return (0);
+}
+
+int
+git_cause_timeout(const char *cause)
+{
+	return (cause != NULL && strncmp(cause, "git ", 4) == 0 &&
+	    strstr(cause, ": " GIT_SILENT " ") != NULL);
 }
 
 void

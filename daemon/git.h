@@ -14,10 +14,15 @@ struct git_commit {
 	char		*subject;
 };
 
-/* 0, or -1 and *cause (caller frees) for a revision that is no commit. */
+/*
+ * 0, or -1 and *cause (caller frees) for a revision that is no commit;
+ * -2 and *cause when git gave no answer in time (git_cause_timeout).
+ */
 int	git_resolve(const char *repo, const char *rev, struct git_commit *,
 	    char **cause);
 void	git_commit_free(struct git_commit *);
+/* Whether a cause git.c wrote says git was killed for its silence. */
+int	git_cause_timeout(const char *cause);
 /*
  * The argv (for argv_free) of a child that brings the worktree dir to
  * commit: detached, cleaned of everything untracked and ignored; made

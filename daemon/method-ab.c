@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "benchd.h"
+#include "git.h"
 #include "conf.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -101,6 +102,8 @@ method_rev_fail(char *cause, struct rpc_error *e)
 
 	if (strncmp(cause, "storage: ", 9) == 0)
 		rc = rpc_storage(e);
+	else if (git_cause_timeout(cause))
+		rc = rpc_fail(e, RPC_APP_ERROR, "git-timeout", "%s", cause);
 	else
 		rc = rpc_fail(e, RPC_APP_ERROR, "no-such-rev", "%s", cause);
 	free(cause);

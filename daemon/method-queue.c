@@ -206,7 +206,8 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 	/* On a repository, the commit is fixed now: HEAD means today's. */
 	if (q.suite->repo != NULL && git_resolve(q.suite->repo, q.rev != NULL ?
 	    q.rev : "HEAD", &q.commit, &cause) != 0) {
-		rc = rpc_fail(e, RPC_APP_ERROR, "no-such-rev", "%s", cause);
+		rc = rpc_fail(e, RPC_APP_ERROR, git_cause_timeout(cause) ?
+		    "git-timeout" : "no-such-rev", "%s", cause);
 		free(cause);
 		return (rc);
 	}

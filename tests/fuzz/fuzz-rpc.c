@@ -78,7 +78,7 @@ static const char *const error_codes[] = {
 	"busy", "not-cancellable", "storage", "not-a-baseline", "incomparable",
 	"no-profile", "idle-timeout", "request-timeout", "too-large",
 	"no-such-calibration", "no-such-rev", "no-such-ab", "no-repo",
-	"no-such-bisection"
+	"no-such-bisection", "git-timeout"
 };
 
 /* One reply object: JSON-RPC 2.0 with a code PROTOCOL.md lists. */
