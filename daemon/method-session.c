@@ -99,6 +99,12 @@ list_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (-1);
 	if (store_session_list(db, suite, (int)last, &l) != 0)
 		return (rpc_storage_read(e));
+	/* A name neither configured nor ever run is a typo, not history. */
+	if (suite != NULL && l.n == 0 && conf_suite(cfg, suite) == NULL) {
+		session_list_free(&l);
+		return (rpc_fail(e, RPC_APP_ERROR, "no-such-suite",
+		    "no suite named \"%.200s\"", suite));
+	}
 	*result = cJSON_CreateObject();
 	a = cJSON_AddArrayToObject(*result, "sessions");
 	for (i = 0; i < l.n; i++)

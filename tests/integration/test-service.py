@@ -116,6 +116,30 @@ def sighup_reloads_and_a_bad_file_keeps_the_old_config():
 
 
 @test
+def a_removed_suite_keeps_its_sessions_and_a_typo_is_an_error():
+    d = Daemon({"a": {"command": DEMO, "warmup": "0", "runs": "1"},
+                "b": {"command": DEMO, "warmup": "0", "runs": "1"}}).start()
+    sid = d.queue("a")
+    assert d.wait_state(sid)["state"] == "completed"
+    assert d.call("session.list", {"suite": "b"})["sessions"] == []
+    d.write_config({"b": {"command": DEMO, "warmup": "0", "runs": "1"}})
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: [s["name"] for s in d.call("suites.list")["suites"]]
+             == ["b"], what="reload")
+    # The history of a suite taken out of the config stays readable.
+    got = d.call("session.list", {"suite": "a"})["sessions"]
+    assert [s["id"] for s in got] == [sid], got
+    c = d.conn()
+    err = c.request("session.list", {"suite": "aa"})["error"]
+    c.close()
+    assert err["data"]["code"] == "no-such-suite", err
+    assert "aa" in err["message"], err
+    rc, out = d.ctl("sessions", "aa", json_out=False)
+    assert rc != 0 and "no suite named" in out, (rc, out)
+    assert d.stop() == 0
+
+
+@test
 def a_running_session_keeps_its_suite_definition_across_reload():
     d = Daemon({"s": {"command": DEMO + " --sleep 300", "warmup": "0",
                       "runs": "6"}}).start()
