@@ -130,7 +130,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		return (benchctl_usage("no command given"));
-	if (benchctl_fleet != NULL) {
+	if (benchctl_fleet != NULL && strcmp(argv[0], "commands") != 0) {
 		/* The fleet's PostgreSQL answers, not a benchd. */
 		if ((entry = fleet_lookup(argv[0])) == NULL)
 			return (benchctl_usage("--fleet answers sessions, "

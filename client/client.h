@@ -242,6 +242,7 @@ void		 export_left_out(const cJSON *);
 /* fleet.c */
 extern const char	*benchctl_fleet;
 const struct cmd_entry	*fleet_lookup(const char *);
+const struct cmd_entry *const *fleet_commands(void);
 int		 fleet_query(const char *, int, const char *const *, cJSON **);
 int		 fleet_session_name(const char *, char **, int64_t *);
 void		 fleet_json_print(const char *, cJSON *);

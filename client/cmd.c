@@ -471,16 +471,19 @@ cmd_usage_args(const struct cmd_entry *entry, char **choices)
  * with the choices the usage lists) and its positional arguments as the
  * usage names them, each after a colon (":SUITE", ":k=v...": "..." means
  * it repeats). The bash completion reads this, so it follows the table.
+ * With --fleet it lists the fleet's commands instead.
  */
 static int
 cmd_commands_exec(struct cmd *cmd)
 {
-	const struct cmd_entry	**e;
+	const struct cmd_entry	*const *e;
 	const struct cmd_option	 *opt;
 	char			 *choices[CMD_MAXOPTS], *args;
 	int			  i;
 
-	for (e = cmd_table; *e != NULL; e++) {
+	/* With --fleet, the commands the fleet's database answers. */
+	for (e = benchctl_fleet != NULL ? fleet_commands() : cmd_table;
+	    *e != NULL; e++) {
 		if ((*e)->flags & CMD_HIDDEN)
 			continue;
 		memset(choices, 0, sizeof choices);

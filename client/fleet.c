@@ -34,6 +34,13 @@ static const struct cmd_entry	*fleet_table[] = {
 	NULL
 };
 
+/* The fleet's commands, NULL-terminated: what "commands" lists. */
+const struct cmd_entry *const *
+fleet_commands(void)
+{
+	return (fleet_table);
+}
+
 /* The fleet's command named name, or NULL. */
 const struct cmd_entry *
 fleet_lookup(const char *name)

@@ -44,6 +44,22 @@ def completes_from_benchctl_and_the_daemon():
         ["bmf", "conbench", "csv", "hyperfine", "json", "lnt"]
     assert complete(d, "benchctl compare 1 2 --f") == ["--force"]
     assert complete(d, "benchctl -S /nonexistent variance ") == []
+    # With --fleet, the fleet's commands and options (no server needed:
+    # benchctl lists them from its own table).
+    fleet = sorted(x.split()[0] for x in subprocess.run(
+        [BENCHCTL, "--fleet", "host=/nonexistent", "commands"],
+        capture_output=True, text=True, check=True).stdout.splitlines())
+    assert fleet == ["compare", "history", "jobs", "queue", "regressions",
+                     "sessions"], fleet
+    for line in ("benchctl --fleet host=/x ", "benchctl --fleet=host=/x "):
+        assert complete(d, line) == fleet, line
+    assert complete(d, "benchctl --fleet 'dbname=f' sessions --") == \
+        ["--box=", "--help", "--json", "--last="]
+    assert complete(d, "benchctl --fleet host=/x queue crate ") == \
+        ["ms=5", "ms=8"]
+    assert complete(d, "benchctl --fleet host=/x jobs ") == \
+        ["crate", "full"]
+    assert complete(d, "benchctl --fl") == ["--fleet"]
     assert d.stop() == 0
 
 
