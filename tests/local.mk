@@ -31,6 +31,7 @@ UNIT_TESTS = \
 	%reldir%/unit/test-flamegraph \
 	%reldir%/unit/test-flamegraph-colour \
 	%reldir%/unit/test-fsm \
+	%reldir%/unit/test-fsm-rev \
 	%reldir%/unit/test-html \
 	%reldir%/unit/test-log \
 	%reldir%/unit/test-profile \
@@ -64,9 +65,14 @@ tests_unit_test_argv_LDADD = $(UNIT_LDADD)
 tests_unit_test_chart_SOURCES = %reldir%/unit/test-chart.c
 tests_unit_test_chart_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_chart_LDADD = $(UNIT_LDADD)
-tests_unit_test_fsm_SOURCES = %reldir%/unit/test-fsm.c
+tests_unit_test_fsm_SOURCES = %reldir%/unit/test-fsm.c \
+	%reldir%/unit/fsm-drive.c %reldir%/unit/fsm-drive.h
 tests_unit_test_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fsm_LDADD = $(UNIT_LDADD)
+tests_unit_test_fsm_rev_SOURCES = %reldir%/unit/test-fsm-rev.c \
+	%reldir%/unit/fsm-drive.c %reldir%/unit/fsm-drive.h
+tests_unit_test_fsm_rev_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fsm_rev_LDADD = $(UNIT_LDADD)
 tests_unit_test_html_SOURCES = %reldir%/unit/test-html.c
 tests_unit_test_html_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_html_LDADD = $(UNIT_LDADD)
