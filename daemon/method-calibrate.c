@@ -11,13 +11,17 @@
 #include "benchd.h"
 #include "calibrate.h"
 #include "conf.h"
+#include "git.h"
 #include "store.h"
 #include "xmalloc.h"
 
-/* Queue the 2N sessions and the pairs of calibration c->id. */
+/*
+ * Queue the 2N sessions and the pairs of calibration c->id; on a suite
+ * with repo, every session of one commit (else none could check out).
+ */
 static int
 calibrate_queue(const struct suite *su, struct calibration_row *c,
-    uid_t uid)
+    const struct git_commit *commit, uid_t uid)
 {
 	struct session_new	 sn;
 	struct calibration_pair	 p;
@@ -27,8 +31,12 @@ calibrate_queue(const struct suite *su, struct calibration_row *c,
 
 	for (k = 1; k <= c->pairs && rc == 0; k++) {
 		for (side = 0; side < 2 && rc == 0; side++) {
-			memset(&sn, 0, sizeof sn);
-			method_session_plan(su, 0, -1, &sn);
+			if (commit != NULL)
+				rev_session_new(su, c->params, commit, &sn);
+			else {
+				memset(&sn, 0, sizeof sn);
+				method_session_plan(su, 0, -1, &sn);
+			}
 			sn.params = c->params;
 			sn.queued_by = uid;
 			xasprintf(&label, "calibration #%lld pair %d/%d %c",
@@ -56,13 +64,15 @@ calibrate_exec(struct client *cl, const cJSON *params, cJSON **result,
 	const struct suite	*su;
 	const cJSON		*given;
 	struct calibration_row	 c;
-	const char		*name = NULL;
+	struct git_commit	 commit;
+	const char		*name = NULL, *rev = NULL;
+	char			*cause;
 	int64_t			 pairs = CALIBRATION_PAIRS, id;
 	int			 rc;
 
 	if (rpc_param_string(params, "suite", 200, &name, e) < 0 ||
 	    rpc_param_int(params, "pairs", 1, CALIBRATION_MAX_PAIRS, &pairs,
-	    e) < 0)
+	    e) < 0 || rpc_param_string(params, "rev", 200, &rev, e) < 0)
 		return (-1);
 	if (name == NULL)
 		return (rpc_fail(e, RPC_INVALID_PARAMS, NULL,
@@ -73,6 +83,18 @@ calibrate_exec(struct client *cl, const cJSON *params, cJSON **result,
 	given = cJSON_GetObjectItemCaseSensitive(params, "params");
 	if (method_params_check(su, given, 0, e) != 0)
 		return (-1);
+	if (rev != NULL && su->repo == NULL)
+		return (rpc_fail(e, RPC_APP_ERROR, "no-repo",
+		    "suite %s has no repo", su->name));
+	/* On a repository: one commit for every pair, fixed now. */
+	memset(&commit, 0, sizeof commit);
+	if (su->repo != NULL && git_resolve(su->repo, rev != NULL ? rev :
+	    "HEAD", &commit, &cause) != 0) {
+		rc = rpc_fail(e, RPC_APP_ERROR, git_cause_timeout(cause) ?
+		    "git-timeout" : "no-such-rev", "%s", cause);
+		free(cause);
+		return (rc);
+	}
 	memset(&c, 0, sizeof c);
 	c.suite = xstrdup(su->name);
 	c.params = wire_params_text(su, given);
@@ -84,7 +106,8 @@ calibrate_exec(struct client *cl, const cJSON *params, cJSON **result,
 	if (store_begin(db) != 0)
 		rc = rpc_storage(e);
 	else if ((c.id = store_calibration_insert(db, &c)) < 0 ||
-	    calibrate_queue(su, &c, c.queued_by) != 0) {
+	    calibrate_queue(su, &c, su->repo != NULL ? &commit : NULL,
+	    c.queued_by) != 0) {
 		store_rollback(db);
 		rc = rpc_storage(e);
 	} else if (store_commit(db) != 0)
@@ -102,6 +125,7 @@ calibrate_exec(struct client *cl, const cJSON *params, cJSON **result,
 		sched_kick();
 	}
 	calibration_row_free(&c);
+	git_commit_free(&commit);
 	return (rc);
 }
 

@@ -9,6 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.environ.get("srcdir", "."), "tests/lib"))
 from harness import DEMO, Daemon, RPCError, main, test, wait_for  # noqa
+from gitrepo import commit, daemon  # noqa
 
 
 def suite(noise="1%", command=DEMO + " --sleep 3", **extra):
@@ -201,6 +202,39 @@ def a_calibration_whose_last_session_was_cut_off_ends_at_restart():
     r = d.call("calibration.get", {"id": c["id"]})
     assert r["state"] == "failed" and r["counted"] == 0, r
     assert d.session(last, runs=False)["session"]["state"] == "interrupted"
+    assert d.stop() == 0
+
+
+@test
+def a_suite_on_a_repository_calibrates_one_commit():
+    # Every session of the calibration checks out the same commit: HEAD
+    # when it was queued, or the rev given.
+    d, repo, ids = daemon([(5, "one", True), (5, "two", True)],
+                          warmup="0", runs="3", max_runs="3")
+    d.start()
+    c = d.call("suite.calibrate", {"suite": "r", "pairs": 2})
+    commit(repo, 5, "three, after the calibration was queued")
+
+    def ended(cid):
+        def done():
+            x = d.call("calibration.get", {"id": cid})
+            return x if x["state"] != "running" else None
+        return wait_for(done, timeout=60, what="calibration %d" % cid)
+    x = ended(c["id"])
+    assert x["state"] == "completed" and x["counted"] == 2, x
+    for sid in x["sessions"]:
+        s = d.session(sid, runs=False)["session"]
+        assert s["state"] == "completed" and s["rev"] == ids[1], s
+    c = d.call("suite.calibrate", {"suite": "r", "pairs": 1,
+                                   "rev": ids[0]})
+    x = ended(c["id"])
+    assert [d.session(s, runs=False)["session"]["rev"]
+            for s in x["sessions"]] == [ids[0]] * 2, x
+    try:
+        d.call("suite.calibrate", {"suite": "r", "rev": "nope"})
+        raise AssertionError("calibrated a revision that is no commit")
+    except RPCError as e:
+        assert e.data_code == "no-such-rev", e
     assert d.stop() == 0
 
 
