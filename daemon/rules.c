@@ -128,6 +128,34 @@ rule_disturbed_verdict(enum verdict wall, enum verdict cpu, size_t disturbed,
 	return (VERDICT_INCONCLUSIVE);
 }
 
+int
+rule_suspect(enum verdict v, enum verdict_why why, double p, double change,
+    double noise)
+{
+	return (v == VERDICT_INCONCLUSIVE && why == WHY_STRADDLES &&
+	    p < RULE_SIGNIFICANCE && isfinite(change) &&
+	    fabs(change) >= noise && noise > 0);
+}
+
+const char *
+rule_confirmation(enum verdict session, double change, enum verdict ab)
+{
+	enum verdict	want;
+
+	if (session == VERDICT_REGRESSED)
+		want = VERDICT_REGRESSED;
+	else if (isfinite(change) && change != 0)
+		want = change > 0 ? VERDICT_REGRESSED : VERDICT_IMPROVED;
+	else
+		return ("inconclusive");
+	if (ab == want)
+		return ("confirmed");
+	if (ab == VERDICT_SAME || ab == VERDICT_REGRESSED ||
+	    ab == VERDICT_IMPROVED)
+		return ("refuted");
+	return ("inconclusive");
+}
+
 double
 rule_rss_noise(double noise, const double *a_kib, size_t n)
 {

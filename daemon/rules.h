@@ -97,6 +97,25 @@ enum verdict	 rule_disturbed_verdict(enum verdict wall, enum verdict cpu,
 		     size_t disturbed, enum verdict_why *why);
 
 /*
+ * A suspected change: a wall verdict that is inconclusive only because
+ * its CI, significant (p < 0.05) and with a change of at least the
+ * suite's noise, does not clear the learned threshold.  Two sessions
+ * taken apart cannot tell such a change from the drift between them; an
+ * interleaved A/B test can (METHODOLOGY.md section 10).  1 or 0.
+ */
+int		 rule_suspect(enum verdict v, enum verdict_why why, double p,
+		     double change, double noise);
+/*
+ * What an A/B test that checked a session's finding says of it: the
+ * session's verdict (regressed, or inconclusive for a suspicion, whose
+ * direction is change's sign) against the test's ab.  "confirmed" when
+ * the test found the same direction, "refuted" when it found same or the
+ * other direction, "inconclusive" otherwise.
+ */
+const char	*rule_confirmation(enum verdict session, double change,
+		     enum verdict ab);
+
+/*
  * The kernel counts a process's resident pages per CPU, in batches, so
  * the peak resident set it reports is exact only to a few hundred KiB
  * (the same program, the same page faults, varies by as much from run to

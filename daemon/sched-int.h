@@ -125,7 +125,8 @@ int	sched_store_answer(struct srun *, int rc, struct fsm_input *);
 
 /* sched-verdict.c */
 void	sched_verdict(struct srun *);
-void	sched_verdict_confirmed(int64_t);
+struct ab_decision;
+void	sched_verdict_confirmed(int64_t, const struct ab_decision *, double);
 
 /* sched-rev.c */
 struct session_start;

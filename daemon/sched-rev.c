@@ -313,19 +313,33 @@ sched_rev_finish(struct srun *s)
 	    f->end_reason));
 }
 
-/* The verdict an A/B test of purpose confirm gives the session. */
-static const char *
-confirmation_of(enum verdict v)
+/*
+ * What an A/B test of purpose confirm (its verdict v, its decision d) says
+ * of the session it checked: stored, logged, and a confirmation told.
+ */
+static void
+sched_rev_confirm(const struct ab_row *ab, enum verdict v,
+    const struct ab_decision *d, double threshold)
 {
-	switch (v) {
-	case VERDICT_REGRESSED:
-		return ("confirmed");
-	case VERDICT_SAME:
-	case VERDICT_IMPROVED:
-		return ("refuted");
-	default:
-		return ("inconclusive");
+	struct session_row	 r;
+	const char		*conf;
+	int			 suspicion;
+
+	if (store_session_get(db, ab->confirms, &r) != 0)
+		return;
+	conf = rule_confirmation(r.verdict, r.change, v);
+	suspicion = r.verdict != VERDICT_REGRESSED;
+	session_row_free(&r);
+	if (store_confirmation_set(db, ab->confirms, conf) != 0) {
+		log_warnx("session %lld: cannot record its confirmation: %s",
+		    (long long)ab->confirms, store_errmsg(db));
+		return;
 	}
+	log_info("session %lld: %s %s by A/B test %lld",
+	    (long long)ab->confirms, suspicion ? "suspected change" :
+	    "regression", conf, (long long)ab->id);
+	if (strcmp(conf, "confirmed") == 0)
+		sched_verdict_confirmed(ab->confirms, d, threshold);
 }
 
 /* FA_END of an A/B test: its decision stored, what it confirms told. */
@@ -347,20 +361,8 @@ sched_rev_end(struct srun *s)
 		    (long long)s->ab_id, store_errmsg(db));
 	if (store_ab_get(db, s->ab_id, &ab) != 0)
 		return;
-	if (ab.confirms > 0) {
-		if (store_confirmation_set(db, ab.confirms,
-		    confirmation_of(v)) != 0)
-			log_warnx("session %lld: cannot record its "
-			    "confirmation: %s", (long long)ab.confirms,
-			    store_errmsg(db));
-		else {
-			log_info("session %lld: regression %s by A/B test "
-			    "%lld", (long long)ab.confirms, confirmation_of(v),
-			    (long long)ab.id);
-			if (v == VERDICT_REGRESSED)
-				sched_verdict_confirmed(ab.confirms);
-		}
-	}
+	if (ab.confirms > 0)
+		sched_rev_confirm(&ab, v, d, s->fsm.plan.threshold);
 	if (ab.bisect_id > 0)
 		sched_bisect_advance(ab.bisect_id);
 	ab_row_free(&ab);
@@ -425,9 +427,10 @@ rev_ab_queue(const struct suite *su, const char *params, const char *a,
 }
 
 /*
- * A session on a repository regressed against its baseline: an A/B test
- * of the baseline's commit (A) against the session's (B) confirms it or
- * not before `regressions` reports it.
+ * A session on a repository regressed against its baseline, or changed
+ * by more than it could decide (rule_suspect): an A/B test of the
+ * baseline's commit (A) against the session's (B) confirms it or not
+ * before `regressions` reports it.
  */
 void
 sched_confirm(struct srun *s, int64_t base)
@@ -443,7 +446,9 @@ sched_confirm(struct srun *s, int64_t base)
 		session_row_free(&r);
 		return;
 	}
-	if (r.rev != NULL && b.rev != NULL && r.ab_id == 0) {
+	/* A suspicion between two sessions of one commit is the machine's. */
+	if (r.rev != NULL && b.rev != NULL && r.ab_id == 0 &&
+	    (r.verdict == VERDICT_REGRESSED || strcmp(r.rev, b.rev) != 0)) {
 		memset(&meta, 0, sizeof meta);
 		meta.purpose = "confirm";
 		meta.confirms = s->id;
@@ -457,8 +462,8 @@ sched_confirm(struct srun *s, int64_t base)
 			if (store_confirmation_set(db, s->id, "pending") != 0)
 				log_warnx("session %lld: %s", (long long)s->id,
 				    store_errmsg(db));
-			log_info("session %lld regressed against %lld: A/B test "
-			    "%lld confirms it", (long long)s->id,
+			log_info("session %lld against %lld: A/B test %lld "
+			    "checks its change", (long long)s->id,
 			    (long long)base, (long long)id);
 		}
 	}

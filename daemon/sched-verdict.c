@@ -2,13 +2,15 @@
  * sched-verdict.c -- a finished session compared: with its first
  * parent's session when it follows a branch, else with its suite's
  * baseline, against the learned threshold; the verdict stored, and a
- * regressed one on a repository sent for confirmation (sched-rev.c).
+ * regressed one on a repository sent for confirmation (sched-rev.c), as
+ * is a suspected change (rule_suspect) the sessions could not decide.
  */
 #include "config.h"
 
 #include <stdlib.h>
 
 #include "benchd.h"
+#include "abtest.h"
 #include "compare.h"
 #include "conf.h"
 #include "git.h"
@@ -49,8 +51,9 @@ sched_verdict(struct srun *s)
 	struct session_verdict	 v;
 	struct comparison	 c;
 	struct session_row	 r;
+	const struct cmp_metric	*w;
 	int64_t			 base;
-	int			 confirm;
+	int			 confirm, suspect = 0;
 
 	if (s->ab_id > 0 || store_session_get(db, s->id, &r) != 0)
 		return;
@@ -62,6 +65,9 @@ sched_verdict(struct srun *s)
 	if (compare_verdict(compare_sessions(db, base, s->id, CMP_LEARN,
 	    s->suite->noise, &c), &c, &v) == 0 &&
 	    store_session_verdict(db, s->id, &v) == 0) {
+		w = &c.metrics[CMP_WALL];
+		suspect = s->suite->repo != NULL && rule_suspect(v.verdict,
+		    w->why, w->p_welch, w->change, s->suite->noise);
 		/*
 		 * A regression on a repository is told once its A/B test
 		 * confirms it (sched_verdict_confirmed); any other finding
@@ -79,16 +85,18 @@ sched_verdict(struct srun *s)
 		    verdict_rule_name(v.rule));
 	comparison_free(&c);
 	session_row_free(&r);
-	if (v.verdict == VERDICT_REGRESSED)
+	if (v.verdict == VERDICT_REGRESSED || suspect)
 		sched_confirm(s, base);
 }
 
 /*
- * An A/B test confirmed session id's regression: told now, with the
- * comparison its verdict came from.
+ * An A/B test confirmed session id's regression, or its suspected change:
+ * told now, with the comparison its verdict came from.  A suspicion's
+ * verdict is the test's (ab: its decision, at threshold), which decided.
  */
 void
-sched_verdict_confirmed(int64_t id)
+sched_verdict_confirmed(int64_t id, const struct ab_decision *ab,
+    double threshold)
 {
 	const struct suite	*su;
 	struct session_verdict	 v;
@@ -100,6 +108,13 @@ sched_verdict_confirmed(int64_t id)
 	if ((su = conf_suite(cfg, r.suite)) != NULL && r.baseline_id > 0 &&
 	    compare_verdict(compare_sessions(db, r.baseline_id, id,
 	    CMP_LEARN, su->noise, &c), &c, &v) == 0) {
+		if (v.verdict != VERDICT_REGRESSED) {
+			v.verdict = ab->verdict;
+			v.change = ab->change;
+			v.ci_low = ab->ci_low;
+			v.ci_high = ab->ci_high;
+			v.threshold = threshold;
+		}
 		alert_verdict(db, &r, &v, &c, 1);
 		comparison_free(&c);
 	}

@@ -29,6 +29,13 @@
 	"s.verdict_rule, s.commit_time, s.commit_subject, s.ab_id, s.ab_arm, " \
 	"s.confirmation, s.follow"
 
+/* A regression listed is one found since the suite's current baseline. */
+#define REGRESSIONS_SINCE_BASELINE \
+	"AND (:suite IS NULL OR s.suite = :suite) " \
+	"AND s.finished_at >= coalesce((SELECT max(b.set_at) " \
+	"FROM baselines b WHERE b.suite = s.suite AND " \
+	"b.params = s.params), 0) "
+
 #define AB_COLS \
 	"t.id, t.suite, t.params, t.session_a, t.session_b, t.metric, " \
 	"t.purpose, t.confirms, t.bisect_id, t.verdict, t.change, t.ci_low, " \
@@ -136,13 +143,19 @@ const char *const stmt_sql[S_COUNT] = {
 	[S_LATEST_COMPLETED] =
 	    "SELECT id FROM sessions WHERE suite = :suite AND params = :params "
 	    "AND state IN ('completed', 'unstable') ORDER BY id DESC LIMIT 1",
+	/*
+	 * Regressed verdicts, and suspected changes an A/B test checks or
+	 * confirmed (sched-verdict.c), since the suite's current baseline:
+	 * two branches, each on its index.
+	 */
 	[S_REGRESSIONS] =
 	    "SELECT " SESSION_COLS " FROM sessions s "
-	    "WHERE s.verdict = 'regressed' "
-	    "AND (:suite IS NULL OR s.suite = :suite) "
-	    "AND s.finished_at >= coalesce((SELECT max(b.set_at) "
-	    "FROM baselines b WHERE b.suite = s.suite AND "
-	    "b.params = s.params), 0) ORDER BY s.id",
+	    "WHERE s.verdict = 'regressed' " REGRESSIONS_SINCE_BASELINE
+	    "UNION ALL SELECT " SESSION_COLS " FROM sessions s "
+	    "WHERE s.id IN (SELECT a.confirms FROM ab_tests a "
+	    "WHERE a.confirms IS NOT NULL) AND s.verdict = 'inconclusive' "
+	    "AND s.change > 0 AND s.confirmation IN ('pending', 'confirmed') "
+	    REGRESSIONS_SINCE_BASELINE "ORDER BY 1",
 	[S_SUITE_MEANS] =
 	    "SELECT id, wall_mean FROM sessions WHERE suite = :suite "
 	    "AND params = :params AND state IN ('completed', 'unstable') "

@@ -20,12 +20,18 @@ the thresholds benchd learns (history, calibration).
    suite of the same workload, A against a commit of the same code (A/A)
    and against a commit 2 % slower: what interleaving reaches where
    sessions taken apart cannot (the drift between sessions cancels).
+4b. Repository, idle: REPO rounds of a session of the same code and one
+   of a commit 2 % slower against the suite's baseline; a regressed
+   verdict or a suspected change is checked by an A/B test before
+   `regressions` reports it.  Target as for the sessions: the 2 % found
+   in >= 80 % of rounds, the same code reported in <= 1 %.
 5. maxrss: the median stored peak of A's runs against /usr/bin/time on
    the same command.
 
 Environment: BENCH_VERDICT_PAIRS (100), BENCH_VERDICT_IDLE (40),
-BENCH_VERDICT_CALIBRATE (10), BENCH_VERDICT_AB (15).  It prints figures;
-it never fails a build.
+BENCH_VERDICT_CALIBRATE (10), BENCH_VERDICT_AB (15), BENCH_VERDICT_REPO
+(15), BENCH_VERDICT_RUNS (30: the suite's runs a session; max_runs is
+three times it).  It prints figures; it never fails a build.
 """
 
 import os
@@ -45,6 +51,8 @@ PAIRS = int(os.environ.get("BENCH_VERDICT_PAIRS", 100))
 IDLE = int(os.environ.get("BENCH_VERDICT_IDLE", 40))
 CALIBRATE = int(os.environ.get("BENCH_VERDICT_CALIBRATE", 10))
 AB = int(os.environ.get("BENCH_VERDICT_AB", 15))
+RUNS = int(os.environ.get("BENCH_VERDICT_RUNS", 30))
+REPO = int(os.environ.get("BENCH_VERDICT_REPO", 15))
 BURN = "150"
 
 
@@ -81,8 +89,8 @@ class Hog(threading.Thread):
 
 class Bench:
     def __init__(self):
-        v = {"command": "/bin/sh work.sh", "warmup": "2", "runs": "10",
-             "max_runs": "30", "cv_target": "5%"}
+        v = {"command": "/bin/sh work.sh", "warmup": "2", "runs": str(RUNS),
+             "max_runs": str(3 * RUNS), "cv_target": "5%"}
         self.d = Daemon({})
         # The same workload on a repository: A, the same code again, and
         # 2 % slower, one commit each.
@@ -104,15 +112,18 @@ class Bench:
         with open(self.slow_file, "w") as f:
             f.write("%g\n" % slow)
 
-    def session(self, slow):
+    def session(self, slow, suite="v", rev=None):
         # Each build is its own revision, as a user names them (--rev):
         # the noise benchd learns is that of one code between sessions.
-        self.build(slow)
+        # On the repository suite, rev is a commit.
+        if rev is None:
+            self.build(slow)
+            rev = "slow-%g" % slow
         c = Conn(self.d.socket, timeout=7200)
         try:
             c.call("session.subscribe")
             sid = c.call("session.queue", {
-                "suite": "v", "rev": "slow-%g" % slow})["sessions"][0]["id"]
+                "suite": suite, "rev": rev})["sessions"][0]["id"]
             while True:
                 n = c.notification(timeout=7200)
                 if (n["method"] == "session.finished" and
@@ -143,11 +154,12 @@ def tally(vs):
     return out
 
 
-def calibrate(b):
-    # What benchctl calibrate asks for; polled slowly, not followed.
+def calibrate(b, suite="v"):
+    # What benchctl calibrate asks for; polled slowly, not followed.  On
+    # the repository suite the pairs measure its HEAD.
     b.build(1)
     t0 = time.monotonic()
-    cid = b.d.call("suite.calibrate", {"suite": "v",
+    cid = b.d.call("suite.calibrate", {"suite": suite,
                                        "pairs": CALIBRATE})["id"]
     while True:
         c = b.d.call("calibration.get", {"id": cid})
@@ -156,16 +168,18 @@ def calibrate(b):
         time.sleep(5)
     b.sessions += c["sessions"]
     ln = c["learned_noise"]
-    print("verdicts: calibration #%d: %d pairs compared, %d false, learned "
-          "noise %s (%.0f s)" % (cid, c["counted"], c["regressed"] +
-                                 c["improved"],
-                                 "%.2f%%" % (ln * 100) if ln else "none",
-                                 time.monotonic() - t0), flush=True)
+    print("verdicts: calibration #%d of %s: %d pairs compared, %d false, "
+          "learned noise %s (%.0f s)" % (cid, suite, c["counted"],
+                                         c["regressed"] + c["improved"],
+                                         "%.2f%%" % (ln * 100) if ln else
+                                         "none", time.monotonic() - t0),
+          flush=True)
 
 
 def idle(b):
     got = {1.05: [], 1.02: []}
     changes = {1.05: [], 1.02: []}
+    thresholds = []
     for _ in range(IDLE):
         a = b.session(1)
         for slow in (1.05, 1.02):
@@ -173,6 +187,7 @@ def idle(b):
             v, ch, th, rule = b.verdict(a, s)
             got[slow].append(v)
             changes[slow].append(ch)
+            thresholds.append(th)
     for slow, target in ((1.05, 95), (1.02, 80)):
         t = tally(got[slow])
         print("verdicts: idle, %d%% slower: regressed %s (target >= %d%%), "
@@ -183,6 +198,25 @@ def idle(b):
                            100 * statistics.median(
                                c for c in changes[slow] if c is not None)),
               flush=True)
+    print("verdicts: idle thresholds: median %.2f%%" %
+          (100 * statistics.median(thresholds)), flush=True)
+    spread(changes)
+
+
+def spread(changes):
+    """How much a change between two sessions of fixed builds moves: its
+    standard deviation over the rounds (drift and run noise together).
+    A threshold that a whole CI must clear sits several of these above
+    zero; the 2 % build is two sessions after its A, the 5 % one next to
+    it."""
+    out = []
+    for slow, v in sorted(changes.items()):
+        v = [c for c in v if c is not None]
+        if len(v) >= 2:
+            out.append("%d%% slower %.2f%%" % (round((slow - 1) * 100),
+                                              100 * statistics.stdev(v)))
+    print("verdicts: idle, spread (sd) of the change between sessions: %s" %
+          ", ".join(out), flush=True)
 
 
 def hog(b):
@@ -255,6 +289,48 @@ def ab(b):
            time.monotonic() - t0), flush=True)
 
 
+def checked(b, sid):
+    """The session once its check (if any) has ended: the A/B test that
+    confirms a regressed verdict or a suspected change."""
+    while True:
+        s = b.d.session(sid, runs=False)["session"]
+        if s["confirmation"] != "pending":
+            return s
+        time.sleep(2)
+
+
+def repo(b):
+    """Sessions of the repository suite against its baseline, as a branch
+    is followed: a commit of the same code, then one 2 % slower, after a
+    calibration of the suite as a user starts it.  What `regressions`
+    reports after the A/B checks of section 10."""
+    if CALIBRATE > 0:
+        calibrate(b, "r")
+    t0 = time.monotonic()
+    base = b.session(None, "r", b.revs[0])
+    b.d.call("baseline.set", {"suite": "r", "id": base})
+    found = {1: [], 2: []}
+    verdicts = {1: [], 2: []}
+    for _ in range(REPO):
+        for k in (1, 2):
+            s = checked(b, b.session(None, "r", b.revs[k]))
+            v = (s["verdict"] or {}).get("verdict")
+            verdicts[k].append("%s/%s" % (v, s["confirmation"]))
+            found[k].append(s["confirmation"] == "confirmed" or (
+                v == "regressed" and s["confirmation"] is None))
+    listed = {x["id"] for x in
+              b.d.call("regressions.list", {"suite": "r"})["regressions"]}
+    print("verdicts: repo, same code: reported as a regression %s "
+          "(target <= 1%%); 2%% slower: reported %s; %d sessions listed "
+          "(%.0f s)" % (pct(sum(found[1]), REPO), pct(sum(found[2]), REPO),
+                        len(listed), time.monotonic() - t0), flush=True)
+    for k, what in ((1, "same code"), (2, "2% slower")):
+        print("verdicts: repo, %s: verdict/confirmation %s" %
+              (what, ", ".join("%s %d" % kv for kv in
+                               sorted(tally(verdicts[k]).items()) if kv[1])),
+              flush=True)
+
+
 def runs_summary(b):
     measured = disturbed = failed = 0
     for sid in b.sessions:
@@ -294,9 +370,10 @@ def main():
     b.d.start()
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
-    print("verdicts: %d CPUs, load average %s; %d calibration pairs, %d "
-          "idle rounds, %d A/B rounds, %d hog rounds" %
-          (os.cpu_count(), load, CALIBRATE, IDLE, AB, PAIRS), flush=True)
+    print("verdicts: %d CPUs, load average %s; %d runs a session; %d "
+          "calibration pairs, %d idle rounds, %d A/B rounds, %d hog rounds" %
+          (os.cpu_count(), load, RUNS, CALIBRATE, IDLE, AB, PAIRS),
+          flush=True)
     try:
         if CALIBRATE > 0:
             calibrate(b)
@@ -304,6 +381,8 @@ def main():
             idle(b)
         if AB > 0:
             ab(b)
+        if REPO > 0:
+            repo(b)
         if PAIRS > 0:
             hog(b)
         runs_summary(b)

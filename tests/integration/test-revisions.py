@@ -211,6 +211,50 @@ def a_regression_the_ab_test_refutes_is_listed_apart():
 
 
 @test
+def a_change_two_sessions_cannot_decide_is_checked_by_an_ab_test():
+    # The machine drifts between sessions (the file drift sets the sleep
+    # of both commits): the history learns a threshold near 100 %, so a
+    # 50 % slower commit is inconclusive against the baseline, though
+    # significant.  The A/B test alternates the two commits at one drift
+    # level, finds the 50 %, and regressions lists the session.
+    drift = os.path.join(tempfile.mkdtemp(prefix="benchd-drift-"), "ms")
+    d, repo, ids = daemon([("--sleep $(cat %s)" % drift, "a", True),
+                           ("--sleep $(($(cat %s) * 15 / 10))" % drift,
+                            "a, 50 % slower", True)],
+                          warmup="0", runs="5", max_runs="16")
+    d.start()
+
+    def at(ms, rev):
+        with open(drift, "w") as f:
+            f.write("%d\n" % ms)
+        return run_session(d, rev)
+    for i in range(11):
+        base = at(300 if i % 2 else 200, ids[0])
+    d.call("baseline.set", {"suite": "r", "id": base})
+    # The same commit moved by the machine alone: nothing to check.
+    same = d.session(at(300, ids[0]), runs=False)["session"]
+    assert same["verdict"]["verdict"] == "inconclusive", same
+    assert same["confirmation"] is None, same
+    sid = at(200, ids[1])
+    s = d.session(sid, runs=False)["session"]
+    v = s["verdict"]
+    assert v["verdict"] == "inconclusive" and v["rule"] == "history", s
+    assert v["threshold"] > 0.8 and 0.3 < v["change"] < 0.7, s
+    assert s["confirmation"] in ("pending", "confirmed"), s
+    assert wait_confirmation(d, sid) == "confirmed"
+    t = d.call("ab.list", {"suite": "r"})["tests"][-1]
+    assert t["purpose"] == "confirm" and t["confirms"] == sid, t
+    assert t["verdict"] == "regressed", t
+    out = d.call("regressions.list", {"suite": "r"})
+    assert [x["id"] for x in out["regressions"]] == [sid], out
+    assert out["unconfirmed"] == [], out
+    # Its own verdict stays what two sessions could say.
+    s = d.session(sid, runs=False)["session"]
+    assert s["verdict"]["verdict"] == "inconclusive", s
+    assert d.stop() == 0
+
+
+@test
 def following_a_branch_measures_each_new_commit_against_its_parent():
     d, repo, ids = daemon([(20, "c0", True), (20, "c1", True)], runs="6")
     fetched = os.path.join(d.tmp, "fetched")

@@ -317,6 +317,57 @@ test_grain_verdict(void **state)
 }
 
 static void
+test_suspect(void **state)
+{
+	enum verdict_why	why;
+	enum verdict		v;
+
+	/* A 2 % change, significant, CI [1.2 %, 2.8 %] against ε 2.5 %. */
+	v = rule_verdict(0.001, 0.012, 0.028, 0.025, &why);
+	assert_int_equal(v, VERDICT_INCONCLUSIVE);
+	assert_int_equal(why, WHY_STRADDLES);
+	assert_true(rule_suspect(v, why, 0.001, 0.02, 0.01));
+	/* Below the suite's noise, or not significant: nothing to check. */
+	assert_false(rule_suspect(v, why, 0.001, 0.008, 0.01));
+	assert_false(rule_suspect(v, why, 0.2, 0.02, 0.01));
+	assert_true(rule_suspect(v, why, 0.001, -0.02, 0.01));
+	/* Decided, disturbed or undefined verdicts are not suspicions. */
+	assert_false(rule_suspect(VERDICT_REGRESSED, WHY_ABOVE_NOISE, 0.001,
+	    0.05, 0.01));
+	assert_false(rule_suspect(VERDICT_INCONCLUSIVE, WHY_DISTURBED, 0.001,
+	    0.05, 0.01));
+	assert_false(rule_suspect(VERDICT_INCONCLUSIVE, WHY_UNDEFINED, NAN,
+	    NAN, 0.01));
+	(void)state;
+}
+
+static void
+test_confirmation(void **state)
+{
+	/* A regressed verdict: only regressed confirms it. */
+	assert_string_equal(rule_confirmation(VERDICT_REGRESSED, 0.05,
+	    VERDICT_REGRESSED), "confirmed");
+	assert_string_equal(rule_confirmation(VERDICT_REGRESSED, 0.05,
+	    VERDICT_SAME), "refuted");
+	assert_string_equal(rule_confirmation(VERDICT_REGRESSED, 0.05,
+	    VERDICT_IMPROVED), "refuted");
+	assert_string_equal(rule_confirmation(VERDICT_REGRESSED, 0.05,
+	    VERDICT_NONE), "inconclusive");
+	/* A suspicion goes the way its change went. */
+	assert_string_equal(rule_confirmation(VERDICT_INCONCLUSIVE, 0.02,
+	    VERDICT_REGRESSED), "confirmed");
+	assert_string_equal(rule_confirmation(VERDICT_INCONCLUSIVE, -0.02,
+	    VERDICT_IMPROVED), "confirmed");
+	assert_string_equal(rule_confirmation(VERDICT_INCONCLUSIVE, -0.02,
+	    VERDICT_REGRESSED), "refuted");
+	assert_string_equal(rule_confirmation(VERDICT_INCONCLUSIVE, 0.02,
+	    VERDICT_INCONCLUSIVE), "inconclusive");
+	assert_string_equal(rule_confirmation(VERDICT_INCONCLUSIVE, NAN,
+	    VERDICT_REGRESSED), "inconclusive");
+	(void)state;
+}
+
+static void
 test_gate(void **state)
 {
 	char	*r;
@@ -349,6 +400,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_grain_verdict),
+		cmocka_unit_test(test_suspect),
+		cmocka_unit_test(test_confirmation),
 		cmocka_unit_test(test_verdict_names),
 		cmocka_unit_test(test_verdict_rule_names),
 		cmocka_unit_test(test_threshold),
