@@ -231,7 +231,7 @@ git_resolve(const char *repo, const char *rev, struct git_commit *c,
 			    repo);
 		}
 		free(spec);
-		return (rc == -2 ? -2 : -1);
+		return (-1);
 	}
 	free(spec);
 	o.out[strcspn(o.out, "\n")] = '\0';
@@ -250,8 +250,8 @@ git_resolve(const char *repo, const char *rev, struct git_commit *c,
 	args[4] = c->id;
 	args[5] = "--";
 	args[6] = NULL;
-	if ((rc = git_run(repo, args, &o, cause)) != 0)
-		return (rc == -2 ? -2 : -1);
+	if (git_run(repo, args, &o, cause) != 0)
+		return (-1);
 	c->time = strtoll(o.out, &p, 10);
 	if (p < o.out + o.len && *p == '\0') {
 		t = p + 1;

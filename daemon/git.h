@@ -15,8 +15,8 @@ struct git_commit {
 };
 
 /*
- * 0, or -1 and *cause (caller frees) for a revision that is no commit;
- * -2 and *cause when git gave no answer in time (git_cause_timeout).
+ * 0, or -1 and *cause (caller frees) for a revision that is no commit, or
+ * when git gave no answer in time (git_cause_timeout tells which).
  */
 int	git_resolve(const char *repo, const char *rev, struct git_commit *,
 	    char **cause);

@@ -94,7 +94,10 @@ method_rev_list_params(const cJSON *params, const char **suite,
 	return (0);
 }
 
-/* What rev_ab_queue or bisect_start said (and frees): as an error. */
+/*
+ * What git_resolve, rev_ab_queue or bisect_start said (and frees), as an
+ * error: storage, git-timeout or no-such-rev.
+ */
 int
 method_rev_fail(char *cause, struct rpc_error *e)
 {

@@ -89,12 +89,8 @@ calibrate_exec(struct client *cl, const cJSON *params, cJSON **result,
 	/* On a repository: one commit for every pair, fixed now. */
 	memset(&commit, 0, sizeof commit);
 	if (su->repo != NULL && git_resolve(su->repo, rev != NULL ? rev :
-	    "HEAD", &commit, &cause) != 0) {
-		rc = rpc_fail(e, RPC_APP_ERROR, git_cause_timeout(cause) ?
-		    "git-timeout" : "no-such-rev", "%s", cause);
-		free(cause);
-		return (rc);
-	}
+	    "HEAD", &commit, &cause) != 0)
+		return (method_rev_fail(cause, e));
 	memset(&c, 0, sizeof c);
 	c.suite = xstrdup(su->name);
 	c.params = wire_params_text(su, given);

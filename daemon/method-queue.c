@@ -205,12 +205,8 @@ queue_exec(struct client *c, const cJSON *params, cJSON **result,
 		return (-1);
 	/* On a repository, the commit is fixed now: HEAD means today's. */
 	if (q.suite->repo != NULL && git_resolve(q.suite->repo, q.rev != NULL ?
-	    q.rev : "HEAD", &q.commit, &cause) != 0) {
-		rc = rpc_fail(e, RPC_APP_ERROR, git_cause_timeout(cause) ?
-		    "git-timeout" : "no-such-rev", "%s", cause);
-		free(cause);
-		return (rc);
-	}
+	    q.rev : "HEAD", &q.commit, &cause) != 0)
+		return (method_rev_fail(cause, e));
 	q.uid = client_uid(c);
 	q.out = cJSON_CreateArray();
 	/* In the suite's order, so equal values give equal JSON text. */
