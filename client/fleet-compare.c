@@ -168,7 +168,8 @@ fleet_metric(const char *metric, const cJSON *a, const cJSON *b,
 		    w.p = NAN;
 	} else {
 		p_mw = stats_mann_whitney_p(x, nx, y, ny);
-		v = rule_verdict(w.p, w.rel_ci_low, w.rel_ci_high, noise, NULL);
+		v = rule_verdict(w.p, w.rel, w.rel_ci_low, w.rel_ci_high,
+		    noise, noise, NULL);
 	}
 	fleet_add_num(o, "mean_a", w.mean_a);
 	fleet_add_num(o, "mean_b", w.mean_b);

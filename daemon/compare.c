@@ -91,8 +91,8 @@ metric_fill(const char *name, const char *unit, const double *a, size_t na,
 		m->p_welch = w.p;
 		m->p_mwu = stats_mann_whitney_p(a, na, b, nb);
 	}
-	m->verdict = rule_verdict(m->p_welch, m->ci_low, m->ci_high,
-	    t->value, &m->why);
+	m->verdict = rule_verdict(m->p_welch, m->change, m->ci_low,
+	    m->ci_high, t->noise, t->value, &m->why);
 	m->rule = t->rule;
 }
 
@@ -381,6 +381,7 @@ compare_sessions(struct store *st, int64_t ia, int64_t ib, unsigned int how,
 	/* Peak memory is exact only to the kernel's grain (rules.h). */
 	rss = *t;
 	rss.value = rule_rss_noise(t->value, a->m.maxrss, a->m.n);
+	rss.noise = rule_rss_noise(t->noise, a->m.maxrss, a->m.n);
 	metric_fill("wall", "s", a->m.wall, a->m.n, b->m.wall, b->m.n, t,
 	    &c->metrics[CMP_WALL]);
 	metric_fill("user", "s", a->m.user, a->m.n, b->m.user, b->m.n, t,

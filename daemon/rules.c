@@ -71,22 +71,25 @@ verdict_rule_parse(const char *s)
 }
 
 enum verdict
-rule_verdict(double p, double lo, double hi, double noise,
-    enum verdict_why *why)
+rule_verdict(double p, double change, double lo, double hi, double noise,
+    double t, enum verdict_why *why)
 {
 	enum verdict_why	w;
 	enum verdict		v;
 
-	if (!isfinite(p) || !isfinite(lo) || !isfinite(hi)) {
+	if (!(t >= noise))
+		t = noise;
+	if (!isfinite(p) || !isfinite(change) || !isfinite(lo) ||
+	    !isfinite(hi)) {
 		w = WHY_UNDEFINED;
 		v = VERDICT_INCONCLUSIVE;
-	} else if (p < RULE_SIGNIFICANCE && lo > noise) {
+	} else if (p < RULE_SIGNIFICANCE && lo > noise && change > t) {
 		w = WHY_ABOVE_NOISE;
 		v = VERDICT_REGRESSED;
-	} else if (p < RULE_SIGNIFICANCE && hi < -noise) {
+	} else if (p < RULE_SIGNIFICANCE && hi < -noise && change < -t) {
 		w = WHY_BELOW_NOISE;
 		v = VERDICT_IMPROVED;
-	} else if (p >= RULE_SIGNIFICANCE && lo >= -noise && hi <= noise) {
+	} else if (p >= RULE_SIGNIFICANCE && lo >= -t && hi <= t) {
 		w = WHY_WITHIN_NOISE;
 		v = VERDICT_SAME;
 	} else {

@@ -27,9 +27,9 @@ enum verdict {
 /* Why a verdict was given, for logs and for the reasons of a verdict. */
 enum verdict_why {
 	WHY_UNDEFINED,		/* a figure is missing: fewer than 2 runs */
-	WHY_ABOVE_NOISE,	/* p < 0.05, the whole CI above +noise */
-	WHY_BELOW_NOISE,	/* p < 0.05, the whole CI below -noise */
-	WHY_WITHIN_NOISE,	/* p >= 0.05, the whole CI within +-noise */
+	WHY_ABOVE_NOISE,	/* p < 0.05, CI above +noise, change above +t */
+	WHY_BELOW_NOISE,	/* p < 0.05, CI below -noise, change below -t */
+	WHY_WITHIN_NOISE,	/* p >= 0.05, the whole CI within +-t */
 	WHY_STRADDLES,		/* anything else: queue more runs */
 	WHY_WITHIN_GRAIN,	/* the whole CI within what can be measured */
 	WHY_DISTURBED		/* wall moved, CPU did not, runs disturbed */
@@ -61,17 +61,23 @@ enum verdict_rule verdict_rule_parse(const char *);
 
 /*
  * The verdict on a relative change (higher is worse) with Welch's p and
- * the 95% CI [lo, hi] of the change, against the noise threshold:
+ * the 95% CI [lo, hi] of the change, against the suite's noise setting
+ * and the threshold t (rule_threshold: at least noise):
  *
- *   regressed	p < 0.05 and lo > +noise
- *   improved	p < 0.05 and hi < -noise
- *   same	p >= 0.05 and -noise <= lo, hi <= +noise
+ *   regressed	p < 0.05, lo > +noise and change > +t
+ *   improved	p < 0.05, hi < -noise and change < -t
+ *   same	p >= 0.05 and -t <= lo, hi <= +t
  *   inconclusive	anything else, or any figure not finite
  *
- * *why (may be NULL) says which line applied.
+ * The CI is held against the noise setting, the change itself against
+ * t: a learned t is a fence of changes between sessions, which already
+ * hold the runs' own noise that the CI stands for, so the whole CI
+ * beyond it would count that noise twice (METHODOLOGY.md section 8).
+ * With t = noise the rule is the CI's alone.  *why (may be NULL) says
+ * which line applied.
  */
-enum verdict	 rule_verdict(double p, double lo, double hi, double noise,
-		     enum verdict_why *why);
+enum verdict	 rule_verdict(double p, double change, double lo, double hi,
+		     double noise, double t, enum verdict_why *why);
 
 /*
  * The threshold a verdict is held against: the largest of the suite's
@@ -97,9 +103,10 @@ enum verdict	 rule_disturbed_verdict(enum verdict wall, enum verdict cpu,
 		     size_t disturbed, enum verdict_why *why);
 
 /*
- * A suspected change: a wall verdict that is inconclusive only because
- * its CI, significant (p < 0.05) and with a change of at least the
- * suite's noise, does not clear the learned threshold.  Two sessions
+ * A suspected change: a wall verdict that is inconclusive although it is
+ * significant (p < 0.05) with a change of at least the suite's noise:
+ * the change fell short of the learned threshold, or its CI of the
+ * noise (rule_verdict).  Two sessions
  * taken apart cannot tell such a change from the drift between them; an
  * interleaved A/B test can (METHODOLOGY.md section 10).  1 or 0.
  */

@@ -113,7 +113,7 @@ def a_busy_event_loop_does_not_stretch_a_run():
         batch = json.dumps([{"jsonrpc": "2.0", "id": i,
                              "method": "session.list",
                              "params": {"last": 6000}}
-                            for i in range(4)]) + "\n"
+                            for i in range(8)]) + "\n"
         while not stop.is_set():
             t = time.monotonic()
             c.send_raw(batch.encode())

@@ -16,49 +16,99 @@
 
 #include "rules.h"
 
+/* rule_verdict with the threshold at the noise: the CI's rule alone. */
+static enum verdict
+verdict(double p, double lo, double hi, double noise, enum verdict_why *why)
+{
+	double	change = isfinite(lo) && isfinite(hi) ? (lo + hi) / 2 : 0;
+
+	return (rule_verdict(p, change, lo, hi, noise, noise, why));
+}
+
 /* Every line of the verdict rule, and its edges (noise 1%). */
 static void
 test_verdict(void **state)
 {
 	enum verdict_why	why;
 
-	assert_int_equal(rule_verdict(0.001, 0.02, 0.04, 0.01, &why),
+	assert_int_equal(verdict(0.001, 0.02, 0.04, 0.01, &why),
 	    VERDICT_REGRESSED);
 	assert_int_equal(why, WHY_ABOVE_NOISE);
-	assert_int_equal(rule_verdict(0.001, -0.04, -0.02, 0.01, &why),
+	assert_int_equal(verdict(0.001, -0.04, -0.02, 0.01, &why),
 	    VERDICT_IMPROVED);
 	assert_int_equal(why, WHY_BELOW_NOISE);
-	assert_int_equal(rule_verdict(0.4, -0.005, 0.008, 0.01, &why),
+	assert_int_equal(verdict(0.4, -0.005, 0.008, 0.01, &why),
 	    VERDICT_SAME);
 	assert_int_equal(why, WHY_WITHIN_NOISE);
 	/* Significant but within the noise: not a regression. */
-	assert_int_equal(rule_verdict(0.001, 0.002, 0.008, 0.01, &why),
+	assert_int_equal(verdict(0.001, 0.002, 0.008, 0.01, &why),
 	    VERDICT_INCONCLUSIVE);
 	assert_int_equal(why, WHY_STRADDLES);
 	/* Not significant and a CI wider than the noise: more runs. */
-	assert_int_equal(rule_verdict(0.3, -0.02, 0.03, 0.01, NULL),
+	assert_int_equal(verdict(0.3, -0.02, 0.03, 0.01, NULL),
 	    VERDICT_INCONCLUSIVE);
 	/* Significant, the CI crossing +noise. */
-	assert_int_equal(rule_verdict(0.01, 0.005, 0.03, 0.01, NULL),
+	assert_int_equal(verdict(0.01, 0.005, 0.03, 0.01, NULL),
 	    VERDICT_INCONCLUSIVE);
 	/* The edges: lo must be strictly above +noise... */
-	assert_int_equal(rule_verdict(0.001, 0.01, 0.03, 0.01, NULL),
+	assert_int_equal(verdict(0.001, 0.01, 0.03, 0.01, NULL),
 	    VERDICT_INCONCLUSIVE);
 	/* ...p strictly below 0.05... */
-	assert_int_equal(rule_verdict(0.05, 0.02, 0.03, 0.01, NULL),
+	assert_int_equal(verdict(0.05, 0.02, 0.03, 0.01, NULL),
 	    VERDICT_INCONCLUSIVE);
 	/* ...while same takes p = 0.05 and a CI touching the noise. */
-	assert_int_equal(rule_verdict(0.05, -0.01, 0.01, 0.01, NULL),
+	assert_int_equal(verdict(0.05, -0.01, 0.01, 0.01, NULL),
 	    VERDICT_SAME);
 	/* A figure missing (fewer than 2 runs): never a verdict. */
-	assert_int_equal(rule_verdict(NAN, 0.02, 0.03, 0.01, &why),
+	assert_int_equal(verdict(NAN, 0.02, 0.03, 0.01, &why),
 	    VERDICT_INCONCLUSIVE);
 	assert_int_equal(why, WHY_UNDEFINED);
-	assert_int_equal(rule_verdict(0.001, -INFINITY, 0.03, 0.01, NULL),
+	assert_int_equal(verdict(0.001, -INFINITY, 0.03, 0.01, NULL),
 	    VERDICT_INCONCLUSIVE);
+	assert_int_equal(rule_verdict(0.001, NAN, 0.02, 0.03, 0.01, 0.01,
+	    NULL), VERDICT_INCONCLUSIVE);
 	/* A zero threshold: any significant change counts. */
-	assert_int_equal(rule_verdict(0.001, 0.0001, 0.0002, 0, NULL),
+	assert_int_equal(verdict(0.001, 0.0001, 0.0002, 0, NULL),
 	    VERDICT_REGRESSED);
+	(void)state;
+}
+
+/*
+ * A learned threshold t (2.5 %) above the noise (1 %): the change must
+ * clear t, the CI the noise.  The CI [1.5 %, 3.5 %] of a 2.5 % change is
+ * not beyond t, but the change is, and the CI is beyond the noise.
+ */
+static void
+test_verdict_learned(void **state)
+{
+	enum verdict_why	why;
+
+	assert_int_equal(rule_verdict(0.001, 0.026, 0.016, 0.036, 0.01,
+	    0.025, &why), VERDICT_REGRESSED);
+	assert_int_equal(why, WHY_ABOVE_NOISE);
+	assert_int_equal(rule_verdict(0.001, -0.026, -0.036, -0.016, 0.01,
+	    0.025, &why), VERDICT_IMPROVED);
+	assert_int_equal(why, WHY_BELOW_NOISE);
+	/* The change not beyond t (strictly), or the CI not beyond noise. */
+	assert_int_equal(rule_verdict(0.001, 0.025, 0.015, 0.035, 0.01,
+	    0.025, &why), VERDICT_INCONCLUSIVE);
+	assert_int_equal(why, WHY_STRADDLES);
+	assert_int_equal(rule_verdict(0.001, 0.03, 0.01, 0.05, 0.01, 0.025,
+	    NULL), VERDICT_INCONCLUSIVE);
+	assert_int_equal(rule_verdict(0.001, -0.02, -0.03, -0.01, 0.01,
+	    0.025, NULL), VERDICT_INCONCLUSIVE);
+	/* Same: the whole CI within +-t, not only +-noise. */
+	assert_int_equal(rule_verdict(0.3, 0.002, -0.02, 0.024, 0.01, 0.025,
+	    &why), VERDICT_SAME);
+	assert_int_equal(why, WHY_WITHIN_NOISE);
+	assert_int_equal(rule_verdict(0.3, 0.002, -0.02, 0.026, 0.01, 0.025,
+	    NULL), VERDICT_INCONCLUSIVE);
+	/* A threshold below the noise, or none, is the noise. */
+	assert_int_equal(rule_verdict(0.001, 0.012, 0.008, 0.016, 0.01,
+	    0.005, NULL), VERDICT_INCONCLUSIVE);
+	assert_int_equal(rule_verdict(0.001, 0.016, 0.011, 0.021, 0.01, NAN,
+	    NULL), VERDICT_REGRESSED);
+	(void)state;
 }
 
 static void
@@ -295,7 +345,8 @@ test_grain_verdict(void **state)
 	enum verdict		v;
 
 	/* The CI-clear 0.6 % shift of two A/A sessions, grain 5 %. */
-	v = rule_verdict(0.02, -0.0116, -0.0010, 0.051, &why);
+	v = rule_verdict(0.02, -0.0063, -0.0116, -0.0010, 0.051, 0.051,
+	    &why);
 	assert_int_equal(v, VERDICT_INCONCLUSIVE);
 	assert_int_equal(rule_grain_verdict(v, -0.0116, -0.0010, 0.051, &why),
 	    VERDICT_SAME);
@@ -323,7 +374,7 @@ test_suspect(void **state)
 	enum verdict		v;
 
 	/* A 2 % change, significant, CI [1.2 %, 2.8 %] against ε 2.5 %. */
-	v = rule_verdict(0.001, 0.012, 0.028, 0.025, &why);
+	v = rule_verdict(0.001, 0.02, 0.012, 0.028, 0.01, 0.025, &why);
 	assert_int_equal(v, VERDICT_INCONCLUSIVE);
 	assert_int_equal(why, WHY_STRADDLES);
 	assert_true(rule_suspect(v, why, 0.001, 0.02, 0.01));
@@ -399,6 +450,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict),
+		cmocka_unit_test(test_verdict_learned),
 		cmocka_unit_test(test_grain_verdict),
 		cmocka_unit_test(test_suspect),
 		cmocka_unit_test(test_confirmation),

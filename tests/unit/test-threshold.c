@@ -137,6 +137,63 @@ test_history_threshold(void **state)
 	comparison_free(&c);
 }
 
+/*
+ * A learned threshold is held against the change, the CI against the
+ * suite's noise.  Against the history's fence (3.x %), a 5 % change whose
+ * runs spread widely has a CI reaching below the fence but not below 1 %:
+ * regressed, where asking the whole CI to clear the fence would count
+ * the runs' noise twice.  A 2.5 % change within the fence stays
+ * inconclusive, however narrow its CI.
+ */
+static void
+test_change_against_fence(void **state)
+{
+	static const double	wide[NRUNS] = {
+		0.97, 1.03, 0.98, 1.02, 0.99, 1.01
+	};
+	struct fixture_session	f;
+	struct fixture_run	r[NRUNS];
+	struct comparison	c;
+	const struct cmp_metric	*w;
+	int64_t			ids[11], b;
+	double			means[11];
+	size_t			i;
+
+	history(ids, means);
+	memset(r, 0, sizeof r);
+	for (i = 0; i < NRUNS; i++) {
+		r[i].wall = 1.05 * wide[i];
+		r[i].user = 0.5;
+		r[i].tree = -1;
+	}
+	memset(&f, 0, sizeof f);
+	f.noise = 0.01;
+	f.runs = r;
+	f.n = NRUNS;
+	f.end = SESSION_COMPLETED;
+	b = fixture_session(&f);
+	assert_int_equal(compare_sessions(fixture_st, ids[10], b, CMP_LEARN,
+	    0.01, &c), COMPARE_OK);
+	w = &c.metrics[CMP_WALL];
+	assert_int_equal(c.threshold.rule, RULE_HISTORY);
+	assert_true(c.threshold.value > 0.03 && c.threshold.value < 0.045);
+	assert_true(w->ci_low > 0.01 && w->ci_low < c.threshold.value);
+	assert_true(w->change > c.threshold.value);
+	assert_int_equal(w->verdict, VERDICT_REGRESSED);
+	assert_int_equal(w->why, WHY_ABOVE_NOISE);
+	comparison_free(&c);
+
+	b = level(1.025, 0.5, 0, 0, 0.01);
+	assert_int_equal(compare_sessions(fixture_st, ids[10], b, CMP_LEARN,
+	    0.01, &c), COMPARE_OK);
+	w = &c.metrics[CMP_WALL];
+	assert_true(w->ci_low > 0.01 && w->change < c.threshold.value);
+	assert_int_equal(w->verdict, VERDICT_INCONCLUSIVE);
+	assert_int_equal(w->why, WHY_STRADDLES);
+	comparison_free(&c);
+	(void)state;
+}
+
 /* The noise recorded when the session was queued wins over the caller's. */
 static void
 test_noise_recorded_with_session(void **state)
@@ -331,6 +388,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_history_threshold,
+		    fixture_db_setup, fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_change_against_fence,
 		    fixture_db_setup, fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_noise_recorded_with_session, fixture_db_setup,
