@@ -103,7 +103,7 @@ def a_busy_event_loop_does_not_stretch_a_run():
     d = Daemon({"x": {"command": DEMO + " --sleep 200", "warmup": "0",
                       "runs": "6", "max_runs": "6"}}).start()
     d.stop()
-    fill_sessions(d.database, 6000)
+    fill_sessions(d.database, 10000)
     d.start()
     stop = threading.Event()
     busy = []
@@ -112,8 +112,8 @@ def a_busy_event_loop_does_not_stretch_a_run():
         c = d.conn()
         batch = json.dumps([{"jsonrpc": "2.0", "id": i,
                              "method": "session.list",
-                             "params": {"last": 6000}}
-                            for i in range(8)]) + "\n"
+                             "params": {"last": 10000}}
+                            for i in range(4)]) + "\n"
         while not stop.is_set():
             t = time.monotonic()
             c.send_raw(batch.encode())
@@ -129,11 +129,15 @@ def a_busy_event_loop_does_not_stretch_a_run():
     th.join(60)
     assert s["state"] == "completed", s
     walls = measured(d, sid, "wall")
-    # The loop was held for much longer than a run at a time...
-    assert max(busy) > 0.8, busy
+    # The loop was held, back to back, for well over a run at a time (a
+    # run's end stamped by the loop would wait for the rest of a hold:
+    # more than 0.2 s for most of six runs)...
+    print("# longest hold %.2f s, walls %.3f-%.3f s" %
+          (max(busy), min(walls), max(walls)), flush=True)
+    assert max(busy) > 0.5, max(busy)
     # ...and no run took the hold into its wall time (a loaded machine
     # may delay a 200 ms sleep's wakeup a little, never by the hold).
-    assert max(walls) < 0.5 * max(busy) and max(walls) < 0.4, (walls, busy)
+    assert max(walls) < 0.4, (walls, max(busy))
     assert d.stop() == 0
 
 
