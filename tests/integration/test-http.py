@@ -90,7 +90,7 @@ def populated():
         "w": {"command": "/bin/sh work.sh", "warmup": "1", "runs": "4"},
         "p": {"command": "/bin/sh -c 'exit 0' {v}",
               "param.v": "'<b>bold</b>' 'a&b'", "warmup": "1", "runs": "2"},
-        "burn": {"command": DEMO + " --burn 150", "warmup": "0",
+        "burn": {"command": DEMO + " --burn 600", "warmup": "0",
                  "runs": "2", "max_runs": "2"},
         "bad": {"command": "/bin/sh -c 'echo \"<out>&\"; exit 3'",
                 "warmup": "0", "runs": "1"},
